@@ -1,0 +1,360 @@
+"""Declare an endpoint once; call it from the sync hook and the async hook alike.
+
+An endpoint is a typed, documented stub decorated with :func:`endpoint`::
+
+    @endpoint("GET", "/orders/{order_id}", key="order")
+    def get_order(self, order_id: str) -> Order:
+        \"\"\"Retrieve an order by its id or its external_id.\"\"\"
+
+The stub's signature says how arguments travel: parameters named in the path template go into the path
+(escaped), a parameter named ``body`` is the JSON body, every other parameter is a query parameter
+(``created_at_gte`` → ``created_at[gte]``; datetimes as ISO-8601 UTC). The return annotation says how the answer
+is read: ``data[key]`` validated as that type, ``str``/``bytes`` for downloads, ``None`` for 204s.
+
+Accessed on a sync hook, an :class:`Operation` is a :class:`BoundOperation` that returns the result; on an async
+hook it is an :class:`AsyncBoundOperation` that returns a coroutine. Both build the same :class:`ApiRequest` and
+parse the same :class:`RawResponse`; only the send differs. Bound operations also offer ``with_http_info`` (status
+code and headers, e.g. to tell a 201 idempotent replay from a 200 new order) and, for paginated lists,
+``iter_all``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import inspect
+import json
+import re
+import typing
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, overload
+
+from airflow.providers.common.compat.sdk import mask_secret
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import to_jsonable_python
+
+from airflow_provider_tremendous.errors import TremendousResponseError
+from airflow_provider_tremendous.models.pagination import Page
+from airflow_provider_tremendous.transport.request import (
+    ApiRequest,
+    RawResponse,
+    query_name,
+    query_value,
+    quote_path_segment,
+)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+#: A request body: a plain dict or a pydantic model.
+Body = Mapping[str, Any] | BaseModel
+
+
+class SyncExecutor(Protocol):
+    """Something that sends an :class:`ApiRequest` synchronously (the sync hook)."""
+
+    def _execute(self, request: ApiRequest) -> RawResponse: ...
+
+
+class AsyncExecutor(Protocol):
+    """Something that sends an :class:`ApiRequest` asynchronously (the async hook)."""
+
+    async def _aexecute(self, request: ApiRequest) -> RawResponse: ...
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How a list endpoint pages.
+
+    :param max_limit: the endpoint's largest page size, used for every page; ``None`` when it takes no ``limit``.
+    :param short_page_ends: whether a page shorter than the limit proves the end (true when the maximum is
+        documented; false when a server-side cap below ours could make a full page look short).
+    """
+
+    max_limit: int | None
+    short_page_ends: bool = True
+
+
+@dataclass(frozen=True)
+class ApiResponse(Generic[T_co]):
+    """A result together with its HTTP status code and (lower-cased) headers."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    data: T_co
+
+
+def _serialize_body(body: Any) -> Any:
+    if body is None:
+        return None
+    if isinstance(body, BaseModel):
+        return body.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if isinstance(body, Mapping):
+        return to_jsonable_python(dict(body))
+    raise TypeError(f"a request body must be a dict or a pydantic model, not {type(body).__name__}")
+
+
+class Operation(Generic[P, T]):
+    """One API operation, declared once from a typed stub (see the module docstring)."""
+
+    def __init__(
+        self,
+        stub: Callable[Concatenate[Any, P], T],
+        *,
+        method: str,
+        path: str,
+        key: str | None,
+        pagination: Pagination | None,
+        idempotency_field: str | None,
+        secret_result: bool,
+    ) -> None:
+        self.name = stub.__name__
+        self.method = method
+        self.path = path
+        self.key = key
+        self.pagination = pagination
+        self.idempotency_field = idempotency_field
+        self.secret_result = secret_result
+        self.stub = stub
+        self.signature = inspect.signature(stub)
+        self.path_params = tuple(re.findall(r"{(\w+)}", path))
+        self.__doc__ = stub.__doc__
+        functools.update_wrapper(self, stub)  # type: ignore[arg-type]
+
+    def __repr__(self) -> str:
+        return f"<Operation {self.name}: {self.method} {self.path}>"
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> Operation[P, T]: ...
+    @overload
+    def __get__(  # type: ignore[overload-overlap]
+        self, instance: AsyncExecutor, owner: type
+    ) -> AsyncBoundOperation[P, T]: ...
+    @overload
+    def __get__(self, instance: SyncExecutor, owner: type) -> BoundOperation[P, T]: ...
+    def __get__(self, instance: Any, owner: type) -> Any:
+        if instance is None:
+            return self
+        if hasattr(instance, "_aexecute"):
+            return AsyncBoundOperation(self, instance)
+        return BoundOperation(self, instance)
+
+    # -- request ----------------------------------------------------------------------------------------------
+    def build_request(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> ApiRequest:
+        """Map call arguments onto path, query and body, exactly as the stub's signature describes."""
+        bound = self.signature.bind(None, *args, **kwargs)
+        path_values: dict[str, str] = {}
+        params: list[tuple[str, str]] = []
+        body: Any = None
+        for name, value in list(bound.arguments.items())[1:]:
+            kind = self.signature.parameters[name].kind
+            if name in self.path_params:
+                path_values[name] = quote_path_segment(value)
+            elif name == "body":
+                body = _serialize_body(value)
+            elif kind is inspect.Parameter.VAR_KEYWORD:
+                params += [(query_name(k), query_value(v)) for k, v in value.items() if v is not None]
+            elif value is not None:
+                params.append((query_name(name), query_value(value)))
+        return ApiRequest(
+            method=self.method,
+            path=self.path.format(**path_values),
+            params=tuple(params),
+            json_body=body,
+            retry_safe=self._retry_safe(body),
+            name=self.name,
+        )
+
+    def _retry_safe(self, body: Any) -> bool:
+        if self.method != "POST":
+            return True
+        if self.idempotency_field and isinstance(body, Mapping):
+            return bool(body.get(self.idempotency_field))
+        return False
+
+    # -- response ---------------------------------------------------------------------------------------------
+    @functools.cached_property
+    def return_type(self) -> Any:
+        """The stub's resolved return annotation."""
+        return typing.get_type_hints(self.stub)["return"]
+
+    @functools.cached_property
+    def _adapter(self) -> TypeAdapter[Any]:
+        return TypeAdapter(self.return_type)
+
+    def parse(self, request: ApiRequest, response: RawResponse) -> T:
+        """Read ``response`` as the stub's return type; raise :class:`TremendousResponseError` if it is not."""
+        rtype = self.return_type
+        if rtype is type(None):
+            return None  # type: ignore[return-value]
+        if rtype is bytes:
+            return response.content  # type: ignore[return-value]
+        if rtype is str and self.key is None:
+            return response.content.decode(response.charset, errors="replace")  # type: ignore[return-value]
+        data = self._decode_json(response)
+        if self.key is not None:
+            if not isinstance(data, Mapping) or self.key not in data:
+                raise TremendousResponseError(
+                    f"{self.method} {request.path}: the response has no '{self.key}' field "
+                    f"(status {response.status}): {response.content[:300]!r}"
+                )
+            if self.pagination is not None:
+                data = {"items": data[self.key] or [], "total_count": data.get("total_count"),
+                        "offset": dict(request.params).get("offset", 0)}
+            else:
+                data = data[self.key]
+        try:
+            result: T = self._adapter.validate_python(data)
+        except ValidationError as error:
+            raise TremendousResponseError(
+                f"{self.method} {request.path}: the response does not have the expected shape: {error}"
+            ) from error
+        self._mask(result)
+        return result
+
+    def _decode_json(self, response: RawResponse) -> Any:
+        try:
+            return json.loads(response.content.decode(response.charset))
+        except (ValueError, LookupError) as error:
+            raise TremendousResponseError(
+                f"{self.method} {self.path}: expected JSON, got {response.content_type or 'no content type'} "
+                f"(status {response.status}): {response.content[:300]!r}"
+            ) from error
+
+    def _mask(self, result: Any) -> None:
+        if self.secret_result and isinstance(result, str):
+            mask_secret(result)
+        private_key = getattr(result, "private_key", None)
+        if isinstance(private_key, str) and private_key:
+            mask_secret(private_key)
+
+
+def endpoint(
+    method: str,
+    path: str,
+    *,
+    key: str | None = None,
+    pagination: Pagination | None = None,
+    idempotency_field: str | None = None,
+    secret_result: bool = False,
+) -> Callable[[Callable[Concatenate[Any, P], T]], Operation[P, T]]:
+    """Declare an API operation from a typed stub.
+
+    :param method: HTTP method.
+    :param path: path template below the base URL, with ``{param}`` placeholders named like the stub's params.
+    :param key: the response wrapper key (``"order"`` for ``{"order": {...}}``); ``None`` for raw bodies.
+    :param pagination: paging rules for offset/limit list endpoints.
+    :param idempotency_field: for POSTs, the body field whose presence makes a retry safe.
+    :param secret_result: mask the (string) result in logs, e.g. a newly created API key.
+    """
+
+    def decorate(stub: Callable[Concatenate[Any, P], T]) -> Operation[P, T]:
+        return Operation(
+            stub,
+            method=method,
+            path=path,
+            key=key,
+            pagination=pagination,
+            idempotency_field=idempotency_field,
+            secret_result=secret_result,
+        )
+
+    return decorate
+
+
+class _PageCursor:
+    """Walks offset/limit pages: which offset to ask next, and when the list has ended.
+
+    The time window is pinned on the first page (``created_at[lte]`` = now, where the endpoint supports it) so
+    that items created while walking do not shift later pages and repeat items.
+    """
+
+    def __init__(self, operation: Operation[Any, Any], kwargs: Mapping[str, Any]) -> None:
+        if operation.pagination is None:
+            raise TypeError(f"{operation.name} is not a paginated list")
+        self.rules = operation.pagination
+        self.kwargs = dict(kwargs)
+        self.offset = int(self.kwargs.pop("offset", 0) or 0)
+        requested = self.kwargs.pop("limit", None)
+        max_limit = self.rules.max_limit
+        self.limit = min(int(requested), max_limit) if requested and max_limit else max_limit
+        if "created_at_lte" in operation.signature.parameters and self.kwargs.get("created_at_lte") is None:
+            self.kwargs["created_at_lte"] = dt.datetime.now(dt.timezone.utc)
+        self.done = False
+
+    def next_kwargs(self) -> dict[str, Any] | None:
+        if self.done:
+            return None
+        page_kwargs = {**self.kwargs, "offset": self.offset}
+        if self.limit:
+            page_kwargs["limit"] = self.limit
+        return page_kwargs
+
+    def advance(self, page: Page[Any]) -> None:
+        count = len(page.items)
+        self.offset += count
+        if count == 0 or (page.total_count is not None and self.offset >= page.total_count):
+            self.done = True
+        elif self.rules.short_page_ends and self.limit and count < self.limit:
+            self.done = True
+
+
+class BoundOperation(Generic[P, T]):
+    """An operation bound to a sync hook: call it for the result."""
+
+    def __init__(self, operation: Operation[P, T], executor: SyncExecutor) -> None:
+        self.operation = operation
+        self.executor = executor
+        self.__doc__ = operation.__doc__
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> T:
+        return self._send(args, kwargs).data
+
+    def with_http_info(self, *args: P.args, **kwargs: P.kwargs) -> ApiResponse[T]:
+        """Call the operation and return the result with its HTTP status code and headers."""
+        return self._send(args, kwargs)
+
+    def iter_all(self, *args: P.args, **kwargs: P.kwargs) -> Iterator[Any]:
+        """Yield every item of a paginated list, page by page at the endpoint's largest page size."""
+        cursor = _PageCursor(self.operation, kwargs)
+        while (page_kwargs := cursor.next_kwargs()) is not None:
+            page = self._send(args, page_kwargs).data
+            yield from page  # type: ignore[attr-defined]
+            cursor.advance(page)  # type: ignore[arg-type]
+
+    def _send(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> ApiResponse[T]:
+        request = self.operation.build_request(args, kwargs)
+        response = self.executor._execute(request)
+        return ApiResponse(response.status, response.headers, self.operation.parse(request, response))
+
+
+class AsyncBoundOperation(Generic[P, T]):
+    """An operation bound to an async hook: await it for the result."""
+
+    def __init__(self, operation: Operation[P, T], executor: AsyncExecutor) -> None:
+        self.operation = operation
+        self.executor = executor
+        self.__doc__ = operation.__doc__
+
+    async def __call__(self, *args: P.args, **kwargs: P.kwargs) -> T:
+        return (await self._send(args, kwargs)).data
+
+    async def with_http_info(self, *args: P.args, **kwargs: P.kwargs) -> ApiResponse[T]:
+        """Call the operation and return the result with its HTTP status code and headers."""
+        return await self._send(args, kwargs)
+
+    async def iter_all(self, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[Any]:
+        """Yield every item of a paginated list, page by page at the endpoint's largest page size."""
+        cursor = _PageCursor(self.operation, kwargs)
+        while (page_kwargs := cursor.next_kwargs()) is not None:
+            page = (await self._send(args, page_kwargs)).data
+            for item in page:  # type: ignore[attr-defined]
+                yield item
+            cursor.advance(page)  # type: ignore[arg-type]
+
+    async def _send(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> ApiResponse[T]:
+        request = self.operation.build_request(args, kwargs)
+        response = await self.executor._aexecute(request)
+        return ApiResponse(response.status, response.headers, self.operation.parse(request, response))

@@ -1,0 +1,218 @@
+"""Reading a ``tremendous`` Airflow connection into validated settings, and refusing unsafe ones.
+
+The rule is *sandbox by default*: a connection reaches production only when its extra says
+``"environment": "production"``. Before any request is sent, a connection is refused when
+
+* a ``TEST_`` (sandbox) key is used with ``environment=production``;
+* a ``PROD_`` key is used with the sandbox environment (the default);
+* its host is a production Tremendous host while ``environment=production`` is not set explicitly.
+
+Secrets are kept in :class:`pydantic.SecretStr` so they never show in ``repr`` or logs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr
+
+from airflow_provider_tremendous.errors import TremendousConfigurationError
+
+SANDBOX_BASE_URL = "https://testflight.tremendous.com/api/v2"
+PRODUCTION_BASE_URL = "https://api.tremendous.com/api/v2"
+SANDBOX = "sandbox"
+PRODUCTION = "production"
+PRODUCTION_HOSTS = frozenset({"api.tremendous.com", "www.tremendous.com", "tremendous.com"})
+#: The documented API rate limit (requests per second).
+DEFAULT_RATE_LIMIT = 10.0
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RETRIES = 5
+#: The message the API gives when an OAuth access token has expired.
+EXPIRED_TOKEN_MESSAGE = "The API key you provided is no longer valid"
+
+
+class ConnectionLike(Protocol):
+    """The parts of an Airflow ``Connection`` that are read (so tests can pass a plain object)."""
+
+    conn_id: str | None
+    host: str | None
+    port: int | None
+    password: str | None
+
+    @property
+    def extra_dejson(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class OAuthSettings:
+    """OAuth 2.0 refresh-token credentials for platforms (Tremendous Connect)."""
+
+    token_url: str
+    client_id: str
+    client_secret: SecretStr = field(repr=False)
+    refresh_token: SecretStr = field(repr=False)
+
+
+@dataclass(frozen=True)
+class TremendousSettings:
+    """Everything a client needs to talk to one Tremendous account, validated.
+
+    :param conn_id: the Airflow connection id, for messages.
+    :param base_url: the API base URL, ending in ``/api/v2`` for the real API.
+    :param environment: ``sandbox`` or ``production``.
+    :param api_key: the API key or OAuth access token (may be empty when OAuth will fetch one).
+    :param timeout: seconds per HTTP request.
+    :param max_retries: retries after the first attempt for retryable failures.
+    :param rate_limit_per_second: client-side request budget; ``None`` disables it.
+    :param oauth: OAuth refresh settings, if the connection uses OAuth.
+    """
+
+    conn_id: str
+    base_url: str
+    environment: str
+    api_key: SecretStr = field(repr=False)
+    timeout: float = DEFAULT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+    rate_limit_per_second: float | None = DEFAULT_RATE_LIMIT
+    oauth: OAuthSettings | None = None
+
+    @property
+    def is_production(self) -> bool:
+        """Whether this connection talks to the real-money production API."""
+        return self.environment == PRODUCTION
+
+    def secrets(self) -> list[str]:
+        """Every secret value of this connection, for the secrets masker."""
+        values = [self.api_key.get_secret_value()]
+        if self.oauth:
+            values += [self.oauth.client_secret.get_secret_value(), self.oauth.refresh_token.get_secret_value()]
+        return [value for value in values if value]
+
+
+def _extras(conn: ConnectionLike) -> dict[str, Any]:
+    try:
+        extras = conn.extra_dejson
+    except (TypeError, ValueError) as error:  # pragma: no cover - Airflow already parses extras
+        raise TremendousConfigurationError(f"connection extra is not valid JSON: {error}") from error
+    if isinstance(extras, str):  # some secrets backends store extras double-encoded
+        extras = json.loads(extras)
+    return dict(extras or {})
+
+
+def _number(extras: Mapping[str, Any], name: str, default: float | None, conn_id: str) -> float | None:
+    value = extras.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}': extra '{name}' must be a number, got {value!r}."
+        ) from None
+
+
+def _base_url(conn: ConnectionLike, environment: str) -> str:
+    host = (conn.host or "").strip()
+    if not host:
+        return PRODUCTION_BASE_URL if environment == PRODUCTION else SANDBOX_BASE_URL
+    if "://" in host:
+        return host.rstrip("/")
+    netloc = f"{host}:{conn.port}" if conn.port else host
+    path = "" if "/" in host else "/api/v2"
+    return f"https://{netloc}{path}".rstrip("/")
+
+
+def _environment(extras: Mapping[str, Any], conn_id: str) -> tuple[str, bool]:
+    raw = extras.get("environment")
+    if raw in (None, ""):
+        return SANDBOX, False
+    value = str(raw).strip().lower()
+    if value not in (SANDBOX, PRODUCTION):
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}': extra 'environment' must be 'sandbox' or 'production', got {raw!r}."
+        )
+    return value, True
+
+
+def _oauth(extras: Mapping[str, Any], base_url: str, conn_id: str) -> OAuthSettings | None:
+    client_id = extras.get("oauth_client_id")
+    refresh_token = extras.get("oauth_refresh_token")
+    if not client_id and not refresh_token:
+        return None
+    missing = [n for n in ("oauth_client_id", "oauth_client_secret", "oauth_refresh_token") if not extras.get(n)]
+    if missing:
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}': OAuth needs {', '.join(missing)} in the extra as well."
+        )
+    parts = urlsplit(base_url)
+    token_url = extras.get("oauth_token_url") or f"{parts.scheme}://{parts.netloc}/oauth/token"
+    return OAuthSettings(
+        token_url=str(token_url),
+        client_id=str(client_id),
+        client_secret=SecretStr(str(extras["oauth_client_secret"])),
+        refresh_token=SecretStr(str(refresh_token)),
+    )
+
+
+def _guard_environment(conn_id: str, environment: str, explicit: bool, base_url: str, key: str) -> None:
+    if key.startswith("TEST_") and environment == PRODUCTION:
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}' holds a sandbox key (TEST_...) but sets environment=production. "
+            "Use a PROD_ key for production, or set the extra 'environment' to 'sandbox'."
+        )
+    if key.startswith("PROD_") and environment == SANDBOX:
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}' holds a production key (PROD_...) but its environment is sandbox"
+            f"{'' if explicit else ' (the default)'}. Production is used only when the connection's extra sets "
+            '"environment": "production" explicitly.'
+        )
+    host = (urlsplit(base_url).hostname or "").lower()
+    if host in PRODUCTION_HOSTS and not (explicit and environment == PRODUCTION):
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}' points at production ({host}) but does not set "
+            '"environment": "production" in its extra. Set it explicitly to pay real money, '
+            "or remove the host to use the sandbox."
+        )
+
+
+def settings_from_connection(
+    conn: ConnectionLike,
+    *,
+    timeout: float | None = None,
+    max_retries: int | None = None,
+    rate_limit_per_second: float | None = None,
+) -> TremendousSettings:
+    """Validate ``conn`` and return its settings; hook arguments override the connection's extras.
+
+    :raises TremendousConfigurationError: on any unsafe or incomplete connection, before any request.
+    """
+    conn_id = conn.conn_id or "tremendous_default"
+    extras = _extras(conn)
+    environment, explicit = _environment(extras, conn_id)
+    base_url = _base_url(conn, environment)
+    key = (conn.password or "").strip()
+    oauth = _oauth(extras, base_url, conn_id)
+    if not key and oauth is None:
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}' has no API key: put the Tremendous API key in the connection's password "
+            "field (or configure OAuth in the extra)."
+        )
+    _guard_environment(conn_id, environment, explicit, base_url, key)
+    retries = max_retries if max_retries is not None else _number(extras, "max_retries", None, conn_id)
+    rate = rate_limit_per_second
+    if rate is None:
+        rate = _number(extras, "rate_limit_per_second", DEFAULT_RATE_LIMIT, conn_id)
+    return TremendousSettings(
+        conn_id=conn_id,
+        base_url=base_url,
+        environment=environment,
+        api_key=SecretStr(key),
+        timeout=timeout or _number(extras, "timeout", DEFAULT_TIMEOUT, conn_id) or DEFAULT_TIMEOUT,
+        max_retries=int(retries) if retries is not None else DEFAULT_MAX_RETRIES,
+        rate_limit_per_second=rate if rate and rate > 0 else None,
+        oauth=oauth,
+    )

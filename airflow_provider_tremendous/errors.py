@@ -1,0 +1,199 @@
+"""One exception hierarchy for everything the provider raises.
+
+Every error subclasses :class:`TremendousError`, itself an ``AirflowException``, so Airflow treats it as a task
+failure. API errors carry the HTTP status, the API's message and payload, and the method and path of the call,
+so a person reading the task log knows what failed and why. No error ever carries request headers, so the API key
+cannot leak through an exception.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from airflow.providers.common.compat.sdk import AirflowException
+
+_MAX_PAYLOAD_CHARS = 2000
+
+
+class TremendousError(AirflowException):
+    """Base class of every error raised by this provider."""
+
+
+class TremendousConfigurationError(TremendousError):
+    """The Airflow connection is unusable or unsafe (e.g. a production key on a sandbox connection)."""
+
+
+class TremendousTransportError(TremendousError):
+    """The HTTP exchange failed before a complete response arrived (connection refused, timeout, reset).
+
+    ``may_have_reached_server`` is False only when the request provably never left this machine (the TCP
+    connection could not be opened); only then is a non-idempotent request safe to send again.
+    """
+
+    def __init__(self, message: str, *, method: str, path: str, may_have_reached_server: bool) -> None:
+        super().__init__(f"{message} ({method} {path})")
+        self.method = method
+        self.path = path
+        self.may_have_reached_server = may_have_reached_server
+
+
+class TremendousResponseError(TremendousError):
+    """The API answered with a success status but a body this provider cannot read (not JSON, wrong shape)."""
+
+
+class TremendousAPIError(TremendousError):
+    """The API answered with an error status.
+
+    :param status: the HTTP status code.
+    :param message: the API's own error message (``errors.message`` or ``error.message``).
+    :param payload: the API's ``payload``: the request fields that caused the error, mirroring the request.
+    :param method: HTTP method of the failed call.
+    :param path: path of the failed call, relative to the base URL.
+    :param body: the raw response body (truncated), for bodies that are not the documented JSON shape.
+    """
+
+    status: int = 0
+    title: str = "API error"
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        message: str,
+        payload: Any = None,
+        method: str = "",
+        path: str = "",
+        body: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        self.status = status
+        self.message = message
+        self.payload = payload
+        self.method = method
+        self.path = path
+        self.body = body
+        self.retry_after = retry_after
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        text = f"Tremendous API {self.status} {self.title} on {self.method} {self.path}: {self.message}"
+        if self.payload:
+            rendered = json.dumps(self.payload, default=str, sort_keys=True)
+            text += f" | payload: {rendered[:_MAX_PAYLOAD_CHARS]}"
+        return text
+
+
+class TremendousBadRequestError(TremendousAPIError):
+    """400: malformed or missing parameters."""
+
+    title = "Bad Request"
+
+
+class TremendousUnauthorizedError(TremendousAPIError):
+    """401: missing, wrong or expired API key, or no production access."""
+
+    title = "Unauthorized"
+
+
+class TremendousPaymentRequiredError(TremendousAPIError):
+    """402: insufficient funds to execute the order."""
+
+    title = "Payment Required (insufficient funds)"
+
+
+class TremendousForbiddenError(TremendousAPIError):
+    """403: the key may not do this (e.g. approving an order without approval rights)."""
+
+    title = "Forbidden"
+
+
+class TremendousNotFoundError(TremendousAPIError):
+    """404: no such resource."""
+
+    title = "Not Found"
+
+
+class TremendousConflictError(TremendousAPIError):
+    """409: an ``external_id`` (or topup ``idempotency_key``) reused with different parameters."""
+
+    title = "Conflict"
+
+
+class TremendousUnprocessableError(TremendousAPIError):
+    """422: validation or semantic error (e.g. cancelling a redeemed reward)."""
+
+    title = "Unprocessable Entity"
+
+
+class TremendousRateLimitError(TremendousAPIError):
+    """429: rate limit (10 requests/second) or report-generation concurrency limit; the request was not
+    processed."""
+
+    title = "Too Many Requests"
+
+
+class TremendousServerError(TremendousAPIError):
+    """5xx: the API failed; a POST may or may not have taken effect."""
+
+    title = "Server Error"
+
+
+_BY_STATUS: dict[int, type[TremendousAPIError]] = {
+    400: TremendousBadRequestError,
+    401: TremendousUnauthorizedError,
+    402: TremendousPaymentRequiredError,
+    403: TremendousForbiddenError,
+    404: TremendousNotFoundError,
+    409: TremendousConflictError,
+    422: TremendousUnprocessableError,
+    429: TremendousRateLimitError,
+}
+
+
+def error_class_for(status: int) -> type[TremendousAPIError]:
+    """The exception class for an HTTP error status (any 5xx → :class:`TremendousServerError`)."""
+    if status >= 500:
+        return TremendousServerError
+    return _BY_STATUS.get(status, TremendousAPIError)
+
+
+def parse_error_body(content: bytes) -> tuple[str, Any, str]:
+    """Read an error body defensively: ``{"errors": {...}}``, ``{"error": {...}}``, either as a string, or not JSON.
+
+    :return: ``(message, payload, raw_text)``; the message is empty when the body carries none.
+    """
+    text = content.decode("utf-8", errors="replace")
+    try:
+        data = json.loads(text) if text.strip() else None
+    except ValueError:
+        return "", None, text[:_MAX_PAYLOAD_CHARS]
+    if not isinstance(data, Mapping):
+        return "", None, text[:_MAX_PAYLOAD_CHARS]
+    detail = data.get("errors", data.get("error"))
+    if isinstance(detail, Mapping):
+        message = detail.get("message") or ""
+        return str(message), detail.get("payload"), text[:_MAX_PAYLOAD_CHARS]
+    if isinstance(detail, str):
+        return detail, None, text[:_MAX_PAYLOAD_CHARS]
+    return str(data.get("message") or ""), None, text[:_MAX_PAYLOAD_CHARS]
+
+
+def build_api_error(
+    *, status: int, content: bytes, method: str, path: str, retry_after: float | None = None
+) -> TremendousAPIError:
+    """Turn an error response into the matching exception, with a fallback message for empty bodies."""
+    message, payload, raw = parse_error_body(content)
+    if not message:
+        message = raw.strip()[:200] or f"HTTP {status} with an empty body"
+    cls = error_class_for(status)
+    return cls(
+        status=status,
+        message=message,
+        payload=payload,
+        method=method,
+        path=path,
+        body=raw,
+        retry_after=retry_after,
+    )

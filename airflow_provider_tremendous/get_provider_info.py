@@ -1,0 +1,40 @@
+"""Provider metadata read by Airflow through the ``apache_airflow_provider`` entry point."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow_provider_tremendous import __version__
+from airflow_provider_tremendous.hooks.connection_form import CONN_FIELDS, provider_ui_field_behaviour
+
+
+def get_provider_info() -> dict[str, Any]:
+    """Package, connection type and connection form of this provider, for ``airflow providers ...``."""
+    return {
+        "package-name": "airflow-provider-tremendous",
+        "name": "Tremendous",
+        "description": "Pay people through the Tremendous rewards API from Airflow DAGs.",
+        "versions": [__version__],
+        "integrations": [
+            {
+                "integration-name": "Tremendous",
+                "external-doc-url": "https://developers.tremendous.com/",
+                "tags": ["service"],
+            }
+        ],
+        "hooks": [
+            {
+                "integration-name": "Tremendous",
+                "python-modules": ["airflow_provider_tremendous.hooks.tremendous"],
+            }
+        ],
+        "connection-types": [
+            {
+                "connection-type": "tremendous",
+                "hook-class-name": "airflow_provider_tremendous.hooks.tremendous.TremendousHook",
+                "hook-name": "Tremendous",
+                "ui-field-behaviour": provider_ui_field_behaviour(),
+                "conn-fields": CONN_FIELDS,
+            }
+        ],
+    }

@@ -1,0 +1,189 @@
+"""TremendousHook (sync) and TremendousAsyncHook (async): every Tremendous API v2 operation.
+
+Both hooks get the 66 operations from :class:`~airflow_provider_tremendous.api.TremendousOperations`; they
+differ only in how a request is sent (:class:`SyncApiClient` with requests, :class:`AsyncApiClient` with httpx).
+Nothing touches the network or the connection at construction time (DAG files are parsed often).
+
+Usage::
+
+    hook = TremendousHook()  # tremendous_default
+    order = hook.create_order({"external_id": "survey-42-r17", "payment": {"funding_source_id": "balance"},
+                               "reward": {...}})
+    for order in hook.iter_orders(created_at_gte=data_interval_start):
+        ...
+    replay = hook.create_order.with_http_info(body)   # .status_code 201 = already existed
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Any
+
+from airflow.providers.common.compat.connection import get_async_connection
+from airflow.providers.common.compat.sdk import BaseHook
+
+from airflow_provider_tremendous.api import TremendousOperations
+from airflow_provider_tremendous.connection import ConnectionLike, TremendousSettings, settings_from_connection
+from airflow_provider_tremendous.errors import TremendousError, TremendousNotFoundError
+from airflow_provider_tremendous.hooks.connection_form import form_widgets, hook_ui_field_behaviour
+from airflow_provider_tremendous.models import (
+    BalanceTransaction,
+    FundingSource,
+    Invoice,
+    Order,
+    Reward,
+)
+from airflow_provider_tremendous.transport import ApiRequest, AsyncApiClient, RawResponse, SyncApiClient
+
+
+class TremendousHookBase(BaseHook):
+    """Connection handling shared by the sync and async hooks.
+
+    :param tremendous_conn_id: the Airflow connection (type ``tremendous``); the password holds the API key.
+    :param timeout: seconds per HTTP request (overrides the connection's ``timeout`` extra).
+    :param max_retries: retries of retry-safe requests (overrides ``max_retries``).
+    :param rate_limit_per_second: client-side request budget (overrides ``rate_limit_per_second``).
+    """
+
+    conn_name_attr = "tremendous_conn_id"
+    default_conn_name = "tremendous_default"
+    conn_type = "tremendous"
+    hook_name = "Tremendous"
+
+    def __init__(
+        self,
+        tremendous_conn_id: str = default_conn_name,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        rate_limit_per_second: float | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.tremendous_conn_id = tremendous_conn_id
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.rate_limit_per_second = rate_limit_per_second
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(tremendous_conn_id={self.tremendous_conn_id!r})"
+
+    def _settings_from(self, conn: ConnectionLike) -> TremendousSettings:
+        return settings_from_connection(
+            conn,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            rate_limit_per_second=self.rate_limit_per_second,
+        )
+
+    @classmethod
+    def get_ui_field_behaviour(cls) -> dict[str, Any]:
+        """Connection form behaviour for Airflow 2.11 (Airflow 3 reads ``get_provider_info``)."""
+        return hook_ui_field_behaviour()
+
+    @classmethod
+    def get_connection_form_widgets(cls) -> dict[str, Any]:
+        """Connection form extra fields for Airflow 2.11 (Airflow 3 reads ``conn-fields``)."""
+        return form_widgets()
+
+
+class TremendousHook(TremendousHookBase, TremendousOperations):
+    """Synchronous hook: one method per Tremendous API v2 operation, named as in the official SDK.
+
+    Each operation also offers ``.with_http_info(...)`` (status code and headers) and, for paginated lists,
+    ``.iter_all(...)``; the ``iter_*`` methods below are shortcuts for the common lists.
+    """
+
+    @cached_property
+    def settings(self) -> TremendousSettings:
+        """The validated connection settings (reads the connection once; refuses unsafe connections)."""
+        return self._settings_from(self.get_connection(self.tremendous_conn_id))
+
+    @cached_property
+    def client(self) -> SyncApiClient:
+        """The HTTP client (one pooled session per hook)."""
+        return SyncApiClient(self.settings)
+
+    def get_conn(self) -> SyncApiClient:
+        """The HTTP client, for Airflow's ``get_conn`` convention."""
+        return self.client
+
+    def _execute(self, request: ApiRequest) -> RawResponse:
+        return self.client.send(request)
+
+    def test_connection(self) -> tuple[bool, str]:
+        """Check the key with a cheap authenticated call; never shows the key."""
+        try:
+            organizations = self.list_organizations()
+        except TremendousError as error:
+            return False, str(error)
+        names = ", ".join(org.name or org.id or "?" for org in organizations) or "no organization"
+        return True, f"Connected to Tremendous {self.settings.environment} ({self.settings.base_url}) as {names}."
+
+    # -- friendlier shortcuts -------------------------------------------------------------------------------
+    def iter_orders(self, **filters: Any) -> Iterator[Order]:
+        """Every order matching ``filters`` (``campaign_id``, ``external_id``, ``created_at_gte/lte``)."""
+        return self.list_orders.iter_all(**filters)
+
+    def iter_rewards(self, **filters: Any) -> Iterator[Reward]:
+        """Every reward (optionally filtered by custom fields)."""
+        return self.list_rewards.iter_all(**filters)
+
+    def iter_invoices(self) -> Iterator[Invoice]:
+        """Every (non-deleted) invoice."""
+        return self.list_invoices.iter_all()
+
+    def iter_balance_transactions(self, **filters: Any) -> Iterator[BalanceTransaction]:
+        """Every balance transaction, optionally within ``created_at_gte``/``created_at_lte``."""
+        return self.list_balance_transactions.iter_all(**filters)
+
+    def get_balance(self) -> FundingSource:
+        """The balance funding source, fresh (``meta.available_amount`` is what can be spent now)."""
+        return self.get_funding_source("BALANCE")
+
+    def find_order(self, id_or_external_id: str) -> Order | None:
+        """The order with this id or external_id, or ``None`` when there is none."""
+        try:
+            return self.get_order(id_or_external_id)
+        except TremendousNotFoundError:
+            return None
+
+
+class TremendousAsyncHook(TremendousHookBase, TremendousOperations):
+    """Asynchronous hook for triggers: the same operations, awaited (``await hook.get_order(order_id)``).
+
+    The connection is read with Airflow's async connection API, never with a blocking call inside the event
+    loop. Close it with ``await hook.aclose()`` or use ``async with TremendousAsyncHook() as hook``.
+    """
+
+    def __init__(self, tremendous_conn_id: str = TremendousHookBase.default_conn_name, **kwargs: Any) -> None:
+        super().__init__(tremendous_conn_id, **kwargs)
+        self._client: AsyncApiClient | None = None
+        self._client_loop: asyncio.AbstractEventLoop | None = None
+
+    async def get_async_client(self) -> AsyncApiClient:
+        """The HTTP client of the running event loop, created on first use."""
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._client_loop is not loop:
+            conn = await get_async_connection(self.tremendous_conn_id)
+            self._client = AsyncApiClient(self._settings_from(conn))
+            self._client_loop = loop
+        return self._client
+
+    async def _aexecute(self, request: ApiRequest) -> RawResponse:
+        client = await self.get_async_client()
+        return await client.send(request)
+
+    async def aclose(self) -> None:
+        """Close the HTTP client."""
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def __aenter__(self) -> TremendousAsyncHook:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

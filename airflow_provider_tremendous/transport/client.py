@@ -1,0 +1,135 @@
+"""The request core: rate limit → send → OAuth refresh → error mapping, under one retry policy.
+
+:class:`SyncApiClient` and :class:`AsyncApiClient` differ only in how they wait and send; every decision (what
+to retry, how long to wait, when to refresh a token, which error to raise) is made by the shared pieces in this
+package. Endpoint declarations (:mod:`airflow_provider_tremendous.api`) hand both the same :class:`ApiRequest`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Awaitable, Callable
+
+from airflow.providers.common.compat.sdk import mask_secret
+
+from airflow_provider_tremendous.connection import TremendousSettings
+from airflow_provider_tremendous.transport.aio import HttpxTransport
+from airflow_provider_tremendous.transport.auth import Credentials
+from airflow_provider_tremendous.transport.ratelimit import RateLimiter, shared_rate_limiter
+from airflow_provider_tremendous.transport.request import ApiRequest, RawResponse, raise_for_status
+from airflow_provider_tremendous.transport.retry import RetryPolicy
+from airflow_provider_tremendous.transport.sync import RequestsTransport
+
+
+class _ClientCore:
+    """Settings, credentials, retry policy and rate limiter: the parts both clients share."""
+
+    def __init__(
+        self,
+        settings: TremendousSettings,
+        policy: RetryPolicy | None = None,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self.settings = settings
+        for secret in settings.secrets():
+            mask_secret(secret)
+        self.policy = policy or RetryPolicy(max_retries=settings.max_retries)
+        self.credentials = Credentials(settings)
+        account = settings.api_key.get_secret_value() or (settings.oauth.client_id if settings.oauth else "")
+        self.limiter = limiter or shared_rate_limiter(
+            settings.base_url, hashlib.sha256(account.encode()).hexdigest(), settings.rate_limit_per_second
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.settings.base_url!r}, env={self.settings.environment!r})"
+
+
+class SyncApiClient(_ClientCore):
+    """Sends :class:`ApiRequest` values synchronously with requests."""
+
+    def __init__(
+        self,
+        settings: TremendousSettings,
+        *,
+        transport: RequestsTransport | None = None,
+        policy: RetryPolicy | None = None,
+        limiter: RateLimiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(settings, policy, limiter)
+        self.transport = transport or RequestsTransport(settings.base_url, settings.timeout)
+        self._sleep = sleep
+
+    def send(self, request: ApiRequest) -> RawResponse:
+        """Send ``request`` with retries; return the successful response or raise a typed error."""
+        return self.policy.retrying(request, self._sleep)(self._attempt, request)
+
+    def _attempt(self, request: ApiRequest) -> RawResponse:
+        if request.authenticated and self.credentials.needs_token:
+            self._refresh(self.credentials.generation)
+        generation = self.credentials.generation
+        delay = self.limiter.reserve()
+        if delay > 0:
+            self._sleep(delay)
+        response = self.transport.send(request, self.credentials.headers(request))
+        if self.credentials.should_refresh(request, response):
+            self._refresh(generation)
+            response = self.transport.send(request, self.credentials.headers(request))
+        raise_for_status(request, response)
+        return response
+
+    def _refresh(self, seen_generation: int) -> None:
+        with self.credentials.lock:
+            if self.credentials.generation != seen_generation:
+                return  # another thread refreshed while we waited
+            token_request = self.credentials.refresh_request()
+            self.credentials.apply_refresh(token_request, self.transport.send(token_request, {}))
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.transport.close()
+
+
+class AsyncApiClient(_ClientCore):
+    """Sends :class:`ApiRequest` values asynchronously with httpx; never blocks the event loop."""
+
+    def __init__(
+        self,
+        settings: TremendousSettings,
+        *,
+        transport: HttpxTransport | None = None,
+        policy: RetryPolicy | None = None,
+        limiter: RateLimiter | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        super().__init__(settings, policy, limiter)
+        self.transport = transport or HttpxTransport(settings.base_url, settings.timeout)
+        self._sleep = sleep
+
+    async def send(self, request: ApiRequest) -> RawResponse:
+        """Send ``request`` with retries; return the successful response or raise a typed error."""
+        response: RawResponse = await self.policy.async_retrying(request, self._sleep)(self._attempt, request)
+        return response
+
+    async def _attempt(self, request: ApiRequest) -> RawResponse:
+        if request.authenticated and self.credentials.needs_token:
+            await self._refresh()
+        delay = self.limiter.reserve()
+        if delay > 0:
+            await self._sleep(delay)
+        response = await self.transport.send(request, self.credentials.headers(request))
+        if self.credentials.should_refresh(request, response):
+            await self._refresh()
+            response = await self.transport.send(request, self.credentials.headers(request))
+        raise_for_status(request, response)
+        return response
+
+    async def _refresh(self) -> None:
+        token_request = self.credentials.refresh_request()
+        self.credentials.apply_refresh(token_request, await self.transport.send(token_request, {}))
+
+    async def aclose(self) -> None:
+        """Release pooled connections."""
+        await self.transport.aclose()
