@@ -38,10 +38,14 @@ EXPIRED_TOKEN_MESSAGE = "The API key you provided is no longer valid"
 class ConnectionLike(Protocol):
     """The parts of an Airflow ``Connection`` that are read (so tests can pass a plain object)."""
 
-    conn_id: str | None
-    host: str | None
-    port: int | None
-    password: str | None
+    @property
+    def conn_id(self) -> str | None: ...
+    @property
+    def host(self) -> str | None: ...
+    @property
+    def port(self) -> int | None: ...
+    @property
+    def password(self) -> str | None: ...
 
     @property
     def extra_dejson(self) -> dict[str, Any]: ...
@@ -89,7 +93,10 @@ class TremendousSettings:
         """Every secret value of this connection, for the secrets masker."""
         values = [self.api_key.get_secret_value()]
         if self.oauth:
-            values += [self.oauth.client_secret.get_secret_value(), self.oauth.refresh_token.get_secret_value()]
+            values += [
+                self.oauth.client_secret.get_secret_value(),
+                self.oauth.refresh_token.get_secret_value(),
+            ]
         return [value for value in values if value]
 
 

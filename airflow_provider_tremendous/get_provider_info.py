@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from airflow_provider_tremendous import __version__
-from airflow_provider_tremendous.hooks.connection_form import CONN_FIELDS, provider_ui_field_behaviour
+from airflow_provider_tremendous.connection_form import CONN_FIELDS, provider_ui_field_behaviour
 
 
 def get_provider_info() -> dict[str, Any]:

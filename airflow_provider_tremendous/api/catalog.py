@@ -13,7 +13,7 @@ class CatalogAPI:
     @endpoint("GET", "/products", key="products")
     def list_products(
         self,
-        id: str | list[str] | None = None,  # noqa: A002 - the API's own filter name
+        id: str | list[str] | None = None,
         country: str | list[str] | None = None,
         currency: str | list[str] | None = None,
         subcategory: str | list[str] | None = None,

@@ -15,9 +15,7 @@ from airflow_provider_tremendous.models import (
 class ConnectAPI:
     """Platforms onboarding other organizations."""
 
-    @endpoint(
-        "GET", "/connected_organizations", key="connected_organizations", pagination=Pagination(max_limit=100)
-    )
+    @endpoint("GET", "/connected_organizations", key="connected_organizations", pagination=Pagination(max_limit=100))
     def list_connected_organizations(
         self, offset: int | None = None, limit: int | None = None
     ) -> Page[ConnectedOrganization]:

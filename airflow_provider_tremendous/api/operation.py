@@ -28,7 +28,7 @@ import re
 import typing
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, overload
+from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, cast, overload
 
 from airflow.providers.common.compat.sdk import mask_secret
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -201,8 +201,11 @@ class Operation(Generic[P, T]):
                     f"(status {response.status}): {response.content[:300]!r}"
                 )
             if self.pagination is not None:
-                data = {"items": data[self.key] or [], "total_count": data.get("total_count"),
-                        "offset": dict(request.params).get("offset", 0)}
+                data = {
+                    "items": data[self.key] or [],
+                    "total_count": data.get("total_count"),
+                    "offset": dict(request.params).get("offset", 0),
+                }
             else:
                 data = data[self.key]
         try:
@@ -295,9 +298,11 @@ class _PageCursor:
     def advance(self, page: Page[Any]) -> None:
         count = len(page.items)
         self.offset += count
-        if count == 0 or (page.total_count is not None and self.offset >= page.total_count):
-            self.done = True
-        elif self.rules.short_page_ends and self.limit and count < self.limit:
+        if (
+            count == 0
+            or (page.total_count is not None and self.offset >= page.total_count)
+            or (self.rules.short_page_ends and self.limit and count < self.limit)
+        ):
             self.done = True
 
 
@@ -320,9 +325,9 @@ class BoundOperation(Generic[P, T]):
         """Yield every item of a paginated list, page by page at the endpoint's largest page size."""
         cursor = _PageCursor(self.operation, kwargs)
         while (page_kwargs := cursor.next_kwargs()) is not None:
-            page = self._send(args, page_kwargs).data
-            yield from page  # type: ignore[attr-defined]
-            cursor.advance(page)  # type: ignore[arg-type]
+            page = cast("Page[Any]", self._send(args, page_kwargs).data)
+            yield from page.items
+            cursor.advance(page)
 
     def _send(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> ApiResponse[T]:
         request = self.operation.build_request(args, kwargs)
@@ -349,10 +354,10 @@ class AsyncBoundOperation(Generic[P, T]):
         """Yield every item of a paginated list, page by page at the endpoint's largest page size."""
         cursor = _PageCursor(self.operation, kwargs)
         while (page_kwargs := cursor.next_kwargs()) is not None:
-            page = (await self._send(args, page_kwargs)).data
-            for item in page:  # type: ignore[attr-defined]
+            page = cast("Page[Any]", (await self._send(args, page_kwargs)).data)
+            for item in page.items:
                 yield item
-            cursor.advance(page)  # type: ignore[arg-type]
+            cursor.advance(page)
 
     async def _send(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> ApiResponse[T]:
         request = self.operation.build_request(args, kwargs)

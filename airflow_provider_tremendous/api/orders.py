@@ -52,7 +52,9 @@ class OrdersAPI:
         """Reject an order in ``PENDING APPROVAL`` (id or ``external_id``)."""
 
     @endpoint("GET", "/rewards", key="rewards", pagination=Pagination(max_limit=500))
-    def list_rewards(self, offset: int | None = None, limit: int | None = None, **custom_fields: Any) -> Page[Reward]:
+    def list_rewards(
+        self, /, offset: int | None = None, limit: int | None = None, **custom_fields: Any
+    ) -> Page[Reward]:
         """List rewards, newest first (``limit`` up to 500).
 
         :param custom_fields: custom-field filters, passed as query parameters by field label.

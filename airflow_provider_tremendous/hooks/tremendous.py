@@ -25,9 +25,13 @@ from airflow.providers.common.compat.connection import get_async_connection
 from airflow.providers.common.compat.sdk import BaseHook
 
 from airflow_provider_tremendous.api import TremendousOperations
-from airflow_provider_tremendous.connection import ConnectionLike, TremendousSettings, settings_from_connection
+from airflow_provider_tremendous.connection import (
+    ConnectionLike,
+    TremendousSettings,
+    settings_from_connection,
+)
 from airflow_provider_tremendous.errors import TremendousError, TremendousNotFoundError
-from airflow_provider_tremendous.hooks.connection_form import form_widgets, hook_ui_field_behaviour
+from airflow_provider_tremendous.connection_form import form_widgets, hook_ui_field_behaviour
 from airflow_provider_tremendous.models import (
     BalanceTransaction,
     FundingSource,
@@ -120,7 +124,10 @@ class TremendousHook(TremendousHookBase, TremendousOperations):
         except TremendousError as error:
             return False, str(error)
         names = ", ".join(org.name or org.id or "?" for org in organizations) or "no organization"
-        return True, f"Connected to Tremendous {self.settings.environment} ({self.settings.base_url}) as {names}."
+        return (
+            True,
+            f"Connected to Tremendous {self.settings.environment} ({self.settings.base_url}) as {names}.",
+        )
 
     # -- friendlier shortcuts -------------------------------------------------------------------------------
     def iter_orders(self, **filters: Any) -> Iterator[Order]:

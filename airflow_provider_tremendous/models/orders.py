@@ -26,9 +26,7 @@ class OrderStatus:
 
     SUCCESS = frozenset({EXECUTED})
     FAILURE = frozenset({FAILED, CANCELED})
-    PENDING = frozenset(
-        {OPEN, CART, PENDING_APPROVAL, PENDING_INTERNAL_PAYMENT_APPROVAL, PENDING_SETTLEMENT}
-    )
+    PENDING = frozenset({OPEN, CART, PENDING_APPROVAL, PENDING_INTERNAL_PAYMENT_APPROVAL, PENDING_SETTLEMENT})
 
     @classmethod
     def normalize(cls, status: str | None) -> str:

@@ -5,4 +5,12 @@ from airflow_provider_tremendous.transport.ratelimit import RateLimiter
 from airflow_provider_tremendous.transport.request import ApiRequest, RawResponse
 from airflow_provider_tremendous.transport.retry import RetryPolicy, is_retryable
 
-__all__ = ["ApiRequest", "AsyncApiClient", "RateLimiter", "RawResponse", "RetryPolicy", "SyncApiClient", "is_retryable"]
+__all__ = [
+    "ApiRequest",
+    "AsyncApiClient",
+    "RateLimiter",
+    "RawResponse",
+    "RetryPolicy",
+    "SyncApiClient",
+    "is_retryable",
+]

@@ -53,7 +53,7 @@ class Credentials:
 
     def refresh_request(self) -> ApiRequest:
         """The token-endpoint request exchanging the refresh token for a new access token."""
-        assert self._oauth is not None  # noqa: S101 - only called when should_refresh/needs_token said so
+        assert self._oauth is not None
         return ApiRequest(
             method="POST",
             path=self._oauth.token_url,

@@ -66,7 +66,7 @@ class RetryPolicy:
     def wait_seconds(self, error: BaseException | None, attempt_number: int) -> float:
         """Seconds to wait before the next attempt, after ``attempt_number`` attempts failed with ``error``."""
         step = min(self.max_wait, self.min_wait * (2 ** max(0, attempt_number - 1)))
-        backoff = random.uniform(step / 2, step)  # noqa: S311 - jitter, not cryptography
+        backoff = random.uniform(step / 2, step)
         if isinstance(error, TremendousRateLimitError):
             if error.retry_after is not None:
                 return min(MAX_RETRY_AFTER, max(error.retry_after, RATE_LIMIT_MIN_WAIT))

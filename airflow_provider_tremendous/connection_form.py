@@ -1,4 +1,4 @@
-"""The ``tremendous`` connection form, declared once for both Airflow generations.
+"""The ``tremendous`` connection form, declared once for both Airflow generations (no Airflow imports here).
 
 Airflow 3.x reads ``ui-field-behaviour`` and ``conn-fields`` from :func:`get_provider_info`; Airflow 2.11 calls
 the hook's ``get_ui_field_behaviour`` and ``get_connection_form_widgets``. Both are derived from the tables

@@ -1,0 +1,87 @@
+"""Provider registration and the connection form, on whichever Airflow version runs the tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from airflow_provider_tremendous import __version__
+from airflow_provider_tremendous.connection_form import CONN_FIELDS
+from airflow_provider_tremendous.get_provider_info import get_provider_info
+from airflow_provider_tremendous.hooks import TremendousHook
+
+
+def test_provider_info() -> None:
+    info = get_provider_info()
+    assert info["package-name"] == "airflow-provider-tremendous"
+    assert info["description"]
+    assert info["versions"] == [__version__]
+    (conn_type,) = info["connection-types"]
+    assert conn_type["connection-type"] == "tremendous"
+    assert conn_type["hook-class-name"] == "airflow_provider_tremendous.hooks.tremendous.TremendousHook"
+    assert set(conn_type["conn-fields"]) == set(CONN_FIELDS)
+    for spec in conn_type["conn-fields"].values():
+        assert {"label", "description", "schema"} <= set(spec)
+
+
+def test_both_form_declarations_agree() -> None:
+    yaml_style = get_provider_info()["connection-types"][0]["ui-field-behaviour"]
+    python_style = TremendousHook.get_ui_field_behaviour()
+    assert yaml_style["hidden-fields"] == python_style["hidden_fields"]
+    assert yaml_style["relabeling"] == python_style["relabeling"]
+    assert yaml_style["placeholders"] == python_style["placeholders"]
+    assert "password" not in yaml_style["hidden-fields"]
+
+
+def test_airflow2_form_widgets_have_the_conn_fields_keys() -> None:
+    pytest.importorskip("flask_appbuilder", reason="Airflow 3 has no FAB forms; it reads conn-fields instead")
+    from flask import Flask
+
+    with Flask(__name__).app_context():
+        widgets = TremendousHook.get_connection_form_widgets()
+    assert set(widgets) == set(CONN_FIELDS)
+
+
+def test_provider_info_matches_airflows_schema() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    import airflow
+
+    candidates = list(Path(airflow.__file__).parent.rglob("provider_info.schema.json"))
+    assert candidates, "Airflow ships its provider schema"
+    schema = __import__("json").loads(candidates[0].read_text())
+    jsonschema.validate(get_provider_info(), schema)
+
+
+@pytest.mark.airflow
+@pytest.mark.parametrize(("command", "expected"), [("list", "airflow-provider-tremendous"), ("hooks", "tremendous")])
+def test_airflow_cli_lists_the_provider(command: str, expected: str, tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(tmp_path),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__EXECUTOR": "SequentialExecutor" if _airflow_major() == 2 else "LocalExecutor",
+    }
+    airflow_bin = Path(sys.executable).parent / "airflow"
+    result = subprocess.run(
+        [str(airflow_bin), "providers", command, "--output", "plain"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = [line for line in result.stdout.splitlines() if expected in line]
+    assert lines, result.stdout[-2000:]
+    if command == "hooks":
+        assert any("TremendousHook" in line for line in lines)
+
+
+def _airflow_major() -> int:
+    import airflow
+
+    return int(airflow.__version__.split(".")[0])
