@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import pytest
@@ -60,7 +61,7 @@ def test_threads_get_distinct_slots_at_least_one_interval_apart() -> None:
         thread.join()
     ordered = sorted(waits)
     assert len(ordered) == 200
-    assert all(b - a == pytest.approx(0.1) for a, b in zip(ordered, ordered[1:], strict=False))
+    assert all(b - a == pytest.approx(0.1) for a, b in itertools.pairwise(ordered))
 
 
 def test_hooks_of_one_account_share_one_limiter() -> None:
