@@ -30,8 +30,8 @@ from airflow_provider_tremendous.connection import (
     TremendousSettings,
     settings_from_connection,
 )
-from airflow_provider_tremendous.errors import TremendousError, TremendousNotFoundError
 from airflow_provider_tremendous.connection_form import form_widgets, hook_ui_field_behaviour
+from airflow_provider_tremendous.errors import TremendousError, TremendousNotFoundError
 from airflow_provider_tremendous.models import (
     BalanceTransaction,
     FundingSource,
