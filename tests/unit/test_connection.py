@@ -118,3 +118,24 @@ def test_oauth_settings_default_token_url() -> None:
 def test_constructing_a_hook_reads_nothing() -> None:
     hook = TremendousHook("does_not_exist")  # DAG parsing must not need the connection
     assert hook.tremendous_conn_id == "does_not_exist"
+
+
+def test_test_connection_makes_one_authenticated_call(stub_conn: StubServer) -> None:
+    from tests.conftest import TEST_KEY
+    from tests.support.http_stub import Reply
+
+    stub_conn.add(Reply.json({"organizations": [{"id": "ORG1", "name": "Acme Research", "website": "https://a"}]}))
+    ok, message = TremendousHook().test_connection()
+    assert ok
+    assert "Acme Research" in message and "sandbox" in message
+    assert TEST_KEY not in message
+    assert [r.path for r in stub_conn.requests] == ["/api/v2/organizations"]
+
+
+def test_test_connection_reports_a_bad_key(stub_conn: StubServer) -> None:
+    from tests.support.http_stub import Reply
+
+    stub_conn.add(Reply.json({"errors": {"message": "Invalid API key"}}, 401))
+    ok, message = TremendousHook().test_connection()
+    assert not ok
+    assert "401" in message and "Invalid API key" in message
