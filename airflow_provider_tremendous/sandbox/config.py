@@ -1,0 +1,71 @@
+"""Every knob of the sandbox, as one validated model shared by the CLI, the Python API and the admin API."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class FaultConfig(BaseModel):
+    """Chaos knobs (``POST /_sandbox/faults``). Rates are probabilities per request, drawn from a seeded RNG.
+
+    :param latency_ms: extra latency before every API request is handled (concurrent requests wait concurrently).
+    :param error_rate: answer 5xx *before* any state change.
+    :param error_after_commit_rate: apply the request (e.g. create the order), then answer 5xx.
+    :param drop_after_commit_rate: apply the request, then close the connection without any response.
+    :param rate_limit_per_second: requests per second per API key before 429; ``None`` disables the limit.
+    :param seed: seed of the fault RNG (and of generated ids after a reset), for reproducible runs.
+    :param path_prefix: only requests whose path (below ``/api/v2``) starts with this are affected.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    latency_ms: int = Field(default=0, ge=0, le=60_000)
+    error_rate: float = Field(default=0.0, ge=0, le=1)
+    error_after_commit_rate: float = Field(default=0.0, ge=0, le=1)
+    drop_after_commit_rate: float = Field(default=0.0, ge=0, le=1)
+    rate_limit_per_second: float | None = Field(default=10.0, ge=0)
+    seed: int = 0
+    path_prefix: str | None = None
+
+
+class SandboxSettings(BaseModel):
+    """Behaviour of the emulated account (``POST /_sandbox/settings``).
+
+    Delays are in (sandbox-clock) seconds; 0 makes a transition happen at the next request. ``POST
+    /_sandbox/advance`` moves the sandbox clock forward so tests never sleep.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    starting_balance: float = Field(default=100_000.0, ge=0)
+    approvals: bool = False
+    order_processing_seconds: float = Field(default=0.0, ge=0)
+    delivery_seconds: float = Field(default=2.0, ge=0)
+    invoice_payment_seconds: float | None = Field(default=5.0, ge=0)
+    report_seconds: float = Field(default=3.0, ge=0)
+    report_concurrency: int = Field(default=3, ge=1)
+    fee_percent: float = Field(default=0.0, ge=0, le=100)
+    currency_code: str = "USD"
+
+
+class SandboxConfig(BaseModel):
+    """Faults plus settings plus persistence: everything ``tremendous-sandbox`` accepts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    faults: FaultConfig = Field(default_factory=FaultConfig)
+    settings: SandboxSettings = Field(default_factory=SandboxSettings)
+    state_file: str | None = None
+
+    @classmethod
+    def instant(cls, **settings: object) -> SandboxConfig:
+        """A config for tests: no rate limit, no delays (transitions happen at the next request)."""
+        base = {
+            "order_processing_seconds": 0,
+            "delivery_seconds": 0,
+            "invoice_payment_seconds": 0,
+            "report_seconds": 0,
+        }
+        return cls(
+            faults=FaultConfig(rate_limit_per_second=None), settings=SandboxSettings.model_validate(base | settings)
+        )
