@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 export UV_COMPILE_BYTECODE := 1
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 
-.PHONY: test lint typecheck venv constraints clean
+.PHONY: test lint venv constraints bench clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -28,6 +28,9 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check airflow_provider_tremendous tests
 	$(VENV)/bin/ruff format --check airflow_provider_tremendous tests
 	$(VENV)/bin/mypy
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m benchmarks.sandbox_throughput
 
 # Regenerate the pinned dependency sets (one per supported Airflow version) after changing dependencies.
 constraints:
