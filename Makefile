@@ -25,7 +25,7 @@ test: $(STAMP)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check airflow_provider_tremendous tests
+	$(VENV)/bin/ruff check airflow_provider_tremendous tests benchmarks
 	$(VENV)/bin/ruff format --check airflow_provider_tremendous tests
 	$(VENV)/bin/mypy
 
