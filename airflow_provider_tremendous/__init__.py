@@ -1,7 +1,55 @@
-"""Apache Airflow provider for the Tremendous rewards API."""
+"""Apache Airflow provider for the Tremendous rewards API.
+
+Public classes are importable from the package root (``from airflow_provider_tremendous import
+TremendousCreateOrderOperator``); they are imported lazily, on first access, so a DAG file that uses one operator
+does not pay for the rest at parse time.
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+_PUBLIC = {
+    "TremendousHook": "airflow_provider_tremendous.hooks.tremendous",
+    "TremendousAsyncHook": "airflow_provider_tremendous.hooks.tremendous",
+    "TremendousCreateOrderOperator": "airflow_provider_tremendous.operators.orders",
+    "TremendousApproveOrderOperator": "airflow_provider_tremendous.operators.orders",
+    "TremendousRejectOrderOperator": "airflow_provider_tremendous.operators.orders",
+    "TremendousCreateInvoiceOperator": "airflow_provider_tremendous.operators.invoices",
+    "TremendousCreateReportOperator": "airflow_provider_tremendous.operators.reports",
+    "TremendousOrderSensor": "airflow_provider_tremendous.sensors.orders",
+    "TremendousReportSensor": "airflow_provider_tremendous.sensors.resources",
+    "TremendousInvoiceSensor": "airflow_provider_tremendous.sensors.resources",
+    "TremendousBalanceSensor": "airflow_provider_tremendous.sensors.resources",
+    "TremendousStatusTrigger": "airflow_provider_tremendous.triggers.status",
+}
+
+__all__ = ["__version__", *_PUBLIC]
+
+if TYPE_CHECKING:
+    from airflow_provider_tremendous.hooks.tremendous import TremendousAsyncHook, TremendousHook
+    from airflow_provider_tremendous.operators.invoices import TremendousCreateInvoiceOperator
+    from airflow_provider_tremendous.operators.orders import (
+        TremendousApproveOrderOperator,
+        TremendousCreateOrderOperator,
+        TremendousRejectOrderOperator,
+    )
+    from airflow_provider_tremendous.operators.reports import TremendousCreateReportOperator
+    from airflow_provider_tremendous.sensors.orders import TremendousOrderSensor
+    from airflow_provider_tremendous.sensors.resources import (
+        TremendousBalanceSensor,
+        TremendousInvoiceSensor,
+        TremendousReportSensor,
+    )
+    from airflow_provider_tremendous.triggers.status import TremendousStatusTrigger
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public class on first access."""
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'airflow_provider_tremendous' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -83,6 +83,7 @@ class TremendousSettings:
     max_retries: int = DEFAULT_MAX_RETRIES
     rate_limit_per_second: float | None = DEFAULT_RATE_LIMIT
     oauth: OAuthSettings | None = None
+    dashboard_url: str = "https://testflight.tremendous.com/dashboard"
 
     @property
     def is_production(self) -> bool:
@@ -131,6 +132,15 @@ def _base_url(conn: ConnectionLike, environment: str) -> str:
     netloc = f"{host}:{conn.port}" if conn.port else host
     path = "" if "/" in host else "/api/v2"
     return f"https://{netloc}{path}".rstrip("/")
+
+
+def _dashboard(base_url: str) -> str:
+    host = (urlsplit(base_url).hostname or "").lower()
+    if host in PRODUCTION_HOSTS:
+        return "https://app.tremendous.com"
+    if host == "testflight.tremendous.com":
+        return "https://testflight.tremendous.com/dashboard"
+    return base_url  # a local sandbox or proxy: link to the resource in its API
 
 
 def _environment(extras: Mapping[str, Any], conn_id: str) -> tuple[str, bool]:
@@ -214,6 +224,7 @@ def settings_from_connection(
     if rate is None:
         rate = _number(extras, "rate_limit_per_second", DEFAULT_RATE_LIMIT, conn_id)
     return TremendousSettings(
+        dashboard_url=str(extras.get("dashboard_url") or _dashboard(base_url)).rstrip("/"),
         conn_id=conn_id,
         base_url=base_url,
         environment=environment,

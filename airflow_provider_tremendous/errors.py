@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from airflow.providers.common.compat.sdk import AirflowException
+from airflow.providers.common.compat.sdk import AirflowException, AirflowFailException
 
 _MAX_PAYLOAD_CHARS = 2000
 
@@ -197,3 +197,16 @@ def build_api_error(
         body=raw,
         retry_after=retry_after,
     )
+
+
+class TremendousInputError(TremendousError):
+    """The input given to an operator is invalid; nothing was sent. The message names the field and the fix."""
+
+
+class TremendousWaitFailedError(TremendousError, AirflowFailException):
+    """What was waited for reached a failure status (a FAILED order, a deleted invoice...). Retrying the task
+    cannot change that, so Airflow does not retry it."""
+
+
+class TremendousWaitTimeoutError(TremendousError):
+    """What was waited for did not finish before the deadline."""

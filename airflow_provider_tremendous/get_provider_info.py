@@ -22,6 +22,36 @@ def get_provider_info() -> dict[str, Any]:
                 "tags": ["service"],
             }
         ],
+        "operators": [
+            {
+                "integration-name": "Tremendous",
+                "python-modules": [
+                    "airflow_provider_tremendous.operators.orders",
+                    "airflow_provider_tremendous.operators.invoices",
+                    "airflow_provider_tremendous.operators.reports",
+                ],
+            }
+        ],
+        "sensors": [
+            {
+                "integration-name": "Tremendous",
+                "python-modules": [
+                    "airflow_provider_tremendous.sensors.orders",
+                    "airflow_provider_tremendous.sensors.resources",
+                ],
+            }
+        ],
+        "triggers": [
+            {
+                "integration-name": "Tremendous",
+                "python-modules": ["airflow_provider_tremendous.triggers.status"],
+            }
+        ],
+        "extra-links": [
+            "airflow_provider_tremendous.operators.links.TremendousOrderLink",
+            "airflow_provider_tremendous.operators.links.TremendousReportLink",
+            "airflow_provider_tremendous.operators.links.TremendousInvoiceLink",
+        ],
         "hooks": [
             {
                 "integration-name": "Tremendous",

@@ -20,6 +20,7 @@ import asyncio
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
+from urllib.parse import quote
 
 from airflow.providers.common.compat.connection import get_async_connection
 from airflow.providers.common.compat.sdk import BaseHook
@@ -149,6 +150,13 @@ class TremendousHook(TremendousHookBase, TremendousOperations):
     def get_balance(self) -> FundingSource:
         """The balance funding source, fresh (``meta.available_amount`` is what can be spent now)."""
         return self.get_funding_source("BALANCE")
+
+    def dashboard_url(self, kind: str, ident: str) -> str:
+        """A link to a resource (``orders``, ``reports``, ``invoices``) for people, never carrying the key.
+
+        Tremendous hosts link to the dashboard; a local sandbox links to the resource in its API.
+        """
+        return f"{self.settings.dashboard_url}/{kind}/{quote(ident, safe='')}"
 
     def find_order(self, id_or_external_id: str) -> Order | None:
         """The order with this id or external_id, or ``None`` when there is none."""

@@ -1,0 +1,104 @@
+"""Waiting for orders to be executed: one order, or many at the cost of list calls (500 orders per request)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from airflow_provider_tremendous.checks import Check, Plan, Verdict
+from airflow_provider_tremendous.models import Order, OrderStatus
+
+#: Up to this many orders, one GET each is cheaper than scanning lists.
+GET_EACH_UP_TO = 5
+#: Statuses listed in a verdict's message and data, at most.
+MAX_EXAMPLES = 20
+
+
+class OrdersCheck(Check):
+    """Every order in ``order_ids`` (ids or external_ids) must reach ``success_statuses``.
+
+    :param order_ids: Tremendous order ids or external_ids.
+    :param success_statuses: statuses that count as done (default ``EXECUTED``).
+    :param failure_statuses: statuses that fail the wait at once (default ``FAILED``, ``CANCELED``).
+    :param fail_on_pending_approval: also fail at once on ``PENDING APPROVAL``.
+    :param created_after: ISO time no order is older than; bounds the list scan for many orders.
+    """
+
+    kind = "orders"
+
+    def __init__(
+        self,
+        order_ids: list[str],
+        success_statuses: list[str] | None = None,
+        failure_statuses: list[str] | None = None,
+        fail_on_pending_approval: bool = False,
+        created_after: str | None = None,
+    ) -> None:
+        if not order_ids:
+            raise ValueError("order_ids must name at least one order")
+        self.order_ids = list(dict.fromkeys(str(i) for i in order_ids))
+        self.success_statuses = sorted({OrderStatus.normalize(s) for s in success_statuses or ["EXECUTED"]})
+        self.failure_statuses = sorted({OrderStatus.normalize(s) for s in failure_statuses or ["FAILED", "CANCELED"]})
+        self.fail_on_pending_approval = fail_on_pending_approval
+        self.created_after = created_after
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "order_ids": self.order_ids,
+            "success_statuses": self.success_statuses,
+            "failure_statuses": self.failure_statuses,
+            "fail_on_pending_approval": self.fail_on_pending_approval,
+            "created_after": self.created_after,
+        }
+
+    def plan(self) -> Plan:
+        if len(self.order_ids) <= GET_EACH_UP_TO:
+            found: dict[str, Order] = {}
+            for ident in self.order_ids:
+                found[ident] = yield ("get_order", (ident,), {})
+        else:
+            found = yield from self._scan()
+        return self.evaluate(found)
+
+    def _scan(self) -> Any:
+        """Walk ``list_orders`` newest first (500 per page) until every wanted order was seen."""
+        wanted = set(self.order_ids)
+        found: dict[str, Order] = {}
+        filters: dict[str, Any] = {"limit": 500, "created_at_lte": dt.datetime.now(dt.timezone.utc)}
+        if self.created_after:
+            filters["created_at_gte"] = self.created_after
+        offset = 0
+        while wanted - found.keys():
+            page = yield ("list_orders", (), {**filters, "offset": offset})
+            for order in page.items:
+                for key in (order.id, order.external_id):
+                    if key in wanted:
+                        found[key] = order
+            offset += len(page.items)
+            if len(page.items) < 500 or (page.total_count is not None and offset >= page.total_count):
+                break
+        return found
+
+    def evaluate(self, found: dict[str, Order]) -> Verdict:
+        """Decide from the orders found (missing ones are a failure: the ids are wrong or not visible)."""
+        missing = [i for i in self.order_ids if i not in found]
+        statuses = {ident: OrderStatus.normalize(found[ident].status) for ident in found}
+        counts = dict(Counter(statuses.values()))
+        data: dict[str, Any] = {"total": len(self.order_ids), "status_counts": counts}
+        if missing:
+            data["missing"] = missing[:MAX_EXAMPLES]
+            return Verdict("failure", f"{len(missing)} order(s) not found: {', '.join(missing[:MAX_EXAMPLES])}", data)
+        failing = set(self.failure_statuses) | ({"PENDING APPROVAL"} if self.fail_on_pending_approval else set())
+        failed = {i: s for i, s in statuses.items() if s in failing}
+        if failed:
+            data["failed"] = dict(list(failed.items())[:MAX_EXAMPLES])
+            sample = ", ".join(f"{i} ({s})" for i, s in list(failed.items())[:MAX_EXAMPLES])
+            return Verdict("failure", f"{len(failed)} order(s) in a failure status: {sample}", data)
+        waiting = {i: s for i, s in statuses.items() if s not in self.success_statuses}
+        if waiting:
+            data["waiting"] = dict(list(waiting.items())[:MAX_EXAMPLES])
+            return Verdict("pending", f"{len(waiting)} of {len(statuses)} order(s) not done yet: {counts}", data)
+        if len(self.order_ids) == 1:
+            data["order"] = found[self.order_ids[0]].to_xcom()
+        return Verdict("success", f"all {len(statuses)} order(s) are {'/'.join(self.success_statuses)}", data)

@@ -1,0 +1,148 @@
+"""Create one order (idempotently), approve or reject orders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from airflow_provider_tremendous.checks import Verdict
+from airflow_provider_tremendous.checks.orders import OrdersCheck
+from airflow_provider_tremendous.errors import TremendousConflictError, TremendousUnprocessableError
+from airflow_provider_tremendous.external_ids import task_instance_external_id
+from airflow_provider_tremendous.models import Order
+from airflow_provider_tremendous.operators.base import TremendousBaseOperator, TremendousWaitingOperator
+from airflow_provider_tremendous.operators.links import ORDER_URL_KEY, TremendousOrderLink
+from airflow_provider_tremendous.validation import validate_external_id, validate_reward
+from airflow_provider_tremendous.waiting import raise_if_failed
+
+
+class TremendousCreateOrderOperator(TremendousWaitingOperator):
+    """Send one reward, never twice.
+
+    The order's ``external_id`` is its idempotency key. Without one, it is derived from (dag_id, task_id,
+    run_id, map_index): every retry and every clear-and-rerun of this task instance sends the same key, and the
+    API answers with the order created the first time (HTTP 201, logged as "already existed") instead of paying
+    again. A given ``external_id`` (templated) is used as is. The reward is validated before anything is sent.
+
+    :param reward: the reward in the API's shape (``value``, ``recipient``, ``delivery``, ``products`` or
+        ``campaign_id``, ``custom_fields``, ``language``, ``deliver_at``); templated.
+    :param funding_source_id: what pays (``balance`` by default, or a funding source id); templated.
+    :param external_id: the idempotency key; templated; derived from the task instance when not given.
+    :param wait_for_completion: wait until the order is ``EXECUTED``.
+    :return: the order as a JSON-safe dict (id, external_id, status, payment, rewards with delivery and, for LINK
+        rewards, the link).
+    :raises TremendousInputError: the reward is invalid (nothing sent).
+    :raises TremendousConflictError: the external_id was already used for a different reward.
+    """
+
+    template_fields: Sequence[str] = ("reward", "funding_source_id", "external_id", "tremendous_conn_id")
+    template_fields_renderers = {"reward": "json"}
+    operator_extra_links = (TremendousOrderLink(),)
+    ui_color = "#f0e6ff"
+
+    def __init__(
+        self,
+        *,
+        reward: dict[str, Any],
+        funding_source_id: str = "balance",
+        external_id: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.reward = reward
+        self.funding_source_id = funding_source_id
+        self.external_id = external_id
+
+    def _external_id(self, context: Any) -> str:
+        if self.external_id:
+            return validate_external_id(self.external_id)
+        ti = context["ti"]
+        map_index = getattr(ti, "map_index", -1)
+        return task_instance_external_id(ti.dag_id, ti.task_id, ti.run_id, -1 if map_index is None else map_index)
+
+    def execute(self, context: Any) -> dict[str, Any]:
+        reward = validate_reward(self.reward)
+        external_id = self._external_id(context)
+        body = {"external_id": external_id, "payment": {"funding_source_id": self.funding_source_id}, "reward": reward}
+        order = self._create(body)
+        context["ti"].xcom_push(key="order_id", value=order.id)
+        context["ti"].xcom_push(key=ORDER_URL_KEY, value=self.hook.dashboard_url("orders", order.id))
+        if not self.wait_for_completion:
+            return order.to_xcom()
+        started = (order.created_at or dt.datetime.now(dt.timezone.utc)).isoformat()
+        check = OrdersCheck([order.id], created_after=started)
+        return self.wait_then_finish(context, check, {"order_id": order.id})  # type: ignore[no-any-return]
+
+    def _create(self, body: dict[str, Any]) -> Order:
+        external_id = body["external_id"]
+        try:
+            response = self.hook.create_order.with_http_info(body)
+        except TremendousConflictError as error:
+            raise TremendousConflictError(
+                status=error.status,
+                message=(
+                    f"external_id {external_id!r} already belongs to an order with different parameters "
+                    "(amount, recipient...). Nothing was paid now. If the reward changed on purpose, give it a new "
+                    "external_id; otherwise fix the input so it matches the original order."
+                ),
+                payload=error.payload,
+                method=error.method,
+                path=error.path,
+            ) from error
+        order = response.data
+        if response.status_code == 201:
+            self.log.info("Order %s (external_id %s) already existed: not paid again", order.id, external_id)
+        else:
+            self.log.info("Created order %s (external_id %s), status %s", order.id, external_id, order.status)
+        return order
+
+    def finish(self, context: Any, verdict: Verdict, state: dict[str, Any]) -> dict[str, Any]:
+        raise_if_failed(verdict)
+        return self.hook.get_order(state["order_id"]).to_xcom()
+
+
+class _OrderDecisionOperator(TremendousBaseOperator):
+    """Approve or reject an order awaiting approval; a retry that finds the decision already made succeeds."""
+
+    template_fields: Sequence[str] = ("order_id", "tremendous_conn_id")
+    operator_extra_links = (TremendousOrderLink(),)
+    action = ""
+    outcome_status = ""
+
+    def __init__(self, *, order_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.order_id = order_id
+
+    def execute(self, context: Any) -> dict[str, Any]:
+        context["ti"].xcom_push(key=ORDER_URL_KEY, value=self.hook.dashboard_url("orders", self.order_id))
+        try:
+            order = getattr(self.hook, f"{self.action}_order")(self.order_id)
+        except TremendousUnprocessableError:
+            order = self.hook.get_order(self.order_id)
+            if order.normalized_status != self.outcome_status:
+                raise
+            self.log.info("Order %s is already %s (an earlier try did it)", order.id, order.status)
+        self.log.info("Order %s %sd: status %s", order.id, self.action, order.status)
+        return order.to_xcom()  # type: ignore[no-any-return]
+
+
+class TremendousApproveOrderOperator(_OrderDecisionOperator):
+    """Approve an order in ``PENDING APPROVAL`` (by id or external_id); it is paid and executed.
+
+    :param order_id: order id or external_id; templated.
+    :raises TremendousPaymentRequiredError: the balance cannot pay it.
+    """
+
+    action = "approve"
+    outcome_status = "EXECUTED"
+
+
+class TremendousRejectOrderOperator(_OrderDecisionOperator):
+    """Reject an order in ``PENDING APPROVAL`` (by id or external_id); it is canceled and nothing is paid.
+
+    :param order_id: order id or external_id; templated.
+    """
+
+    action = "reject"
+    outcome_status = "CANCELED"

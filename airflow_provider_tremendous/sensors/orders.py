@@ -1,0 +1,71 @@
+"""TremendousOrderSensor: wait until orders are executed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from airflow_provider_tremendous.checks.orders import OrdersCheck
+from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.sensors.base import TremendousBaseSensor
+
+
+class TremendousOrderSensor(TremendousBaseSensor):
+    """Wait until every given order reaches a success status (``EXECUTED``).
+
+    Give exactly one of ``order_id``, ``external_id`` or ``order_ids`` (a list of ids or external_ids, or of order
+    dicts such as the output of :class:`TremendousCreateOrderOperator`). ``FAILED`` and ``CANCELED`` fail at once;
+    ``OPEN``/``CART``, ``PENDING APPROVAL``, ``PENDING INTERNAL PAYMENT APPROVAL`` and ``PENDING SETTLEMENT`` wait.
+    Up to 5 orders are read one by one; more are found with list calls (500 orders per request), bounded by
+    ``created_after`` when given.
+
+    :param success_statuses: statuses that count as done.
+    :param failure_statuses: statuses that fail at once.
+    :param fail_on_pending_approval: fail at once when an order waits for approval.
+    :param created_after: ISO datetime no order is older than (e.g. ``{{ data_interval_start }}``); templated.
+    """
+
+    template_fields: Sequence[str] = ("order_id", "external_id", "order_ids", "created_after", "tremendous_conn_id")
+
+    def __init__(
+        self,
+        *,
+        order_id: str | None = None,
+        external_id: str | None = None,
+        order_ids: Sequence[Any] | str | None = None,
+        success_statuses: Sequence[str] = ("EXECUTED",),
+        failure_statuses: Sequence[str] = ("FAILED", "CANCELED"),
+        fail_on_pending_approval: bool = False,
+        created_after: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if sum(x is not None for x in (order_id, external_id, order_ids)) != 1:
+            raise ValueError("TremendousOrderSensor needs exactly one of order_id, external_id or order_ids")
+        self.order_id = order_id
+        self.external_id = external_id
+        self.order_ids = order_ids
+        self.success_statuses = list(success_statuses)
+        self.failure_statuses = list(failure_statuses)
+        self.fail_on_pending_approval = fail_on_pending_approval
+        self.created_after = created_after
+
+    def _ids(self) -> list[str]:
+        if self.order_id or self.external_id:
+            return [str(self.order_id or self.external_id)]
+        items = self.order_ids
+        if isinstance(items, str):
+            items = [part.strip() for part in items.split(",") if part.strip()]
+        ids = [str(item["id"]) if isinstance(item, dict) else str(item) for item in items or []]
+        if not ids:
+            raise TremendousInputError("order_ids is empty: there is nothing to wait for")
+        return ids
+
+    def build_check(self) -> OrdersCheck:
+        return OrdersCheck(
+            self._ids(),
+            success_statuses=self.success_statuses,
+            failure_statuses=self.failure_statuses,
+            fail_on_pending_approval=self.fail_on_pending_approval,
+            created_after=str(self.created_after) if self.created_after else None,
+        )

@@ -1,0 +1,142 @@
+"""Validation of rewards before anything is sent: a bad reward is refused with the field and the fix, and no
+order is created. The API validates too; checking first means a bad row never reaches the payment step."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from airflow_provider_tremendous.errors import TremendousInputError
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+PHONE = re.compile(r"^\+?[1-9]\d{6,14}$")
+PRODUCT_ID = re.compile(r"^[A-Z0-9]{4,20}$")
+MAX_EXTERNAL_ID = 255
+
+
+class RewardValue(BaseModel):
+    """``value``: a positive amount with at most two decimals, and an ISO-4217 currency."""
+
+    model_config = ConfigDict(extra="allow")
+
+    denomination: float
+    currency_code: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+
+    @field_validator("denomination", mode="before")
+    @classmethod
+    def _amount(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ValueError("must be a number, e.g. 10 or 12.50")
+        number = float(value)
+        if not math.isfinite(number) or number <= 0:
+            raise ValueError("must be a positive, finite amount")
+        if abs(round(number * 100) - number * 100) > 1e-6:
+            raise ValueError("must have at most 2 decimal places (cents)")
+        return number
+
+
+class RewardRecipient(BaseModel):
+    """``recipient``: name, email and/or phone."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not EMAIL.match(value.strip()):
+            raise ValueError("is not a valid email address")
+        return value.strip() if value else value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value is not None and not PHONE.match(re.sub(r"[\s().-]", "", value)):
+            raise ValueError("must be a phone number with + and country code, e.g. +14155550123")
+        return value
+
+
+class RewardDelivery(BaseModel):
+    """``delivery``: EMAIL (default), LINK or PHONE."""
+
+    model_config = ConfigDict(extra="allow")
+
+    method: Literal["EMAIL", "LINK", "PHONE"] = "EMAIL"
+
+
+class RewardSpec(BaseModel):
+    """One reward in the API's own shape (``reward`` of ``POST /orders``), checked before sending."""
+
+    model_config = ConfigDict(extra="allow")
+
+    value: RewardValue
+    recipient: RewardRecipient | None = None
+    delivery: RewardDelivery = Field(default_factory=RewardDelivery)
+    products: list[str] | None = None
+    campaign_id: str | None = None
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
+    deliver_at: dt.date | None = None
+    custom_fields: list[dict[str, Any]] | None = None
+
+    @field_validator("products")
+    @classmethod
+    def _products(cls, value: list[str] | None) -> list[str] | None:
+        bad = [p for p in value or [] if not PRODUCT_ID.match(p)]
+        if bad:
+            raise ValueError(f"product ids look like 'OKMHM2X2OHYV' (4-20 of A-Z, 0-9); got {bad}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RewardSpec:
+        if not self.products and not self.campaign_id:
+            raise ValueError("give 'products' (a list of product ids) or a 'campaign_id'")
+        method = self.delivery.method
+        recipient = self.recipient or RewardRecipient()
+        if method == "EMAIL" and not recipient.email:
+            raise ValueError("EMAIL delivery needs recipient.email (or use delivery.method LINK)")
+        if method == "PHONE" and not recipient.phone:
+            raise ValueError("PHONE delivery needs recipient.phone")
+        if self.deliver_at is not None:
+            today = dt.datetime.now(dt.timezone.utc).date()
+            if not today <= self.deliver_at <= today + dt.timedelta(days=365):
+                raise ValueError("deliver_at must be a date between today and one year from today")
+        return self
+
+
+def describe_validation_error(error: ValidationError, where: str) -> str:
+    """One line per problem: ``<where> field.path: what is wrong``."""
+    lines = []
+    for problem in error.errors():
+        path = ".".join(str(part) for part in problem["loc"]) or "(reward)"
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"{where} {path}: {message}")
+    return "\n".join(lines)
+
+
+def validate_reward(reward: Any, where: str = "reward") -> dict[str, Any]:
+    """Check ``reward`` and return it as a JSON-safe dict, or raise :class:`TremendousInputError`."""
+    if not isinstance(reward, dict):
+        raise TremendousInputError(f"{where} must be a dict in the API's reward shape, got {type(reward).__name__}")
+    try:
+        spec = RewardSpec.model_validate(reward)
+    except ValidationError as error:
+        raise TremendousInputError(
+            "Invalid reward, nothing was sent:\n" + describe_validation_error(error, where)
+        ) from None
+    return spec.model_dump(mode="json", exclude_none=True)
+
+
+def validate_external_id(external_id: Any) -> str:
+    """An external_id must be a non-empty string of at most 255 characters."""
+    if not isinstance(external_id, str) or not external_id.strip() or len(external_id) > MAX_EXTERNAL_ID:
+        raise TremendousInputError(
+            f"external_id must be a non-empty string of at most {MAX_EXTERNAL_ID} characters, got {external_id!r}"
+        )
+    return external_id
