@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 export UV_COMPILE_BYTECODE := 1
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 
-.PHONY: test lint venv constraints bench clean
+.PHONY: test demo lint venv constraints bench clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -24,9 +24,13 @@ venv: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
+# The main job, end to end: pay a survey's respondents on the embedded sandbox (no account, no network).
+demo: $(STAMP)
+	$(VENV)/bin/python scripts/demo.py
+
 lint: $(STAMP)
-	$(VENV)/bin/ruff check airflow_provider_tremendous tests benchmarks
-	$(VENV)/bin/ruff format --check airflow_provider_tremendous tests
+	$(VENV)/bin/ruff check airflow_provider_tremendous tests benchmarks example_dags scripts
+	$(VENV)/bin/ruff format --check airflow_provider_tremendous tests benchmarks example_dags scripts
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)

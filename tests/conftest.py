@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from importlib.metadata import version
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,9 @@ _HOME = Path(tempfile.mkdtemp(prefix="tremendous-tests-airflow-"))
 os.environ.setdefault("AIRFLOW_HOME", str(_HOME))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "True")
+os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(Path(__file__).parents[1] / "example_dags"))
+if version("apache-airflow").startswith("2."):  # Airflow 2 refuses SQLite with its default LocalExecutor
+    os.environ.setdefault("AIRFLOW__CORE__EXECUTOR", "SequentialExecutor")
 
 import pytest  # noqa: E402
 
@@ -24,6 +28,16 @@ TEST_KEY = "TEST_k3y-s3cr3t-0123456789abcdef"
 def conn_json(host: str, password: str = TEST_KEY, **extra: Any) -> str:
     """An ``AIRFLOW_CONN_*`` value (JSON form, understood by Airflow 2.11 and 3.x)."""
     return json.dumps({"conn_type": "tremendous", "host": host, "password": password, "extra": extra})
+
+
+@pytest.fixture(scope="session")
+def airflow_db() -> None:
+    """An initialized metadata database (SQLite in the test AIRFLOW_HOME), for ``dag.test()``."""
+    import subprocess
+    import sys
+
+    airflow = Path(sys.executable).parent / "airflow"
+    subprocess.run([str(airflow), "db", "migrate"], check=True, capture_output=True, env=dict(os.environ))
 
 
 @pytest.fixture(scope="session")

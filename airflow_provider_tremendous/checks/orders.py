@@ -22,7 +22,8 @@ class OrdersCheck(Check):
     :param success_statuses: statuses that count as done (default ``EXECUTED``).
     :param failure_statuses: statuses that fail the wait at once (default ``FAILED``, ``CANCELED``).
     :param fail_on_pending_approval: also fail at once on ``PENDING APPROVAL``.
-    :param created_after: ISO time no order is older than; bounds the list scan for many orders.
+    :param created_after: ISO time bounding the list scan for many orders; an order older than that (e.g. one a
+        re-run found by its external_id) is then read on its own, so a wrong bound costs requests, not correctness.
     """
 
     kind = "orders"
@@ -53,12 +54,12 @@ class OrdersCheck(Check):
         }
 
     def plan(self) -> Plan:
-        if len(self.order_ids) <= GET_EACH_UP_TO:
-            found: dict[str, Order] = {}
-            for ident in self.order_ids:
-                found[ident] = yield ("get_order", (ident,), {})
-        else:
+        found: dict[str, Order] = {}
+        if len(self.order_ids) > GET_EACH_UP_TO:
             found = yield from self._scan()
+        for ident in self.order_ids:
+            if ident not in found:  # few orders, or ones the scan did not see (e.g. created before created_after)
+                found[ident] = yield ("get_order", (ident,), {})
         return self.evaluate(found)
 
     def _scan(self) -> Any:
@@ -81,14 +82,10 @@ class OrdersCheck(Check):
         return found
 
     def evaluate(self, found: dict[str, Order]) -> Verdict:
-        """Decide from the orders found (missing ones are a failure: the ids are wrong or not visible)."""
-        missing = [i for i in self.order_ids if i not in found]
+        """Decide from the orders found (an unknown id has already raised a 404)."""
         statuses = {ident: OrderStatus.normalize(found[ident].status) for ident in found}
         counts = dict(Counter(statuses.values()))
         data: dict[str, Any] = {"total": len(self.order_ids), "status_counts": counts}
-        if missing:
-            data["missing"] = missing[:MAX_EXAMPLES]
-            return Verdict("failure", f"{len(missing)} order(s) not found: {', '.join(missing[:MAX_EXAMPLES])}", data)
         failing = set(self.failure_statuses) | ({"PENDING APPROVAL"} if self.fail_on_pending_approval else set())
         failed = {i: s for i, s in statuses.items() if s in failing}
         if failed:

@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument("--error-after-commit-rate", type=float, default=0.0, help="apply, then answer 5xx")
     faults.add_argument("--drop-after-commit-rate", type=float, default=0.0, help="apply, then drop the connection")
     faults.add_argument("--fault-path-prefix", help="limit faults to paths starting with this (e.g. /orders)")
+    faults.add_argument("--fault-method", help="limit faults to requests with this method (e.g. POST)")
     account = parser.add_argument_group("account behaviour")
     account.add_argument("--starting-balance", type=float, default=100_000.0)
     account.add_argument("--approvals", action=argparse.BooleanOptionalAction, default=False)
@@ -58,6 +59,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
             drop_after_commit_rate=args.drop_after_commit_rate,
             seed=args.seed,
             path_prefix=args.fault_path_prefix,
+            method=args.fault_method,
         ),
         settings=SandboxSettings(
             starting_balance=args.starting_balance,

@@ -15,6 +15,9 @@ class FaultConfig(BaseModel):
     :param rate_limit_per_second: requests per second per API key before 429; ``None`` disables the limit.
     :param seed: seed of the fault RNG (and of generated ids after a reset), for reproducible runs.
     :param path_prefix: only requests whose path (below ``/api/v2``) starts with this are affected.
+    :param method: only requests with this HTTP method are affected (e.g. ``POST``).
+    :param error_after_commit_next: the next N affected requests are applied, then answered 5xx: a deterministic
+        version of ``error_after_commit_rate`` for tests that need an exact number of lost answers.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -26,6 +29,8 @@ class FaultConfig(BaseModel):
     rate_limit_per_second: float | None = Field(default=10.0, ge=0)
     seed: int = 0
     path_prefix: str | None = None
+    method: str | None = None
+    error_after_commit_next: int = Field(default=0, ge=0)
 
 
 class SandboxSettings(BaseModel):

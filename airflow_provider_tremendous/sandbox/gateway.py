@@ -90,7 +90,13 @@ class Gateway:
         if faults.rate_limit_per_second and not self.buckets.allow(token, faults.rate_limit_per_second):
             await _send_json(send, 429, {"error": {"message": "Too many requests", "payload": {}}})
             return
-        affected = faults.path_prefix is None or path[len(API_PREFIX) :].startswith(faults.path_prefix)
+        affected = (faults.path_prefix is None or path[len(API_PREFIX) :].startswith(faults.path_prefix)) and (
+            faults.method is None or scope["method"] == faults.method.upper()
+        )
+        if affected and faults.error_after_commit_next > 0:
+            faults.error_after_commit_next -= 1
+            await self._fail_after_commit(scope, receive, send, drop=False)
+            return
         if affected and faults.error_rate and self.rng.random() < faults.error_rate:
             await _send_json(
                 send, 500, {"errors": {"message": "Internal server error (injected before commit)", "payload": {}}}

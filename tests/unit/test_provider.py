@@ -63,7 +63,6 @@ def test_airflow_cli_lists_the_provider(command: str, expected: str, tmp_path: P
         **os.environ,
         "AIRFLOW_HOME": str(tmp_path),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__EXECUTOR": "SequentialExecutor" if _airflow_major() == 2 else "LocalExecutor",
     }
     airflow_bin = Path(sys.executable).parent / "airflow"
     result = subprocess.run(
@@ -79,9 +78,3 @@ def test_airflow_cli_lists_the_provider(command: str, expected: str, tmp_path: P
     assert lines, result.stdout[-2000:]
     if command == "hooks":
         assert any("TremendousHook" in line for line in lines)
-
-
-def _airflow_major() -> int:
-    import airflow
-
-    return int(airflow.__version__.split(".")[0])

@@ -1,0 +1,142 @@
+"""The example DAGs: they import cleanly without touching the API, and run green end to end with dag.test()
+against the sandbox, in deferrable and non-deferrable mode, without paying anyone twice."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.http_stub import StubServer
+
+EXAMPLES = Path(__file__).parents[2] / "example_dags"
+DAG_IDS = {"survey_completion_payouts", "fund_balance_by_invoice", "rewards_report_export"}
+
+
+def _dagbag() -> Any:
+    try:
+        from airflow.dag_processing.dagbag import DagBag
+    except ImportError:
+        from airflow.models.dagbag import DagBag
+    return DagBag(dag_folder=str(EXAMPLES))
+
+
+def test_example_dags_import_without_errors_or_api_calls(stub: StubServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import conn_json
+
+    monkeypatch.setenv("AIRFLOW_CONN_TREMENDOUS_DEFAULT", conn_json(stub.base_url))
+    dagbag = _dagbag()
+    assert dagbag.import_errors == {}
+    assert set(dagbag.dag_ids) >= DAG_IDS
+    assert stub.requests == [], "parsing a DAG must not call the API"
+    for dag_id in DAG_IDS:
+        dag = dagbag.dags[dag_id]
+        assert dag.tags and "tremendous" in dag.tags
+        assert dag.description
+
+
+def test_example_dags_parse_without_any_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AIRFLOW_CONN_TREMENDOUS_DEFAULT", raising=False)
+    assert _dagbag().import_errors == {}
+
+
+@pytest.fixture
+def small_survey(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An 18-row export (with partials, failed QA and duplicate respondents) instead of the 240-row example."""
+    source = EXAMPLES / "data" / "survey_responses.csv"
+    with source.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))[:18]
+    target = tmp_path / "survey.csv"
+    with target.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    monkeypatch.setenv("AIRFLOW_VAR_SURVEY_EXPORT", str(target))
+    monkeypatch.setenv("AIRFLOW_VAR_TREMENDOUS_REPORT_DIR", str(tmp_path / "reports"))
+    return target
+
+
+def _eligible_keys(path: Path) -> set[str]:
+    with path.open(newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["status"] == "complete" and r["qa_passed"] == "true"]
+    return {f"brand-tracker-2026-11-{r['respondent_id']}" for r in rows}
+
+
+def _run(dag_id: str) -> str:
+    run = _dagbag().dags[dag_id].test()
+    return str(getattr(run, "state", run))
+
+
+@pytest.mark.airflow
+@pytest.mark.parametrize("deferrable", [True, False], ids=["deferrable", "in-worker"])
+def test_survey_completion_payouts(
+    deferrable: bool, tremendous_sandbox: Any, airflow_db: None, small_survey: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", str(deferrable))
+    tremendous_sandbox.admin.settings(report_seconds=1 if deferrable else 0)  # deferrable: a real deferral
+    assert _run("survey_completion_payouts").endswith("success")
+    ledger = tremendous_sandbox.admin.ledger()
+    expected = _eligible_keys(small_survey)
+    assert sorted(r["external_id"] for r in ledger) == sorted(expected), "each eligible respondent paid exactly once"
+    assert {r["status"] for r in ledger} == {"EXECUTED"}
+    (report,) = (small_survey.parent / "reports").glob("*.csv")
+    assert len(report.read_text().splitlines()) == len(expected) + 1
+    assert _run("survey_completion_payouts").endswith("success"), "a re-run of the DAG..."
+    assert len(tremendous_sandbox.admin.ledger()) == len(expected), "...pays nobody again"
+
+
+@pytest.mark.airflow
+def test_create_order_task_retries_after_lost_answers_pay_once(
+    tremendous_sandbox: Any, airflow_db: None, small_survey: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The API applies three orders but their answers are lost (500 after commit); with no hook retries, the tasks
+    fail and Airflow retries them: the retries find the orders by external_id instead of paying again."""
+    monkeypatch.setenv("AIRFLOW_CONN_TREMENDOUS_DEFAULT", tremendous_sandbox.airflow_conn_json(max_retries=0))
+    tremendous_sandbox.admin.faults(error_after_commit_next=3, method="POST", path_prefix="/orders")
+    assert _run("survey_completion_payouts").endswith("success")
+    ledger = tremendous_sandbox.admin.ledger()
+    assert Counter(r["external_id"] for r in ledger) == Counter(_eligible_keys(small_survey))
+    assert tremendous_sandbox.admin.faults()["error_after_commit_next"] == 0, "the faults really happened"
+
+
+@pytest.mark.airflow
+@pytest.mark.parametrize("deferrable", [True, False], ids=["deferrable", "in-worker"])
+def test_fund_balance_by_invoice(
+    deferrable: bool, tremendous_sandbox: Any, airflow_db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", str(deferrable))
+    tremendous_sandbox.admin.set_balance(120_000)
+    assert _run("fund_balance_by_invoice").endswith("success")
+    assert tremendous_sandbox.admin.balance() == 150_000, "invoiced the 30,000 shortfall and it was paid"
+    assert _run("fund_balance_by_invoice").endswith("success")
+    assert tremendous_sandbox.admin.balance() == 150_000, "no shortfall: no second invoice"
+
+
+@pytest.mark.airflow
+@pytest.mark.parametrize("deferrable", [True, False], ids=["deferrable", "in-worker"])
+def test_rewards_report_export(
+    deferrable: bool, tremendous_sandbox: Any, airflow_db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from airflow_provider_tremendous.hooks import TremendousHook
+    from tests.sandbox.conftest import order_body
+
+    monkeypatch.setenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", str(deferrable))
+    monkeypatch.setenv("AIRFLOW_VAR_TREMENDOUS_REPORT_DIR", str(tmp_path))
+    for index in range(4):
+        TremendousHook().create_order(order_body(f"export-{index}"))
+    assert _run("rewards_report_export").endswith("success")
+    (export,) = tmp_path.glob("rewards_*.csv")
+    assert len(export.read_text().splitlines()) >= 1  # header, plus the rewards inside the data interval
+
+
+def test_shipped_survey_export_is_realistic() -> None:
+    with (EXAMPLES / "data" / "survey_responses.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    statuses = Counter(r["status"] for r in rows)
+    completes = [r for r in rows if r["status"] == "complete"]
+    assert len(rows) >= 200 and statuses["partial"] and statuses["screened_out"]
+    assert any(r["qa_passed"] == "false" for r in completes), "some completes fail quality checks"
+    assert len({r["respondent_id"] for r in completes}) < len(completes), "some respondents answered twice"
