@@ -27,7 +27,21 @@ _PUBLIC = {
     "TremendousStatusTrigger": "airflow_provider_tremendous.triggers.status",
 }
 
-__all__ = ["__version__", *_PUBLIC]
+__all__ = [
+    "TremendousApproveOrderOperator",
+    "TremendousAsyncHook",
+    "TremendousBalanceSensor",
+    "TremendousCreateInvoiceOperator",
+    "TremendousCreateOrderOperator",
+    "TremendousCreateReportOperator",
+    "TremendousHook",
+    "TremendousInvoiceSensor",
+    "TremendousOrderSensor",
+    "TremendousRejectOrderOperator",
+    "TremendousReportSensor",
+    "TremendousStatusTrigger",
+    "__version__",
+]
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.hooks.tremendous import TremendousAsyncHook, TremendousHook

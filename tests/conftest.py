@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from importlib.metadata import version
 from collections.abc import Iterator
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
