@@ -78,3 +78,27 @@ def test_airflow_cli_lists_the_provider(command: str, expected: str, tmp_path: P
     assert lines, result.stdout[-2000:]
     if command == "hooks":
         assert any("TremendousHook" in line for line in lines)
+
+
+def test_public_classes_import_lazily_from_the_package_root() -> None:
+    code = (
+        "import sys, airflow_provider_tremendous as p; "
+        "loaded = [m for m in sys.modules if m.startswith('airflow_provider_tremendous.')]; "
+        "assert loaded == [], loaded; "
+        "from airflow_provider_tremendous import TremendousCreateOrderOperator; "
+        "assert 'airflow_provider_tremendous.operators.orders' in sys.modules; "
+        "assert 'airflow_provider_tremendous.sensors.orders' not in sys.modules; "
+        "assert set(p.__all__) - {'__version__'} == set(p._PUBLIC)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, env=dict(os.environ))
+
+
+def test_provider_info_lists_triggers_and_extra_links() -> None:
+    import importlib
+
+    info = get_provider_info()
+    modules = [m for group in info["triggers"] for m in group["python-modules"]]
+    assert modules == ["airflow_provider_tremendous.triggers.status"]
+    for path in info["extra-links"]:
+        module, _, name = path.rpartition(".")
+        assert getattr(importlib.import_module(module), name)().name.startswith("Tremendous")
