@@ -20,6 +20,8 @@ _PUBLIC = {
     "TremendousRejectOrderOperator": "airflow_provider_tremendous.operators.orders",
     "TremendousCreateInvoiceOperator": "airflow_provider_tremendous.operators.invoices",
     "TremendousCreateReportOperator": "airflow_provider_tremendous.operators.reports",
+    "TremendousBulkPayoutOperator": "airflow_provider_tremendous.operators.bulk",
+    "TremendousReconcileOperator": "airflow_provider_tremendous.operators.reconcile",
     "TremendousOrderSensor": "airflow_provider_tremendous.sensors.orders",
     "TremendousReportSensor": "airflow_provider_tremendous.sensors.resources",
     "TremendousInvoiceSensor": "airflow_provider_tremendous.sensors.resources",
@@ -31,12 +33,14 @@ __all__ = [
     "TremendousApproveOrderOperator",
     "TremendousAsyncHook",
     "TremendousBalanceSensor",
+    "TremendousBulkPayoutOperator",
     "TremendousCreateInvoiceOperator",
     "TremendousCreateOrderOperator",
     "TremendousCreateReportOperator",
     "TremendousHook",
     "TremendousInvoiceSensor",
     "TremendousOrderSensor",
+    "TremendousReconcileOperator",
     "TremendousRejectOrderOperator",
     "TremendousReportSensor",
     "TremendousStatusTrigger",
@@ -45,12 +49,14 @@ __all__ = [
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.hooks.tremendous import TremendousAsyncHook, TremendousHook
+    from airflow_provider_tremendous.operators.bulk import TremendousBulkPayoutOperator
     from airflow_provider_tremendous.operators.invoices import TremendousCreateInvoiceOperator
     from airflow_provider_tremendous.operators.orders import (
         TremendousApproveOrderOperator,
         TremendousCreateOrderOperator,
         TremendousRejectOrderOperator,
     )
+    from airflow_provider_tremendous.operators.reconcile import TremendousReconcileOperator
     from airflow_provider_tremendous.operators.reports import TremendousCreateReportOperator
     from airflow_provider_tremendous.sensors.orders import TremendousOrderSensor
     from airflow_provider_tremendous.sensors.resources import (

@@ -29,6 +29,8 @@ def get_provider_info() -> dict[str, Any]:
                     "airflow_provider_tremendous.operators.orders",
                     "airflow_provider_tremendous.operators.invoices",
                     "airflow_provider_tremendous.operators.reports",
+                    "airflow_provider_tremendous.operators.bulk",
+                    "airflow_provider_tremendous.operators.reconcile",
                 ],
             }
         ],

@@ -84,8 +84,15 @@ class OrdersCheck(Check):
     def evaluate(self, found: dict[str, Order]) -> Verdict:
         """Decide from the orders found (an unknown id has already raised a 404)."""
         statuses = {ident: OrderStatus.normalize(found[ident].status) for ident in found}
+        verdict = self.judge(statuses)
+        if verdict.state == "success" and len(self.order_ids) == 1:
+            verdict.data["order"] = found[self.order_ids[0]].to_xcom()
+        return verdict
+
+    def judge(self, statuses: dict[str, str]) -> Verdict:
+        """Success when every status is a success status; failure at the first failure status; else pending."""
         counts = dict(Counter(statuses.values()))
-        data: dict[str, Any] = {"total": len(self.order_ids), "status_counts": counts}
+        data: dict[str, Any] = {"total": len(statuses), "status_counts": counts}
         failing = set(self.failure_statuses) | ({"PENDING APPROVAL"} if self.fail_on_pending_approval else set())
         failed = {i: s for i, s in statuses.items() if s in failing}
         if failed:
@@ -96,6 +103,51 @@ class OrdersCheck(Check):
         if waiting:
             data["waiting"] = dict(list(waiting.items())[:MAX_EXAMPLES])
             return Verdict("pending", f"{len(waiting)} of {len(statuses)} order(s) not done yet: {counts}", data)
-        if len(self.order_ids) == 1:
-            data["order"] = found[self.order_ids[0]].to_xcom()
         return Verdict("success", f"all {len(statuses)} order(s) are {'/'.join(self.success_statuses)}", data)
+
+
+class PayoutRunCheck(OrdersCheck):
+    """Every order of a bulk payout run (external_ids starting with ``<payout_id>:``) must be done.
+
+    Orders are found with list calls only (500 per request, from ``created_after`` on): a run of N orders costs
+    about ceil(N/500) requests per check, plus one page per 500 other orders created meanwhile.
+
+    :param external_id_prefix: ``<payout_id>:``.
+    :param expected_count: how many orders the run paid (fewer found is a failure).
+    """
+
+    kind = "payout"
+
+    def __init__(
+        self, external_id_prefix: str, expected_count: int, created_after: str | None = None, **rules: Any
+    ) -> None:
+        super().__init__([external_id_prefix], created_after=created_after, **rules)
+        self.external_id_prefix = external_id_prefix
+        self.expected_count = int(expected_count)
+
+    def params(self) -> dict[str, Any]:
+        params = super().params()
+        del params["order_ids"]
+        return {**params, "external_id_prefix": self.external_id_prefix, "expected_count": self.expected_count}
+
+    def plan(self) -> Plan:
+        statuses: dict[str, str] = {}
+        filters: dict[str, Any] = {"limit": 500, "created_at_lte": dt.datetime.now(dt.timezone.utc)}
+        if self.created_after:
+            filters["created_at_gte"] = self.created_after
+        offset = 0
+        while True:
+            page = yield ("list_orders", (), {**filters, "offset": offset})
+            for order in page.items:
+                if order.external_id and order.external_id.startswith(self.external_id_prefix):
+                    statuses[order.external_id] = OrderStatus.normalize(order.status)
+            offset += len(page.items)
+            if len(page.items) < 500 or (page.total_count is not None and offset >= page.total_count):
+                break
+        if len(statuses) < self.expected_count:
+            return Verdict(
+                "failure",
+                f"only {len(statuses)} of the {self.expected_count} orders of {self.external_id_prefix}* were found",
+                {"found": len(statuses), "expected": self.expected_count},
+            )
+        return self.judge(statuses)

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from airflow_provider_tremendous.sandbox.catalog import CURRENCY_CODES
+from airflow_provider_tremendous.currencies import CURRENCY_CODES
 from airflow_provider_tremendous.sandbox.errors import SandboxAPIError, invalid
 from airflow_provider_tremendous.sandbox.state import SandboxState
 

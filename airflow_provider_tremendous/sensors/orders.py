@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from airflow_provider_tremendous.checks.orders import OrdersCheck
+from airflow_provider_tremendous.checks.orders import OrdersCheck, PayoutRunCheck
 from airflow_provider_tremendous.errors import TremendousInputError
 from airflow_provider_tremendous.sensors.base import TremendousBaseSensor
 
@@ -13,9 +13,12 @@ from airflow_provider_tremendous.sensors.base import TremendousBaseSensor
 class TremendousOrderSensor(TremendousBaseSensor):
     """Wait until every given order reaches a success status (``EXECUTED``).
 
-    Give exactly one of ``order_id``, ``external_id`` or ``order_ids`` (a list of ids or external_ids, or of order
-    dicts such as the output of :class:`TremendousCreateOrderOperator`). ``FAILED`` and ``CANCELED`` fail at once;
-    ``OPEN``/``CART``, ``PENDING APPROVAL``, ``PENDING INTERNAL PAYMENT APPROVAL`` and ``PENDING SETTLEMENT`` wait.
+    Give exactly one of ``order_id``, ``external_id``, ``order_ids`` (a list of ids or external_ids, or of order
+    dicts such as the output of :class:`TremendousCreateOrderOperator`), ``payout`` (the summary, or list of shard
+    summaries, returned by :class:`TremendousBulkPayoutOperator`: its orders are found by their external_id prefix)
+    or ``result_path`` (a bulk payout's result file: the orders it records as paid). ``FAILED`` and ``CANCELED``
+    fail at once; ``OPEN``/``CART``, ``PENDING APPROVAL``, ``PENDING INTERNAL PAYMENT APPROVAL`` and
+    ``PENDING SETTLEMENT`` wait.
     Up to 5 orders are read one by one; more are found with list calls (500 orders per request), bounded by
     ``created_after`` when given.
 
@@ -25,7 +28,15 @@ class TremendousOrderSensor(TremendousBaseSensor):
     :param created_after: ISO datetime no order is older than (e.g. ``{{ data_interval_start }}``); templated.
     """
 
-    template_fields: Sequence[str] = ("order_id", "external_id", "order_ids", "created_after", "tremendous_conn_id")
+    template_fields: Sequence[str] = (
+        "order_id",
+        "external_id",
+        "order_ids",
+        "payout",
+        "result_path",
+        "created_after",
+        "tremendous_conn_id",
+    )
 
     def __init__(
         self,
@@ -33,6 +44,8 @@ class TremendousOrderSensor(TremendousBaseSensor):
         order_id: str | None = None,
         external_id: str | None = None,
         order_ids: Sequence[Any] | str | None = None,
+        payout: dict[str, Any] | Sequence[dict[str, Any]] | None = None,
+        result_path: str | None = None,
         success_statuses: Sequence[str] = ("EXECUTED",),
         failure_statuses: Sequence[str] = ("FAILED", "CANCELED"),
         fail_on_pending_approval: bool = False,
@@ -40,8 +53,12 @@ class TremendousOrderSensor(TremendousBaseSensor):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if sum(x is not None for x in (order_id, external_id, order_ids)) != 1:
-            raise ValueError("TremendousOrderSensor needs exactly one of order_id, external_id or order_ids")
+        if sum(x is not None for x in (order_id, external_id, order_ids, payout, result_path)) != 1:
+            raise ValueError(
+                "TremendousOrderSensor needs exactly one of order_id, external_id, order_ids, payout or result_path"
+            )
+        self.payout = payout
+        self.result_path = result_path
         self.order_id = order_id
         self.external_id = external_id
         self.order_ids = order_ids
@@ -61,11 +78,42 @@ class TremendousOrderSensor(TremendousBaseSensor):
             raise TremendousInputError("order_ids is empty: there is nothing to wait for")
         return ids
 
+    def _rules(self) -> dict[str, Any]:
+        return {
+            "success_statuses": self.success_statuses,
+            "failure_statuses": self.failure_statuses,
+            "fail_on_pending_approval": self.fail_on_pending_approval,
+        }
+
+    def _payout_check(self) -> PayoutRunCheck:
+        summaries = [self.payout] if isinstance(self.payout, dict) else list(self.payout or [])
+        if not summaries or not all(isinstance(s, dict) and "external_id_prefix" in s for s in summaries):
+            raise TremendousInputError(
+                "payout must be the summary (or shard summaries) of TremendousBulkPayoutOperator"
+            )
+        prefixes = {s["external_id_prefix"] for s in summaries}
+        if len(prefixes) != 1:
+            raise TremendousInputError(f"payout summaries of different payouts: {sorted(prefixes)}")
+        starts = [s["created_after"] for s in summaries if s.get("created_after")]
+        return PayoutRunCheck(
+            prefixes.pop(),
+            sum(int(s["paid"]) for s in summaries),
+            created_after=str(self.created_after) if self.created_after else (min(starts) if starts else None),
+            **self._rules(),
+        )
+
     def build_check(self) -> OrdersCheck:
+        if self.payout is not None:
+            return self._payout_check()
+        if self.result_path is not None:
+            from airflow_provider_tremendous.payouts.ledger import read_paid
+
+            ids = [record["order_id"] for record in read_paid(str(self.result_path)).values()]
+            if not ids:
+                raise TremendousInputError(f"{self.result_path} records no paid order to wait for")
+            self.order_ids = ids
         return OrdersCheck(
             self._ids(),
-            success_statuses=self.success_statuses,
-            failure_statuses=self.failure_statuses,
-            fail_on_pending_approval=self.fail_on_pending_approval,
             created_after=str(self.created_after) if self.created_after else None,
+            **self._rules(),
         )

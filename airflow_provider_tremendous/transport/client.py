@@ -19,7 +19,7 @@ from airflow_provider_tremendous.transport.aio import HttpxTransport
 from airflow_provider_tremendous.transport.auth import Credentials
 from airflow_provider_tremendous.transport.ratelimit import RateLimiter, shared_rate_limiter
 from airflow_provider_tremendous.transport.request import ApiRequest, RawResponse, raise_for_status
-from airflow_provider_tremendous.transport.retry import RetryPolicy
+from airflow_provider_tremendous.transport.retry import MAX_RETRY_AFTER, RATE_LIMIT_MIN_WAIT, RetryPolicy
 from airflow_provider_tremendous.transport.sync import RequestsTransport
 
 
@@ -41,6 +41,11 @@ class _ClientCore:
         self.limiter = limiter or shared_rate_limiter(
             settings.base_url, hashlib.sha256(account.encode()).hexdigest(), settings.rate_limit_per_second
         )
+
+    def _pause_on_rate_limit(self, response: RawResponse) -> None:
+        """A 429 pauses every request of this account in the process, not just the one that got it."""
+        if response.status == 429:
+            self.limiter.pause(max(RATE_LIMIT_MIN_WAIT, min(response.retry_after or 0.0, MAX_RETRY_AFTER)))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.settings.base_url!r}, env={self.settings.environment!r})"
@@ -77,6 +82,7 @@ class SyncApiClient(_ClientCore):
         if self.credentials.should_refresh(request, response):
             self._refresh(generation)
             response = self.transport.send(request, self.credentials.headers(request))
+        self._pause_on_rate_limit(response)
         raise_for_status(request, response)
         return response
 
@@ -123,6 +129,7 @@ class AsyncApiClient(_ClientCore):
         if self.credentials.should_refresh(request, response):
             await self._refresh()
             response = await self.transport.send(request, self.credentials.headers(request))
+        self._pause_on_rate_limit(response)
         raise_for_status(request, response)
         return response
 

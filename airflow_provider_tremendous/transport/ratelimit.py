@@ -39,6 +39,11 @@ class RateLimiter:
             self._next_free = slot + self._interval
             return slot - now
 
+    def pause(self, seconds: float) -> None:
+        """Hold every caller for ``seconds`` (after a 429: the API asks to pause all requests for a second)."""
+        with self._lock:
+            self._next_free = max(self._next_free, self._clock() + seconds)
+
 
 _registry: dict[tuple[str, str], RateLimiter] = {}
 _registry_lock = threading.Lock()

@@ -8,6 +8,9 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from airflow_provider_tremendous.errors import TremendousTransportError
 from airflow_provider_tremendous.transport.request import ApiRequest, RawResponse
 
+#: Keep-alive connections per host, shared by threads using one hook.
+POOL_SIZE = 64
+
 
 def _never_sent(error: BaseException) -> bool:
     """Whether the TCP connection could not even be opened, so the server cannot have seen the request."""
@@ -33,6 +36,10 @@ class RequestsTransport:
         self.base_url = base_url
         self.timeout = timeout
         self.session = session or requests.Session()
+        if session is None:  # room for the bulk operator's sending threads to keep their connections alive
+            adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
+            self.session.mount("http://", adapter)
+            self.session.mount("https://", adapter)
 
     def send(self, request: ApiRequest, headers: dict[str, str]) -> RawResponse:
         """Send ``request``; map every failure without a response to :class:`TremendousTransportError`."""

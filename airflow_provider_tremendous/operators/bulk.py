@@ -1,0 +1,305 @@
+"""TremendousBulkPayoutOperator: pay a whole list of people, as fast as the API allows, each key exactly once."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from airflow_provider_tremendous.errors import TremendousError, TremendousInputError
+from airflow_provider_tremendous.operators.base import TremendousBaseOperator
+from airflow_provider_tremendous.payouts.keys import check_payout_id, prefix
+from airflow_provider_tremendous.payouts.ledger import ResultWriter, read_paid
+from airflow_provider_tremendous.payouts.outcomes import ALREADY_PAID, DRY_RUN, INVALID, Outcome, Tally
+from airflow_provider_tremendous.payouts.prepare import Prepared, prepare
+from airflow_provider_tremendous.payouts.rows import RowSpec
+from airflow_provider_tremendous.payouts.sender import Progress, send_rows
+from airflow_provider_tremendous.payouts.tremendous import TremendousPayoutAdapter
+
+
+class TremendousPayoutError(TremendousError):
+    """Some rows could not be paid (see the result file); the others were paid exactly once."""
+
+
+class TremendousBulkPayoutOperator(TremendousBaseOperator):
+    """Pay one reward per row: validated first, idempotent per key, concurrent, resumable, observable.
+
+    Every row is read and validated before the first order; by default one invalid row stops the run with a report
+    of every bad row (row number, field, reason) and nothing is paid (``on_invalid="skip"`` pays the valid rows and
+    records the rejects). Each row's external_id is ``<payout_id>:<key>``: re-running the DAG, retrying the task or
+    submitting the same file again never pays a key twice; keys the previous try's result file records as paid are
+    not even sent again. Orders go out on ``max_concurrency`` threads under the hook's rate limiter (10 req/s by
+    default); a 429 pauses every thread.
+
+    :param rows: a list of dicts (e.g. an upstream XCom), a ``.csv``/``.jsonl`` path, or an object-storage URI;
+        templated.
+    :param payout_id: names this payout for good, e.g. ``survey-42-2026-11``; templated.
+    :param key_field: the column holding each row's unique key (e.g. ``respondent_id``).
+    :param columns: reward field → column name for differently named columns (fields: amount, currency, name, email,
+        phone, products, campaign_id, delivery_method, language, deliver_at).
+    :param amount, currency, products, campaign_id, delivery_method, language: defaults for rows leaving them empty.
+    :param custom_field_columns: custom field id → column name.
+    :param funding_source_id: what pays (``balance`` by default).
+    :param on_invalid: ``"fail"`` (default: nothing is sent if any row is invalid) or ``"skip"``.
+    :param max_rows, max_total_amount, max_amount_per_recipient: guards, checked before sending (amounts in the
+        organization's currency).
+    :param dry_run: validate, price and write the result file, send nothing.
+    :param preflight_funding: fail before sending when the balance cannot cover the rows still to pay.
+    :param max_concurrency: orders in flight at once.
+    :param result_path: per-row results (``.csv`` or ``.jsonl``; local or object storage); templated. Default: a
+        file named after the payout in the temp directory.
+    :param fail_on_error: fail the task when any row failed (after writing every outcome).
+    :param shard_index, shard_count: pay only the keys of one shard (for mapped tasks; see docs/bulk_payouts.md).
+    :return: a summary dict (counts, totals, result path, the wait parameters), under 16 KB whatever the size.
+    """
+
+    template_fields: Sequence[str] = ("rows", "payout_id", "result_path", "tremendous_conn_id", "shard_index")
+    ui_color = "#e6d9ff"
+
+    def __init__(
+        self,
+        *,
+        rows: Any,
+        payout_id: str,
+        key_field: str,
+        columns: dict[str, str] | None = None,
+        amount: float | str | None = None,
+        currency: str | None = "USD",
+        products: list[str] | None = None,
+        campaign_id: str | None = None,
+        delivery_method: str = "EMAIL",
+        language: str | None = None,
+        custom_field_columns: dict[str, str] | None = None,
+        funding_source_id: str = "balance",
+        on_invalid: str = "fail",
+        max_rows: int | None = None,
+        max_total_amount: float | None = None,
+        max_amount_per_recipient: float | None = None,
+        dry_run: bool = False,
+        preflight_funding: bool = True,
+        max_concurrency: int = 8,
+        result_path: str | None = None,
+        fail_on_error: bool = True,
+        shard_index: int = 0,
+        shard_count: int = 1,
+        progress_interval: float = 5.0,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if on_invalid not in ("fail", "skip"):
+            raise ValueError("on_invalid must be 'fail' or 'skip'")
+        self.rows = rows
+        self.payout_id = payout_id
+        self.key_field = key_field
+        self.columns = columns or {}
+        self.defaults = {
+            "amount": amount,
+            "currency": currency,
+            "products": products,
+            "campaign_id": campaign_id,
+            "delivery_method": delivery_method,
+            "language": language,
+        }
+        self.custom_field_columns = custom_field_columns or {}
+        self.funding_source_id = funding_source_id
+        self.on_invalid = on_invalid
+        self.max_rows = max_rows
+        self.max_total_amount = max_total_amount
+        self.max_amount_per_recipient = max_amount_per_recipient
+        self.is_dry_run = dry_run
+        self.preflight_funding = preflight_funding
+        self.max_concurrency = max(1, max_concurrency)
+        self.result_path = result_path
+        self.fail_on_error = fail_on_error
+        self.shard_index = shard_index
+        self.shard_count = shard_count
+        self.progress_interval = progress_interval
+
+    # -- the run ------------------------------------------------------------------------------------------------
+    def execute(self, context: Any) -> dict[str, Any]:
+        payout_id = check_payout_id(self.payout_id)
+        shard = (int(self.shard_index), int(self.shard_count))
+        if not 0 <= shard[0] < shard[1]:
+            raise TremendousInputError(f"shard_index must be in 0..{shard[1] - 1}, got {shard[0]}")
+        adapter = TremendousPayoutAdapter(self.hook, self.funding_source_id)
+        spec = RowSpec(self.key_field, self.columns, self.defaults, self.custom_field_columns)
+        prepared = prepare(self.rows, spec, payout_id, adapter.unit_cost, shard)
+        try:
+            return self._run(prepared, adapter, payout_id, shard)
+        finally:
+            prepared.cleanup()
+
+    def _run(
+        self, prepared: Prepared, adapter: TremendousPayoutAdapter, payout_id: str, shard: tuple[int, int]
+    ) -> dict[str, Any]:
+        result_path = self.result_path or self._default_result_path(payout_id, shard)
+        self._check_guards(prepared, result_path)
+        ledger = read_paid(result_path)
+        to_pay = sum((Decimal(r["amount"]) for r in prepared.spooled() if r["key"] not in ledger), Decimal(0))
+        self.log.info(
+            "Payout %s: %d rows, %d valid, %d invalid; %d in this shard, %d already paid per %s",
+            payout_id,
+            prepared.rows_total,
+            prepared.valid,
+            prepared.invalid,
+            prepared.in_shard,
+            len(ledger),
+            result_path,
+        )
+        if not self.is_dry_run and self.preflight_funding:
+            self._check_funds(adapter, prepared, to_pay, len(ledger))
+        tally = Tally()
+        writer = ResultWriter(result_path)
+        try:
+            self._write_invalid(prepared, writer, tally)
+            pending = self._replay_ledger(prepared, ledger, writer, tally)
+            if self.is_dry_run:
+                for row in pending:
+                    self._record(
+                        writer,
+                        tally,
+                        None,
+                        Outcome(row["row"], row["key"], row["external_id"], DRY_RUN, row["amount"], row["currency"]),
+                    )
+            else:
+                progress = Progress(prepared.in_shard - len(ledger), self.log, self.progress_interval)
+                send_rows(
+                    pending,
+                    adapter.pay,
+                    lambda outcome: self._record(writer, tally, progress, outcome),
+                    concurrency=self.max_concurrency,
+                    stop_reason=lambda: adapter.stop_reason,
+                )
+        finally:
+            writer.close()
+        summary = self._summary(payout_id, prepared, tally, result_path, shard, to_pay)
+        self.log.info("Payout %s done: %s", payout_id, {k: summary[k] for k in ("paid", "created", "failed")})
+        if tally.failed and self.fail_on_error and not self.is_dry_run:
+            raise TremendousPayoutError(
+                f"{tally.failed} of {prepared.in_shard} rows were not paid (others paid once each); "
+                f"see {result_path}. First errors: {tally.errors[:3]}. A retry pays only the missing keys."
+            )
+        return summary
+
+    # -- steps --------------------------------------------------------------------------------------------------
+    def _default_result_path(self, payout_id: str, shard: tuple[int, int]) -> str:
+        suffix = f"-shard{shard[0]}of{shard[1]}" if shard[1] > 1 else ""
+        return str(Path(tempfile.gettempdir()) / "tremendous-payouts" / f"{payout_id}{suffix}.csv")
+
+    def _check_guards(self, prepared: Prepared, result_path: str) -> None:
+        if prepared.rows_total == 0:
+            raise TremendousInputError("rows: the input has no rows; nothing to pay")
+        if self.max_rows is not None and prepared.rows_total > self.max_rows:
+            raise TremendousInputError(f"{prepared.rows_total} rows exceed max_rows={self.max_rows}; nothing was sent")
+        if prepared.invalid and self.on_invalid == "fail":
+            self._write_rejects(prepared, result_path)
+            problems = "\n".join(str(p) for p in prepared.invalid_examples[:25])
+            raise TremendousInputError(
+                f"{prepared.invalid} of {prepared.rows_total} rows are invalid; nothing was sent. Fix them, or pass "
+                f"on_invalid='skip' to pay the valid rows. All problems: {result_path}\n{problems}"
+            )
+        total = prepared.cost_total
+        if self.max_total_amount is not None and total > Decimal(str(self.max_total_amount)):
+            raise TremendousInputError(
+                f"the payout totals {total:.2f}, over max_total_amount={self.max_total_amount}; nothing was sent"
+            )
+        who, most = prepared.top_recipient
+        if self.max_amount_per_recipient is not None and most > Decimal(str(self.max_amount_per_recipient)):
+            raise TremendousInputError(
+                f"recipient {who} would receive {most:.2f}, over max_amount_per_recipient="
+                f"{self.max_amount_per_recipient}; nothing was sent"
+            )
+
+    def _check_funds(self, adapter: TremendousPayoutAdapter, prepared: Prepared, to_pay: Decimal, known: int) -> None:
+        available = adapter.available_balance()
+        if available is None:
+            return
+        cost = to_pay * (prepared.cost_total / sum(prepared.amount_by_currency.values(), Decimal(0)) or 1)
+        if available < cost:
+            raise TremendousInputError(
+                f"the balance has {available:.2f} available but this payout needs {cost:.2f} "
+                f"({prepared.in_shard - known} rows to pay): short by {cost - available:.2f}. Fund the balance "
+                "(e.g. TremendousCreateInvoiceOperator) and retry; nothing was sent"
+            )
+
+    def _write_rejects(self, prepared: Prepared, result_path: str) -> None:
+        writer = ResultWriter(result_path)
+        try:
+            self._write_invalid(prepared, writer, Tally())
+        finally:
+            writer.close()
+
+    @staticmethod
+    def _write_invalid(prepared: Prepared, writer: ResultWriter, tally: Tally) -> None:
+        for problem in prepared.rejected():
+            outcome = Outcome(problem.row, problem.key, None, INVALID, error=f"{problem.field}: {problem.reason}")
+            writer.write(outcome)
+            tally.add(outcome)
+
+    def _replay_ledger(
+        self, prepared: Prepared, ledger: dict[str, dict[str, str]], writer: ResultWriter, tally: Tally
+    ) -> Any:
+        """Yield the rows still to pay; rows the ledger records as paid are written as ``already_paid``."""
+        for row in prepared.spooled():
+            known = ledger.get(row["key"])
+            if known is None:
+                yield row
+                continue
+            outcome = Outcome(
+                row["row"],
+                row["key"],
+                row["external_id"],
+                ALREADY_PAID,
+                row["amount"],
+                row["currency"],
+                order_id=known.get("order_id"),
+                reward_id=known.get("reward_id"),
+                status=known.get("status"),
+            )
+            self._record(writer, tally, None, outcome)
+
+    @staticmethod
+    def _record(writer: ResultWriter, tally: Tally, progress: Progress | None, outcome: Outcome) -> None:
+        writer.write(outcome)
+        tally.add(outcome)
+        if progress is not None:
+            progress.update(outcome)
+
+    def _summary(
+        self,
+        payout_id: str,
+        prepared: Prepared,
+        tally: Tally,
+        result_path: str,
+        shard: tuple[int, int],
+        to_pay: Decimal,
+    ) -> dict[str, Any]:
+        elapsed = time.monotonic() - tally.started
+        sent = tally.outcomes["created"] + tally.outcomes["already_existed"] + tally.outcomes["failed"]
+        return {
+            "payout_id": payout_id,
+            "external_id_prefix": prefix(payout_id),
+            "dry_run": self.is_dry_run,
+            "shard": {"index": shard[0], "count": shard[1]},
+            "rows": prepared.rows_total,
+            "valid": prepared.valid,
+            "invalid": prepared.invalid,
+            "in_shard": prepared.in_shard,
+            "paid": tally.paid,
+            "created": tally.outcomes["created"],
+            "already_existed": tally.outcomes["already_existed"],
+            "already_paid": tally.outcomes["already_paid"],
+            "failed": tally.failed,
+            "would_pay": tally.outcomes["dry_run"],
+            "amount_to_pay": str(to_pay),
+            "paid_by_currency": {c: str(a) for c, a in sorted(tally.paid_by_currency.items())[:20]},
+            "cost_total": f"{prepared.cost_total:.2f}",
+            "seconds": round(elapsed, 2),
+            "orders_per_second": round(sent / elapsed, 2) if elapsed > 0 else None,
+            "created_after": tally.first_created_at,
+            "result_path": result_path,
+            "errors": tally.errors,
+        }

@@ -1,0 +1,144 @@
+"""TremendousReconcileOperator: what should have been paid vs what Tremendous holds, key by key."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from airflow_provider_tremendous.errors import TremendousError
+from airflow_provider_tremendous.operators.base import TremendousBaseOperator
+from airflow_provider_tremendous.payouts.adapter import VendorOrder
+from airflow_provider_tremendous.payouts.keys import check_payout_id, prefix
+from airflow_provider_tremendous.payouts.prepare import prepare
+from airflow_provider_tremendous.payouts.rows import RowSpec
+from airflow_provider_tremendous.payouts.tremendous import TremendousPayoutAdapter
+
+KINDS = ("missing", "unexpected", "amount_mismatch", "recipient_mismatch", "not_executed")
+REPORT_COLUMNS = ["kind", "key", "external_id", "order_id", "status", "expected", "actual"]
+
+
+class TremendousReconciliationError(TremendousError):
+    """Tremendous does not hold exactly what the rows say should have been paid."""
+
+
+class TremendousReconcileOperator(TremendousBaseOperator):
+    """Compare intended rows with the orders Tremendous holds for a payout (matched by external_id).
+
+    Reports, per key: ``missing`` (no order), ``unexpected`` (an order of this payout for no intended row),
+    ``amount_mismatch`` (amount or currency differ), ``recipient_mismatch`` (email or phone differ) and
+    ``not_executed`` (status other than ``EXECUTED``). Rows take the same ``key_field``, ``columns`` and ``defaults``
+    as :class:`TremendousBulkPayoutOperator`; invalid rows are not expected to be paid.
+
+    :param rows: the intended rows (list, ``.csv``/``.jsonl`` path or object-storage URI); templated.
+    :param payout_id: the payout to reconcile; templated.
+    :param created_after: only orders created from then on are scanned (e.g. the bulk summary's ``created_after``);
+        templated. Without it, every order of the account is scanned (500 per request).
+    :param report_path: the discrepancy report (CSV); templated; default: a file in the temp directory.
+    :param fail_on_discrepancy: fail the task when anything differs.
+    :return: counts per kind, ``matched``, ``report_path`` and a few examples.
+    """
+
+    template_fields: Sequence[str] = ("rows", "payout_id", "created_after", "report_path", "tremendous_conn_id")
+
+    def __init__(
+        self,
+        *,
+        rows: Any,
+        payout_id: str,
+        key_field: str,
+        columns: dict[str, str] | None = None,
+        defaults: dict[str, Any] | None = None,
+        custom_field_columns: dict[str, str] | None = None,
+        created_after: str | None = None,
+        report_path: str | None = None,
+        fail_on_discrepancy: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.rows = rows
+        self.payout_id = payout_id
+        self.spec = RowSpec(
+            key_field, columns or {}, {"currency": "USD", **(defaults or {})}, custom_field_columns or {}
+        )
+        self.created_after = created_after
+        self.report_path = report_path
+        self.fail_on_discrepancy = fail_on_discrepancy
+
+    def execute(self, context: Any) -> dict[str, Any]:
+        payout_id = check_payout_id(self.payout_id)
+        prepared = prepare(self.rows, self.spec, payout_id, lambda currency: Decimal(1))
+        try:
+            intended = {row["external_id"]: row for row in prepared.spooled()}
+        finally:
+            prepared.cleanup()
+        adapter = TremendousPayoutAdapter(self.hook)
+        actual = {o.external_id: o for o in adapter.orders_with_prefix(prefix(payout_id), self.created_after or None)}
+        report_path = self.report_path or str(Path(tempfile.gettempdir()) / f"tremendous-reconcile-{payout_id}.csv")
+        counts: Counter[str] = Counter()
+        examples: list[str] = []
+        Path(report_path).parent.mkdir(parents=True, exist_ok=True)
+        with Path(report_path).open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=REPORT_COLUMNS)
+            writer.writeheader()
+            for line in self._discrepancies(intended, actual):
+                counts[line["kind"]] += 1
+                writer.writerow(line)
+                if len(examples) < 10:
+                    examples.append(f"{line['kind']}: {line['key'] or line['external_id']} ({line['actual']})")
+        matched = sum(1 for ext in intended if ext in actual) - counts["amount_mismatch"] - counts["recipient_mismatch"]
+        summary = {
+            "payout_id": payout_id,
+            "intended": len(intended),
+            "invalid_rows": prepared.invalid,
+            "orders_found": len(actual),
+            "matched": matched,
+            **{kind: counts[kind] for kind in KINDS},
+            "report_path": report_path,
+            "examples": examples,
+        }
+        self.log.info("Reconciliation of %s: %s", payout_id, {k: summary[k] for k in ("intended", "matched", *KINDS)})
+        if self.fail_on_discrepancy and counts.total():
+            raise TremendousReconciliationError(
+                f"payout {payout_id}: {dict(counts)} (see {report_path}); examples: {examples[:5]}"
+            )
+        return summary
+
+    @staticmethod
+    def _discrepancies(intended: dict[str, dict[str, Any]], actual: dict[str, VendorOrder]) -> Any:
+        for ext, row in intended.items():
+            order = actual.get(ext)
+            base = {"key": row["key"], "external_id": ext}
+            if order is None:
+                yield {
+                    **base,
+                    "kind": "missing",
+                    "expected": f"{row['amount']} {row['currency']}",
+                    "actual": "no order",
+                }
+                continue
+            base |= {"order_id": order.order_id, "status": order.status}
+            if Decimal(row["amount"]) != order.amount or row["currency"] != order.currency:
+                expected, got = f"{row['amount']} {row['currency']}", f"{order.amount} {order.currency}"
+                yield {**base, "kind": "amount_mismatch", "expected": expected, "actual": got}
+            wanted = row["recipient"]
+            if (wanted.get("email") or None) != order.email or (wanted.get("phone") or None) != order.phone:
+                expected = wanted.get("email") or wanted.get("phone")
+                yield {**base, "kind": "recipient_mismatch", "expected": expected, "actual": order.email or order.phone}
+            if not order.executed:
+                yield {**base, "kind": "not_executed", "expected": "EXECUTED", "actual": order.status}
+        for ext, order in actual.items():
+            if ext not in intended:
+                yield {
+                    "kind": "unexpected",
+                    "key": None,
+                    "external_id": ext,
+                    "order_id": order.order_id,
+                    "status": order.status,
+                    "expected": "no order",
+                    "actual": f"{order.amount} {order.currency}",
+                }

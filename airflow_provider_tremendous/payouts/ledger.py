@@ -1,0 +1,72 @@
+"""The per-row result file (CSV or JSONL) and the bounded summary.
+
+The result file is also the local ledger: on a retry, keys it already records as paid are not sent again (the
+vendor's idempotency stays the safety net for everything else).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import IO, Any
+
+from airflow_provider_tremendous.payouts.outcomes import PAID, Outcome
+
+COLUMNS = ["row", "key", "external_id", "order_id", "reward_id", "status", "outcome", "amount", "currency", "error"]
+
+
+def read_paid(path: str | None) -> dict[str, dict[str, str]]:
+    """Keys a previous try recorded as paid (a truncated last line from a killed worker is ignored)."""
+    if not path or "://" in path or not Path(path).is_file():
+        return {}
+    paid: dict[str, dict[str, str]] = {}
+    with Path(path).open(newline="") as handle:
+        records: Any = csv.DictReader(handle) if path.endswith(".csv") else (_json_or_none(line) for line in handle)
+        for record in records:
+            if record and record.get("outcome") in PAID and record.get("order_id") and record.get("key"):
+                paid[record["key"]] = record
+    return paid
+
+
+def _json_or_none(line: str) -> dict[str, Any] | None:
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+class ResultWriter:
+    """Writes one line per row as outcomes arrive (flushed, so a killed worker leaves a usable ledger)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.jsonl = not path.lower().endswith(".csv")
+        self._handle: IO[str] = self._open(path)
+        self._csv = None if self.jsonl else csv.DictWriter(self._handle, fieldnames=COLUMNS, extrasaction="ignore")
+        if self._csv is not None:
+            self._csv.writeheader()
+
+    @staticmethod
+    def _open(path: str) -> IO[str]:
+        if "://" in path:
+            from airflow.providers.common.compat.sdk import ObjectStoragePath
+
+            return ObjectStoragePath(path).open("w")  # type: ignore[no-any-return,no-untyped-call]
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return Path(path).with_suffix(Path(path).suffix + ".tmp").open("w", newline="")
+
+    def write(self, outcome: Outcome) -> None:
+        record = outcome.record()
+        if self._csv is not None:
+            self._csv.writerow(record)
+        else:
+            self._handle.write(json.dumps(record) + "\n")
+        self._handle.flush()
+
+    def close(self) -> None:
+        """Close and move into place (the previous try's file stays readable until then)."""
+        self._handle.close()
+        if "://" not in self.path:
+            Path(self.path).with_suffix(Path(self.path).suffix + ".tmp").replace(self.path)

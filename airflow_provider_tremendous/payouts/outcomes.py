@@ -1,0 +1,81 @@
+"""What happened to one row, and the tally of a run."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+CREATED = "created"
+ALREADY_EXISTED = "already_existed"
+ALREADY_PAID = "already_paid"  # recorded as paid by a previous try's result file; nothing sent
+FAILED = "failed"
+NOT_SENT = "not_sent"
+INVALID = "invalid"
+DRY_RUN = "dry_run"
+PAID = frozenset({CREATED, ALREADY_EXISTED, ALREADY_PAID})
+MAX_ERRORS_IN_SUMMARY = 10
+
+
+@dataclass
+class Outcome:
+    """The result of one row."""
+
+    row: int
+    key: str | None
+    external_id: str | None
+    outcome: str
+    amount: str = ""
+    currency: str = ""
+    order_id: str | None = None
+    reward_id: str | None = None
+    status: str | None = None
+    error: str | None = None
+    permanent: bool = False
+    created_at: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        """The result-file line."""
+        return {
+            "row": self.row,
+            "key": self.key,
+            "external_id": self.external_id,
+            "order_id": self.order_id,
+            "reward_id": self.reward_id,
+            "status": self.status,
+            "outcome": self.outcome,
+            "amount": self.amount,
+            "currency": self.currency,
+            "error": self.error,
+        }
+
+
+@dataclass
+class Tally:
+    """Counts and totals of a run, and a few example errors: small whatever the batch size."""
+
+    started: float = field(default_factory=time.monotonic)
+    outcomes: Counter[str] = field(default_factory=Counter)
+    paid_by_currency: dict[str, Decimal] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    first_created_at: str | None = None
+
+    def add(self, outcome: Outcome) -> None:
+        self.outcomes[outcome.outcome] += 1
+        if outcome.outcome in PAID and outcome.amount:
+            total = self.paid_by_currency.get(outcome.currency, Decimal(0)) + Decimal(outcome.amount)
+            self.paid_by_currency[outcome.currency] = total
+        if outcome.created_at and (self.first_created_at is None or outcome.created_at < self.first_created_at):
+            self.first_created_at = outcome.created_at
+        if outcome.error and len(self.errors) < MAX_ERRORS_IN_SUMMARY:
+            self.errors.append(f"row {outcome.row} ({outcome.key}): {outcome.error}"[:300])
+
+    @property
+    def paid(self) -> int:
+        return sum(self.outcomes[o] for o in PAID)
+
+    @property
+    def failed(self) -> int:
+        return self.outcomes[FAILED] + self.outcomes[NOT_SENT]

@@ -1,0 +1,148 @@
+"""The validation pass: every row is read and checked before the first payment, streaming.
+
+Valid rows of this shard are spooled to a temporary JSONL file, so sending reads them back from disk instead of
+holding 100,000 rows in memory; only the set of keys (for duplicates) and per-recipient totals (for caps) are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from airflow_provider_tremendous.payouts.keys import external_id, shard_of
+from airflow_provider_tremendous.payouts.rows import PayoutRow, RowSpec, row_errors
+from airflow_provider_tremendous.payouts.sources import RowProblem, iter_rows
+
+#: Invalid rows kept in memory for messages and the summary (all of them go to the result file).
+KEEP_INVALID = 50
+
+
+@dataclass(frozen=True)
+class InvalidRow:
+    """One problem of one row."""
+
+    row: int
+    key: str | None
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        who = f" (key {self.key})" if self.key else ""
+        return f"row {self.row}{who}: {self.field}: {self.reason}"
+
+
+@dataclass
+class Prepared:
+    """What the validation pass found."""
+
+    rows_total: int = 0
+    valid: int = 0
+    invalid: int = 0
+    in_shard: int = 0
+    invalid_examples: list[InvalidRow] = field(default_factory=list)
+    amount_by_currency: dict[str, Decimal] = field(default_factory=dict)
+    cost_total: Decimal = Decimal(0)
+    top_recipient: tuple[str, Decimal] = ("", Decimal(0))
+    spool: Path | None = None
+    rejects: Path | None = None
+
+    def spooled(self) -> Iterator[dict[str, Any]]:
+        """The valid rows of this shard, read back one at a time."""
+        if self.spool is None:
+            return
+        with self.spool.open() as handle:
+            for line in handle:
+                yield json.loads(line)
+
+    def rejected(self) -> Iterator[InvalidRow]:
+        """Every invalid row's problems."""
+        if self.rejects is None:
+            return
+        with self.rejects.open() as handle:
+            for line in handle:
+                yield InvalidRow(**json.loads(line))
+
+    def cleanup(self) -> None:
+        """Delete the spool files."""
+        for path in (self.spool, self.rejects):
+            if path is not None:
+                path.unlink(missing_ok=True)
+
+
+def prepare(
+    rows: Any,
+    spec: RowSpec,
+    payout_id: str,
+    unit_cost: Callable[[str], Decimal],
+    shard: tuple[int, int] = (0, 1),
+) -> Prepared:
+    """Validate every row, find duplicate keys, price the payout, and spool this shard's valid rows.
+
+    :param unit_cost: the cost, in the organization's currency, of one unit of a currency.
+    :param shard: ``(index, count)``: only rows whose key falls in shard ``index`` are spooled for sending.
+    """
+    result = Prepared()
+    seen: dict[str, int] = {}
+    per_recipient: dict[str, Decimal] = {}
+    spool = tempfile.NamedTemporaryFile("w", suffix=".jsonl", prefix="payout-rows-", delete=False)  # noqa: SIM115
+    rejects = tempfile.NamedTemporaryFile("w", suffix=".jsonl", prefix="payout-rejects-", delete=False)  # noqa: SIM115
+    result.spool, result.rejects = Path(spool.name), Path(rejects.name)
+    with spool, rejects:
+
+        def reject(problem: InvalidRow) -> None:
+            if len(result.invalid_examples) < KEEP_INVALID:
+                result.invalid_examples.append(problem)
+            rejects.write(json.dumps(problem.__dict__) + "\n")
+
+        for item in iter_rows(rows):
+            result.rows_total += 1
+            if isinstance(item, RowProblem):
+                result.invalid += 1
+                reject(InvalidRow(item.row, None, "row", item.reason))
+                continue
+            number, raw = item
+            try:
+                row = PayoutRow.model_validate(spec.extract(raw))
+            except ValidationError as error:
+                result.invalid += 1
+                key = raw.get(spec.key_field)
+                for where, reason in row_errors(error):
+                    reject(InvalidRow(number, str(key) if key not in (None, "") else None, where, reason))
+                continue
+            if row.key in seen:
+                result.invalid += 1
+                reject(
+                    InvalidRow(number, row.key, spec.key_field, f"duplicate key: already used by row {seen[row.key]}")
+                )
+                continue
+            seen[row.key] = number
+            result.valid += 1
+            cost = row.amount * unit_cost(row.currency)
+            result.cost_total += cost
+            result.amount_by_currency[row.currency] = (
+                result.amount_by_currency.get(row.currency, Decimal(0)) + row.amount
+            )
+            recipient_total = per_recipient.get(row.recipient_key, Decimal(0)) + cost
+            per_recipient[row.recipient_key] = recipient_total
+            if recipient_total > result.top_recipient[1]:
+                result.top_recipient = (row.recipient_key, recipient_total)
+            if shard_of(row.key, shard[1]) == shard[0]:
+                result.in_shard += 1
+                record = {
+                    "row": number,
+                    "key": row.key,
+                    "external_id": external_id(payout_id, row.key),
+                    "amount": str(row.amount),
+                    "currency": row.currency,
+                    "recipient": {"name": row.name, "email": row.email, "phone": row.phone},
+                    "reward": row.reward(),
+                }
+                spool.write(json.dumps(record) + "\n")
+    return result

@@ -1,0 +1,202 @@
+"""One payout row: mapping raw columns onto reward fields, defaults, and validation with pydantic.
+
+A row becomes one reward. Every problem is reported with the row number, the field and what to do about it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from airflow_provider_tremendous.currencies import CURRENCY_CODES
+from airflow_provider_tremendous.validation import EMAIL, PHONE, PRODUCT_ID
+
+#: The reward fields a row can carry (column names default to these).
+FIELDS = (
+    "amount",
+    "currency",
+    "name",
+    "email",
+    "phone",
+    "products",
+    "campaign_id",
+    "delivery_method",
+    "language",
+    "deliver_at",
+)
+MAX_AMOUNT = Decimal("100000")
+MAX_KEY = 200
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """How raw rows map onto rewards.
+
+    :param key_field: the column holding each row's unique key (e.g. ``respondent_id``).
+    :param columns: reward field → column name, for columns named differently (``{"amount": "reward_usd"}``).
+    :param defaults: values for fields a row leaves empty (``{"currency": "USD", "campaign_id": "..."}``).
+    :param custom_field_columns: custom field id → column name, sent as ``custom_fields``.
+    """
+
+    key_field: str
+    columns: dict[str, str] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)
+    custom_field_columns: dict[str, str] = field(default_factory=dict)
+
+    def extract(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """The row's reward fields (column names mapped, blanks replaced by defaults)."""
+        values: dict[str, Any] = {"key": raw.get(self.key_field)}
+        for name in FIELDS:
+            value = raw.get(self.columns.get(name, name))
+            if value is None or (isinstance(value, str) and not value.strip()):
+                value = self.defaults.get(name)
+            values[name] = value
+        custom = [{"id": fid, "value": raw.get(column)} for fid, column in self.custom_field_columns.items()]
+        values["custom_fields"] = [c for c in custom if c["value"] not in (None, "")] or None
+        return values
+
+
+def _amount(value: Any) -> Decimal:
+    if isinstance(value, bool) or value is None:
+        raise ValueError("is missing: give the reward amount, e.g. 10 or 12.50")
+    try:
+        amount = Decimal(str(value).strip().replace(",", "")) if isinstance(value, str) else Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not a number: use digits with an optional decimal point, e.g. 12.50") from None
+    if not amount.is_finite() or amount <= 0:
+        raise ValueError(f"{value!r} must be a positive amount")
+    if amount > MAX_AMOUNT:
+        raise ValueError(f"{value!r} is implausibly large (over {MAX_AMOUNT:,}): check the unit (dollars, not cents)")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(f"{value!r} has more than 2 decimal places: round to cents")
+    return amount.quantize(Decimal("0.01"))
+
+
+class PayoutRow(BaseModel):
+    """A validated row: everything needed to pay one key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str
+    amount: Decimal
+    currency: str
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    products: list[str] | None = None
+    campaign_id: str | None = None
+    delivery_method: Literal["EMAIL", "LINK", "PHONE"] = "EMAIL"
+    language: str | None = None
+    deliver_at: dt.date | None = None
+    custom_fields: list[dict[str, Any]] | None = None
+
+    @field_validator("key", mode="before")
+    @classmethod
+    def _key(cls, value: Any) -> str:
+        text = "" if value is None else str(value).strip()
+        if not text:
+            raise ValueError("is empty: every row needs a unique key (the key_field column)")
+        if len(text) > MAX_KEY:
+            raise ValueError(f"is longer than {MAX_KEY} characters")
+        return text
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _check_amount(cls, value: Any) -> Decimal:
+        return _amount(value)
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _currency(cls, value: Any) -> str:
+        code = str(value or "").strip().upper()
+        if code not in CURRENCY_CODES:
+            raise ValueError(f"{value!r} is not a supported ISO-4217 currency code (e.g. USD, EUR, GBP)")
+        return code
+
+    @field_validator("email", "phone", "name", "campaign_id", "language", mode="before")
+    @classmethod
+    def _strip(cls, value: Any) -> Any:
+        return str(value).strip() or None if value is not None else None
+
+    @field_validator("delivery_method", mode="before")
+    @classmethod
+    def _method(cls, value: Any) -> str:
+        method = str(value or "EMAIL").strip().upper()
+        if method not in ("EMAIL", "LINK", "PHONE"):
+            raise ValueError(f"{value!r} is not a delivery method: use EMAIL, LINK or PHONE")
+        return method
+
+    @field_validator("products", mode="before")
+    @classmethod
+    def _products(cls, value: Any) -> list[str] | None:
+        if value in (None, ""):
+            return None
+        items = re.split(r"[;,\s]+", value.strip()) if isinstance(value, str) else list(value)
+        bad = [p for p in items if not PRODUCT_ID.match(str(p))]
+        if bad:
+            raise ValueError(f"{bad} are not product ids (4-20 of A-Z, 0-9, e.g. OKMHM2X2OHYV)")
+        return [str(p) for p in items]
+
+    @field_validator("deliver_at", mode="before")
+    @classmethod
+    def _deliver_at(cls, value: Any) -> Any:
+        return None if value in (None, "") else value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PayoutRow:
+        if self.email is not None and not EMAIL.match(self.email):
+            raise ValueError(f"email {self.email!r} is not a valid email address")
+        if self.phone is not None and not PHONE.match(re.sub(r"[\s().-]", "", self.phone)):
+            raise ValueError(f"phone {self.phone!r} must have + and the country code, e.g. +14155550123")
+        if self.delivery_method == "EMAIL" and not self.email:
+            raise ValueError("email is missing: EMAIL delivery needs one (or set delivery_method LINK)")
+        if self.delivery_method == "PHONE" and not self.phone:
+            raise ValueError("phone is missing: PHONE delivery needs one")
+        if not self.products and not self.campaign_id:
+            raise ValueError("products and campaign_id are both missing: give one (or a default on the operator)")
+        if self.campaign_id and not PRODUCT_ID.match(self.campaign_id):
+            raise ValueError(f"campaign_id {self.campaign_id!r} is not a campaign id (4-20 of A-Z, 0-9)")
+        if self.language and not re.fullmatch(r"[a-z]{2}", self.language):
+            raise ValueError(f"language {self.language!r} must be an ISO-639-1 code such as 'en'")
+        if self.deliver_at is not None:
+            today = dt.datetime.now(dt.timezone.utc).date()
+            if not today <= self.deliver_at <= today + dt.timedelta(days=365):
+                raise ValueError(f"deliver_at {self.deliver_at} must be between today and one year from today")
+        return self
+
+    @property
+    def recipient_key(self) -> str:
+        """Who is paid, for per-recipient caps: the email, else the phone, else the key."""
+        return (self.email or self.phone or self.key).lower()
+
+    def reward(self) -> dict[str, Any]:
+        """The API's ``reward`` object for this row."""
+        reward: dict[str, Any] = {
+            "value": {"denomination": float(self.amount), "currency_code": self.currency},
+            "delivery": {"method": self.delivery_method},
+            "recipient": {k: v for k, v in (("name", self.name), ("email", self.email), ("phone", self.phone)) if v},
+        }
+        for name in ("products", "campaign_id", "language", "custom_fields"):
+            value = getattr(self, name)
+            if value:
+                reward[name] = value
+        if self.deliver_at:
+            reward["deliver_at"] = self.deliver_at.isoformat()
+        return reward
+
+
+def row_errors(error: ValidationError) -> list[tuple[str, str]]:
+    """``(field, reason)`` for each problem of a row."""
+    problems = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"])
+        message = item["msg"].removeprefix("Value error, ")
+        if not where and " " in message:
+            where, _, message = message.partition(" ")
+        problems.append((where or "row", message))
+    return problems

@@ -1,0 +1,87 @@
+"""Sending rows concurrently (``max_concurrency`` threads) under the hook's shared rate limiter, with progress
+in the task log; outcomes are handed back to the calling thread, which alone writes the result file."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any
+
+from airflow_provider_tremendous.payouts.outcomes import FAILED, NOT_SENT, Outcome
+
+
+class Progress:
+    """Logs sent/total, rate, ETA and failures every ``every`` seconds."""
+
+    def __init__(self, total: int, log: Any, every: float = 5.0) -> None:
+        self.total = total
+        self.log = log
+        self.every = every
+        self.done = 0
+        self.failures = 0
+        self.started = time.monotonic()
+        self._last = self.started
+
+    def update(self, outcome: Outcome) -> None:
+        self.done += 1
+        self.failures += outcome.outcome in (FAILED, NOT_SENT)
+        now = time.monotonic()
+        if now - self._last >= self.every or self.done == self.total:
+            self._last = now
+            elapsed = max(now - self.started, 1e-9)
+            rate = self.done / elapsed
+            eta = (self.total - self.done) / rate if rate else float("inf")
+            self.log.info(
+                "Payout progress: %d/%d rows (%.0f%%), %.1f rows/s, ETA %.0f s, %d failed",
+                self.done,
+                self.total,
+                100 * self.done / max(self.total, 1),
+                rate,
+                eta,
+                self.failures,
+            )
+
+
+def send_rows(
+    rows: Iterable[dict[str, Any]],
+    pay: Callable[[dict[str, Any]], Outcome],
+    on_outcome: Callable[[Outcome], None],
+    *,
+    concurrency: int,
+    stop_reason: Callable[[], str | None],
+) -> None:
+    """Pay every row with at most ``concurrency`` in flight; once ``stop_reason()`` says why (e.g. insufficient
+    funds), the remaining rows are reported ``not_sent`` instead of being sent."""
+    in_flight: set[Future[Outcome]] = set()
+
+    def collect(block: bool) -> None:
+        nonlocal in_flight
+        if not in_flight:
+            return
+        done, in_flight = wait(in_flight, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        for future in done:
+            on_outcome(future.result())
+
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="payout") as pool:
+        for row in rows:
+            reason = stop_reason()
+            if reason:
+                on_outcome(
+                    Outcome(
+                        row=row["row"],
+                        key=row["key"],
+                        external_id=row["external_id"],
+                        outcome=NOT_SENT,
+                        amount=row["amount"],
+                        currency=row["currency"],
+                        error=f"not sent: the run stopped ({reason})",
+                    )
+                )
+                continue
+            while len(in_flight) >= concurrency * 2:
+                collect(block=True)
+            in_flight.add(pool.submit(pay, row))
+            collect(block=False)
+        while in_flight:
+            collect(block=True)

@@ -1,0 +1,99 @@
+"""Reading payout rows, one at a time: a list of dicts, a CSV or JSONL file, or an Airflow object-storage URI.
+
+Rows are streamed (never all in memory) and numbered from 1; file problems (no header, bytes that are not
+UTF-8, a line that is not JSON) raise :class:`TremendousInputError` naming the row or line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+from airflow_provider_tremendous.errors import TremendousInputError
+
+RawRow = tuple[int, dict[str, Any]]
+
+
+class RowProblem(Exception):
+    """One row cannot be read (it is reported with the invalid rows, not raised for the whole input)."""
+
+    def __init__(self, row: int, reason: str) -> None:
+        super().__init__(reason)
+        self.row = row
+        self.reason = reason
+
+
+def _open(location: str) -> IO[bytes]:
+    if "://" in location:
+        from airflow.providers.common.compat.sdk import ObjectStoragePath
+
+        return ObjectStoragePath(location).open("rb")  # type: ignore[no-any-return,no-untyped-call]
+    path = Path(location)
+    if not path.is_file():
+        raise TremendousInputError(f"rows: no such file {location!r} (give a list of dicts, a .csv or .jsonl path)")
+    return path.open("rb")
+
+
+def _text(handle: IO[bytes], location: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(handle, encoding="utf-8-sig", errors="strict", newline="")
+
+
+def _csv_rows(handle: IO[bytes], location: str) -> Iterator[RawRow | RowProblem]:
+    reader = csv.reader(_text(handle, location))
+    try:
+        header = next(reader, None)
+        if header is None or not any(cell.strip() for cell in header):
+            raise TremendousInputError(f"{location}: the file is empty (expected a header line and rows)")
+        names = [cell.strip() for cell in header]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise TremendousInputError(f"{location}: the header repeats column(s) {duplicates}")
+        for number, cells in enumerate(reader, start=1):
+            if not any(cell.strip() for cell in cells):
+                continue  # blank line
+            if len(cells) != len(names):
+                yield RowProblem(number, f"has {len(cells)} values for {len(names)} columns (line {number + 1})")
+                continue
+            yield number, dict(zip(names, cells, strict=True))
+    except UnicodeDecodeError as error:
+        raise TremendousInputError(
+            f"{location}: not UTF-8 text near line {reader.line_num + 1} ({error.reason}); re-export as UTF-8"
+        ) from None
+
+
+def _jsonl_rows(handle: IO[bytes], location: str) -> Iterator[RawRow | RowProblem]:
+    try:
+        for number, line in enumerate(_text(handle, location), start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except ValueError as error:
+                yield RowProblem(number, f"is not valid JSON ({error})")
+                continue
+            if not isinstance(value, dict):
+                yield RowProblem(number, f"must be a JSON object, got {type(value).__name__}")
+                continue
+            yield number, value
+    except UnicodeDecodeError as error:
+        raise TremendousInputError(f"{location}: not UTF-8 text ({error.reason}); re-export as UTF-8") from None
+
+
+def iter_rows(rows: Any) -> Iterator[RawRow | RowProblem]:
+    """Yield ``(row number, row dict)`` (or a :class:`RowProblem`) from any supported input."""
+    if isinstance(rows, (list, tuple)):
+        for number, row in enumerate(rows, start=1):
+            yield (number, dict(row)) if isinstance(row, Mapping) else RowProblem(number, "is not a dict")
+        return
+    if not isinstance(rows, (str, Path)) or not str(rows).strip():
+        raise TremendousInputError(f"rows must be a list of dicts or a file path/URI, got {type(rows).__name__}")
+    location = str(rows).strip()
+    suffix = location.lower().rsplit(".", 1)[-1]
+    if suffix not in ("csv", "jsonl", "ndjson"):
+        raise TremendousInputError(f"rows: {location!r} must end in .csv, .jsonl or .ndjson")
+    with _open(location) as handle:
+        yield from (_csv_rows if suffix == "csv" else _jsonl_rows)(handle, location)
