@@ -66,7 +66,7 @@ def main() -> int:
             state = _run_dag()
             ledger = sandbox.admin.ledger()
             balance = sandbox.admin.balance()
-        reports = sorted((home / "reports").glob("*.csv"))
+        reports = sorted((home / "reports").glob("survey_rewards_*.csv"))
         report_rows = len(reports[0].read_text().splitlines()) - 1 if reports else 0
         statuses: dict[str, int] = {}
         for row in ledger:

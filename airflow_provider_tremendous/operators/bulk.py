@@ -56,7 +56,14 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
     :return: a summary dict (counts, totals, result path, the wait parameters), under 16 KB whatever the size.
     """
 
-    template_fields: Sequence[str] = ("rows", "payout_id", "result_path", "tremendous_conn_id", "shard_index")
+    template_fields: Sequence[str] = (
+        "rows",
+        "payout_id",
+        "defaults",
+        "result_path",
+        "tremendous_conn_id",
+        "shard_index",
+    )
     ui_color = "#e6d9ff"
 
     def __init__(

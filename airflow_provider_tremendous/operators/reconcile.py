@@ -43,7 +43,14 @@ class TremendousReconcileOperator(TremendousBaseOperator):
     :return: counts per kind, ``matched``, ``report_path`` and a few examples.
     """
 
-    template_fields: Sequence[str] = ("rows", "payout_id", "created_after", "report_path", "tremendous_conn_id")
+    template_fields: Sequence[str] = (
+        "rows",
+        "payout_id",
+        "defaults",
+        "created_after",
+        "report_path",
+        "tremendous_conn_id",
+    )
 
     def __init__(
         self,
@@ -62,22 +69,25 @@ class TremendousReconcileOperator(TremendousBaseOperator):
         super().__init__(**kwargs)
         self.rows = rows
         self.payout_id = payout_id
-        self.spec = RowSpec(
-            key_field, columns or {}, {"currency": "USD", **(defaults or {})}, custom_field_columns or {}
-        )
+        self.key_field = key_field
+        self.columns = columns or {}
+        self.defaults = {"currency": "USD", **(defaults or {})}
+        self.custom_field_columns = custom_field_columns or {}
         self.created_after = created_after
         self.report_path = report_path
         self.fail_on_discrepancy = fail_on_discrepancy
 
     def execute(self, context: Any) -> dict[str, Any]:
         payout_id = check_payout_id(self.payout_id)
-        prepared = prepare(self.rows, self.spec, payout_id, lambda currency: Decimal(1))
+        spec = RowSpec(self.key_field, self.columns, self.defaults, self.custom_field_columns)
+        prepared = prepare(self.rows, spec, payout_id, lambda currency: Decimal(1))
         try:
             intended = {row["external_id"]: row for row in prepared.spooled()}
         finally:
             prepared.cleanup()
         adapter = TremendousPayoutAdapter(self.hook)
-        actual = {o.external_id: o for o in adapter.orders_with_prefix(prefix(payout_id), self.created_after or None)}
+        since = None if str(self.created_after or "").strip() in ("", "None") else str(self.created_after)
+        actual = {o.external_id: o for o in adapter.orders_with_prefix(prefix(payout_id), since)}
         report_path = self.report_path or str(Path(tempfile.gettempdir()) / f"tremendous-reconcile-{payout_id}.csv")
         counts: Counter[str] = Counter()
         examples: list[str] = []

@@ -17,6 +17,8 @@ from airflow_provider_tremendous.payouts.outcomes import ALREADY_EXISTED, CREATE
 
 #: Errors after which sending more rows is pointless: every row would fail the same way.
 STOPPING = (e.TremendousPaymentRequiredError, e.TremendousUnauthorizedError, e.TremendousForbiddenError)
+#: Tolerance when comparing the API's creation time with this worker's clock.
+CLOCK_SKEW = dt.timedelta(seconds=2)
 #: Errors that may hide an order the API did create: look it up by external_id before reporting failure.
 AMBIGUOUS = (e.TremendousTransportError, e.TremendousServerError, e.TremendousRateLimitError)
 
@@ -31,6 +33,7 @@ class TremendousPayoutAdapter:
         self.funding_source_id = funding_source_id
         self.stop_reason: str | None = None
         self._lock = threading.Lock()
+        self.started = dt.datetime.now(dt.timezone.utc)
 
     @cached_property
     def _rates(self) -> dict[str, float]:
@@ -81,8 +84,9 @@ class TremendousPayoutAdapter:
             order = self.hook.find_order(row["external_id"])
         except e.TremendousError:
             order = None
-        if order is not None:
-            return self._paid(row, order, CREATED)
+        if order is not None:  # created by this request, or by an earlier try whose answer was lost
+            created_now = order.created_at is not None and order.created_at >= self.started - CLOCK_SKEW
+            return self._paid(row, order, CREATED if created_now else ALREADY_EXISTED)
         return self._failed(row, f"not paid ({error}); safe to retry: the same key will be used")
 
     @staticmethod

@@ -62,11 +62,16 @@ def small_survey(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _eligible_keys(path: Path) -> set[str]:
     with path.open(newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if r["status"] == "complete" and r["qa_passed"] == "true"]
-    return {f"brand-tracker-2026-11-{r['respondent_id']}" for r in rows}
+    return {f"brand-tracker-2026-11:{r['respondent_id']}" for r in rows}
 
 
-def _run(dag_id: str) -> str:
-    run = _dagbag().dags[dag_id].test()
+def _run(dag_id: str, **task_settings: Any) -> str:
+    """``dag.test()`` one example DAG; ``task_settings`` maps a task id to attributes to set on it first."""
+    dag = _dagbag().dags[dag_id]
+    for task_id, attributes in task_settings.items():
+        for name, value in attributes.items():
+            setattr(dag.get_task(task_id), name, value)
+    run = dag.test()
     return str(getattr(run, "state", run))
 
 
@@ -82,24 +87,28 @@ def test_survey_completion_payouts(
     expected = _eligible_keys(small_survey)
     assert sorted(r["external_id"] for r in ledger) == sorted(expected), "each eligible respondent paid exactly once"
     assert {r["status"] for r in ledger} == {"EXECUTED"}
-    (report,) = (small_survey.parent / "reports").glob("*.csv")
+    (report,) = (small_survey.parent / "reports").glob("survey_rewards_*.csv")
     assert len(report.read_text().splitlines()) == len(expected) + 1
     assert _run("survey_completion_payouts").endswith("success"), "a re-run of the DAG..."
     assert len(tremendous_sandbox.admin.ledger()) == len(expected), "...pays nobody again"
 
 
 @pytest.mark.airflow
-def test_create_order_task_retries_after_lost_answers_pay_once(
+def test_payout_task_retry_after_lost_answers_pays_once(
     tremendous_sandbox: Any, airflow_db: None, small_survey: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The API applies three orders but their answers are lost (500 after commit); with no hook retries, the tasks
-    fail and Airflow retries them: the retries find the orders by external_id instead of paying again."""
+    """The API applies orders but their answers are lost (500 after commit), and so are the look-ups that would
+    find them: the payout task fails with those rows unresolved, Airflow retries it, and the retry finds them by
+    external_id (HTTP 201) instead of paying again."""
     monkeypatch.setenv("AIRFLOW_CONN_TREMENDOUS_DEFAULT", tremendous_sandbox.airflow_conn_json(max_retries=0))
-    tremendous_sandbox.admin.faults(error_after_commit_next=3, method="POST", path_prefix="/orders")
-    assert _run("survey_completion_payouts").endswith("success")
+    tremendous_sandbox.admin.faults(error_after_commit_next=6, path_prefix="/orders")
+    # one row at a time: the faults hit three orders *and* the look-ups that would have found them
+    assert _run("survey_completion_payouts", pay_respondents={"max_concurrency": 1}).endswith("success")
     ledger = tremendous_sandbox.admin.ledger()
     assert Counter(r["external_id"] for r in ledger) == Counter(_eligible_keys(small_survey))
     assert tremendous_sandbox.admin.faults()["error_after_commit_next"] == 0, "the faults really happened"
+    results = (small_survey.parent / "reports" / "payout_brand-tracker-2026-11.csv").read_text()
+    assert "already_existed" in results, "the retry found orders the first try had paid"
 
 
 @pytest.mark.airflow
