@@ -118,12 +118,12 @@ def test_per_recipient_cap_sums_a_recipients_rows(tremendous_sandbox: Any, tmp_p
     rows = respondents(3)
     for row in rows:
         row["email"] = "same.person@example.com"
-    with pytest.raises(e.TremendousInputError, match="same.person@example.com would receive 15.00"):
+    with pytest.raises(e.TremendousInputError, match=r"same\.person@example\.com would receive 15\.00"):
         bulk(tmp_path, rows, max_amount_per_recipient=10).execute(context())
 
 
 def test_dry_run_prices_and_reports_without_sending(tremendous_sandbox: Any, tmp_path: Path) -> None:
-    rows = respondents(4) + [{"respondent_id": "E1", "amount": "10", "currency": "EUR", "email": "e@example.com"}]
+    rows = [*respondents(4), {"respondent_id": "E1", "amount": "10", "currency": "EUR", "email": "e@example.com"}]
     summary = bulk(tmp_path, rows, dry_run=True).execute(context())
     assert summary["would_pay"] == 5 and summary["paid"] == 0
     assert summary["cost_total"] == f"{20 + 10 / 0.92:.2f}", "EUR priced in USD at the API's rate"
@@ -133,7 +133,7 @@ def test_dry_run_prices_and_reports_without_sending(tremendous_sandbox: Any, tmp
 
 def test_preflight_fails_fast_with_the_shortfall(tremendous_sandbox: Any, tmp_path: Path) -> None:
     tremendous_sandbox.admin.set_balance(30)
-    with pytest.raises(e.TremendousInputError, match="short by 20.00"):
+    with pytest.raises(e.TremendousInputError, match=r"short by 20\.00"):
         bulk(tmp_path, respondents(10)).execute(context())
     assert tremendous_sandbox.admin.ledger() == []
 
