@@ -5,13 +5,15 @@ absolute deadline; the trigger yields exactly one event; every outcome is handle
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import conf
 
 from airflow_provider_tremendous.checks import Check, Verdict, run_check
 from airflow_provider_tremendous.errors import TremendousError, TremendousWaitFailedError, TremendousWaitTimeoutError
-from airflow_provider_tremendous.triggers.status import TremendousStatusTrigger
+
+if TYPE_CHECKING:
+    from airflow_provider_tremendous.triggers.status import TremendousStatusTrigger
 
 
 def default_deferrable() -> bool:
@@ -23,6 +25,8 @@ def status_trigger(
     check: Check, conn_id: str, poll_interval: float, deadline: float, hook_params: dict[str, Any] | None
 ) -> TremendousStatusTrigger:
     """The trigger that waits for ``check`` until ``deadline`` (epoch seconds)."""
+    from airflow_provider_tremendous.triggers.status import TremendousStatusTrigger
+
     return TremendousStatusTrigger(
         check=check.serialize(),
         tremendous_conn_id=conn_id,

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import time
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider_tremendous.checks import Check, Verdict, run_check
-from airflow_provider_tremendous.hooks.tremendous import TremendousHook
 from airflow_provider_tremendous.waiting import (
     default_deferrable,
     poll_until_done,
@@ -19,6 +18,11 @@ from airflow_provider_tremendous.waiting import (
     verdict_from_event,
 )
 
+if TYPE_CHECKING:
+    from airflow_provider_tremendous.hooks.tremendous import TremendousHook
+
+#: The default connection id (the hook's ``default_conn_name``, kept here so DAG files need not import the hook).
+DEFAULT_CONN_ID = "tremendous_default"
 DEFAULT_POLL_INTERVAL = 30.0
 DEFAULT_TIMEOUT = 24 * 3600.0
 
@@ -34,7 +38,7 @@ class TremendousBaseOperator(BaseOperator):
     def __init__(
         self,
         *,
-        tremendous_conn_id: str = TremendousHook.default_conn_name,
+        tremendous_conn_id: str = DEFAULT_CONN_ID,
         hook_params: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -45,6 +49,8 @@ class TremendousBaseOperator(BaseOperator):
     @cached_property
     def hook(self) -> TremendousHook:
         """The hook (created when first used, never at DAG parse time)."""
+        from airflow_provider_tremendous.hooks.tremendous import TremendousHook
+
         return TremendousHook(self.tremendous_conn_id, **self.hook_params)
 
 

@@ -7,17 +7,18 @@ import time
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.errors import TremendousError, TremendousInputError
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator
 from airflow_provider_tremendous.payouts.keys import check_payout_id, prefix
 from airflow_provider_tremendous.payouts.ledger import ResultWriter, read_paid
 from airflow_provider_tremendous.payouts.outcomes import ALREADY_PAID, DRY_RUN, INVALID, Outcome, Tally
-from airflow_provider_tremendous.payouts.prepare import Prepared, prepare
-from airflow_provider_tremendous.payouts.rows import RowSpec
 from airflow_provider_tremendous.payouts.sender import Progress, send_rows
-from airflow_provider_tremendous.payouts.tremendous import TremendousPayoutAdapter
+
+if TYPE_CHECKING:
+    from airflow_provider_tremendous.payouts.prepare import Prepared
+    from airflow_provider_tremendous.payouts.tremendous import TremendousPayoutAdapter
 
 
 class TremendousPayoutError(TremendousError):
@@ -125,8 +126,25 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         self.shard_count = shard_count
         self.progress_interval = progress_interval
 
+    @classmethod
+    def sharded(cls, shard_count: int, **kwargs: Any) -> Any:
+        """The same payout split over ``shard_count`` mapped task instances (Celery or Kubernetes workers share the
+        work): ``TremendousBulkPayoutOperator.sharded(4, task_id="pay", rows=..., payout_id=..., key_field=...)``.
+
+        Every instance reads and validates the whole input (so all agree on what is invalid) and pays only the keys
+        of its shard; all use the same ``payout_id``, so keys, waits and reconciliation are unchanged. Give each
+        instance its own ``result_path`` (include ``{{ ti.map_index }}``) or keep the default.
+        """
+        if shard_count < 1:
+            raise ValueError("shard_count must be at least 1")
+        return cls.partial(shard_count=shard_count, **kwargs).expand(shard_index=list(range(shard_count)))
+
     # -- the run ------------------------------------------------------------------------------------------------
     def execute(self, context: Any) -> dict[str, Any]:
+        from airflow_provider_tremendous.payouts.prepare import prepare
+        from airflow_provider_tremendous.payouts.rows import RowSpec
+        from airflow_provider_tremendous.payouts.tremendous import TremendousPayoutAdapter
+
         payout_id = check_payout_id(self.payout_id)
         shard = (int(self.shard_index), int(self.shard_count))
         if not 0 <= shard[0] < shard[1]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.errors import TremendousInputError
-from airflow_provider_tremendous.models import Invoice
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator
 from airflow_provider_tremendous.operators.links import INVOICE_URL_KEY, TremendousInvoiceLink
+
+if TYPE_CHECKING:
+    from airflow_provider_tremendous.models import Invoice
 
 #: How many recent invoices are searched for one this task instance already created.
 RECENT_INVOICES = 50

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.checks import Verdict
-from airflow_provider_tremendous.checks.orders import OrdersCheck
 from airflow_provider_tremendous.errors import TremendousConflictError, TremendousUnprocessableError
 from airflow_provider_tremendous.external_ids import task_instance_external_id
-from airflow_provider_tremendous.models import Order
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator, TremendousWaitingOperator
 from airflow_provider_tremendous.operators.links import ORDER_URL_KEY, TremendousOrderLink
-from airflow_provider_tremendous.validation import validate_external_id, validate_reward
 from airflow_provider_tremendous.waiting import raise_if_failed
+
+if TYPE_CHECKING:
+    from airflow_provider_tremendous.models import Order
 
 
 class TremendousCreateOrderOperator(TremendousWaitingOperator):
@@ -55,6 +55,8 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
         self.external_id = external_id
 
     def _external_id(self, context: Any) -> str:
+        from airflow_provider_tremendous.validation import validate_external_id
+
         if self.external_id:
             return validate_external_id(self.external_id)
         ti = context["ti"]
@@ -62,6 +64,9 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
         return task_instance_external_id(ti.dag_id, ti.task_id, ti.run_id, -1 if map_index is None else map_index)
 
     def execute(self, context: Any) -> dict[str, Any]:
+        from airflow_provider_tremendous.checks.orders import OrdersCheck
+        from airflow_provider_tremendous.validation import validate_reward
+
         reward = validate_reward(self.reward)
         external_id = self._external_id(context)
         body = {"external_id": external_id, "payment": {"funding_source_id": self.funding_source_id}, "reward": reward}

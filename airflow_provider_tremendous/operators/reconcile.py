@@ -14,9 +14,6 @@ from airflow_provider_tremendous.errors import TremendousError
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator
 from airflow_provider_tremendous.payouts.adapter import VendorOrder
 from airflow_provider_tremendous.payouts.keys import check_payout_id, prefix
-from airflow_provider_tremendous.payouts.prepare import prepare
-from airflow_provider_tremendous.payouts.rows import RowSpec
-from airflow_provider_tremendous.payouts.tremendous import TremendousPayoutAdapter
 
 KINDS = ("missing", "unexpected", "amount_mismatch", "recipient_mismatch", "not_executed")
 REPORT_COLUMNS = ["kind", "key", "external_id", "order_id", "status", "expected", "actual"]
@@ -78,6 +75,10 @@ class TremendousReconcileOperator(TremendousBaseOperator):
         self.fail_on_discrepancy = fail_on_discrepancy
 
     def execute(self, context: Any) -> dict[str, Any]:
+        from airflow_provider_tremendous.payouts.prepare import prepare
+        from airflow_provider_tremendous.payouts.rows import RowSpec
+        from airflow_provider_tremendous.payouts.tremendous import TremendousPayoutAdapter
+
         payout_id = check_payout_id(self.payout_id)
         spec = RowSpec(self.key_field, self.columns, self.defaults, self.custom_field_columns)
         prepared = prepare(self.rows, spec, payout_id, lambda currency: Decimal(1))

@@ -5,17 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.checks import Verdict
-from airflow_provider_tremendous.checks.resources import ReportCheck
 from airflow_provider_tremendous.errors import TremendousRateLimitError, TremendousWaitTimeoutError
-from airflow_provider_tremendous.models import Report
 from airflow_provider_tremendous.operators.base import TremendousWaitingOperator
 from airflow_provider_tremendous.operators.links import REPORT_URL_KEY, TremendousReportLink
 from airflow_provider_tremendous.waiting import raise_if_failed
+
+if TYPE_CHECKING:
+    from airflow_provider_tremendous.models import Report
 
 DOWNLOAD_CHUNK = 1 << 16
 
@@ -56,6 +55,8 @@ class TremendousCreateReportOperator(TremendousWaitingOperator):
         context["ti"].xcom_push(key=REPORT_URL_KEY, value=self.hook.dashboard_url("reports", str(report.id)))
         if not self.wait_for_completion:
             return report.to_xcom()
+        from airflow_provider_tremendous.checks.resources import ReportCheck
+
         return self.wait_then_finish(context, ReportCheck(str(report.id)), {"report_id": report.id})  # type: ignore[no-any-return]
 
     def _create(self, deadline: float) -> Report:
@@ -82,6 +83,8 @@ class TremendousCreateReportOperator(TremendousWaitingOperator):
 
     def _download(self, url: str, destination: str) -> str:
         """Stream the CSV to ``destination`` (no Tremendous credentials are sent: the URL is pre-signed)."""
+        import requests
+
         with requests.get(url, stream=True, timeout=60) as response:
             response.raise_for_status()
             if "://" in destination:

@@ -12,6 +12,7 @@ import asyncio
 import json
 import random
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -65,6 +66,8 @@ class Gateway:
         self.state = state
         self.buckets = TokenBuckets()
         self.rng = random.Random(state.config.faults.seed)
+        #: API requests seen and answers given by the gateway itself (429s, injected faults), for benchmarks.
+        self.stats: Counter[str] = Counter()
 
     def reseed(self) -> None:
         """Restart the fault RNG from the configured seed."""
@@ -75,6 +78,7 @@ class Gateway:
         if scope["type"] != "http" or not path.startswith(API_PREFIX):
             await self.app(scope, receive, send)
             return
+        self.stats["requests"] += 1
         faults = self.state.config.faults
         if faults.latency_ms:
             await asyncio.sleep(faults.latency_ms / 1000)
@@ -88,6 +92,7 @@ class Gateway:
             await _send_json(send, 401, {"errors": {"message": message, "payload": {}}})
             return
         if faults.rate_limit_per_second and not self.buckets.allow(token, faults.rate_limit_per_second):
+            self.stats["rate_limited"] += 1
             await _send_json(send, 429, {"error": {"message": "Too many requests", "payload": {}}})
             return
         affected = (faults.path_prefix is None or path[len(API_PREFIX) :].startswith(faults.path_prefix)) and (

@@ -114,6 +114,10 @@ class SandboxAdmin:
         """Make a report in progress end FAILED."""
         self._post(f"/reports/{report_id}/fail")
 
+    def stats(self) -> dict[str, int]:
+        """API requests since the last reset (``requests``) and 429s from the rate limit (``rate_limited``)."""
+        return dict(self._get("/stats"))
+
     def webhook_deliveries(self) -> list[dict[str, Any]]:
         """Webhook deliveries attempted so far (event, uuid, url, status, attempts)."""
         return list(self._get("/webhook_deliveries")["deliveries"])

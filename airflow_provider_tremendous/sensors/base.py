@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import time
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import AirflowSensorTimeout, BaseSensorOperator, PokeReturnValue
 
 from airflow_provider_tremendous.checks import Check, run_check
 from airflow_provider_tremendous.errors import TremendousWaitTimeoutError
-from airflow_provider_tremendous.hooks.tremendous import TremendousHook
+from airflow_provider_tremendous.operators.base import DEFAULT_CONN_ID
 from airflow_provider_tremendous.waiting import default_deferrable, raise_if_failed, status_trigger, verdict_from_event
+
+if TYPE_CHECKING:
+    from airflow_provider_tremendous.hooks.tremendous import TremendousHook
 
 
 class TremendousBaseSensor(BaseSensorOperator):
@@ -29,7 +32,7 @@ class TremendousBaseSensor(BaseSensorOperator):
     def __init__(
         self,
         *,
-        tremendous_conn_id: str = TremendousHook.default_conn_name,
+        tremendous_conn_id: str = DEFAULT_CONN_ID,
         deferrable: bool | None = None,
         hook_params: dict[str, Any] | None = None,
         **kwargs: Any,
@@ -42,6 +45,8 @@ class TremendousBaseSensor(BaseSensorOperator):
     @cached_property
     def hook(self) -> TremendousHook:
         """The hook (created when first used, never at DAG parse time)."""
+        from airflow_provider_tremendous.hooks.tremendous import TremendousHook
+
         return TremendousHook(self.tremendous_conn_id, **self.hook_params)
 
     def build_check(self) -> Check:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.checks.orders import OrdersCheck, PayoutRunCheck
 from airflow_provider_tremendous.errors import TremendousInputError
 from airflow_provider_tremendous.sensors.base import TremendousBaseSensor
+
+if TYPE_CHECKING:
+    from airflow_provider_tremendous.checks.orders import OrdersCheck, PayoutRunCheck
 
 
 class TremendousOrderSensor(TremendousBaseSensor):
@@ -86,6 +88,8 @@ class TremendousOrderSensor(TremendousBaseSensor):
         }
 
     def _payout_check(self) -> PayoutRunCheck:
+        from airflow_provider_tremendous.checks.orders import PayoutRunCheck
+
         summaries = [self.payout] if isinstance(self.payout, dict) else list(self.payout or [])
         if not summaries or not all(isinstance(s, dict) and "external_id_prefix" in s for s in summaries):
             raise TremendousInputError(
@@ -103,6 +107,8 @@ class TremendousOrderSensor(TremendousBaseSensor):
         )
 
     def build_check(self) -> OrdersCheck:
+        from airflow_provider_tremendous.checks.orders import OrdersCheck
+
         if self.payout is not None:
             return self._payout_check()
         if self.result_path is not None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.checks.resources import BalanceCheck, InvoiceCheck, ReportCheck
 from airflow_provider_tremendous.sensors.base import TremendousBaseSensor
+
+if TYPE_CHECKING:
+    from airflow_provider_tremendous.checks.resources import BalanceCheck, InvoiceCheck, ReportCheck
 
 
 class TremendousReportSensor(TremendousBaseSensor):
@@ -22,6 +24,8 @@ class TremendousReportSensor(TremendousBaseSensor):
         self.report_id = report_id
 
     def build_check(self) -> ReportCheck:
+        from airflow_provider_tremendous.checks.resources import ReportCheck
+
         return ReportCheck(str(self.report_id))
 
 
@@ -38,6 +42,8 @@ class TremendousInvoiceSensor(TremendousBaseSensor):
         self.invoice_id = invoice_id
 
     def build_check(self) -> InvoiceCheck:
+        from airflow_provider_tremendous.checks.resources import InvoiceCheck
+
         return InvoiceCheck(str(self.invoice_id))
 
 
@@ -56,4 +62,6 @@ class TremendousBalanceSensor(TremendousBaseSensor):
         self.funding_source_id = funding_source_id
 
     def build_check(self) -> BalanceCheck:
+        from airflow_provider_tremendous.checks.resources import BalanceCheck
+
         return BalanceCheck(float(self.min_available_amount), str(self.funding_source_id))

@@ -203,3 +203,20 @@ def test_summary_stays_small_whatever_the_batch(tremendous_sandbox: Any, tmp_pat
 def test_payout_id_is_checked(tremendous_sandbox: Any, tmp_path: Path, payout_id: str) -> None:
     with pytest.raises(e.TremendousInputError, match="payout_id"):
         bulk(tmp_path, respondents(1), payout_id=payout_id).execute(context())
+
+
+def test_sharded_helper_maps_one_task_instance_per_shard() -> None:
+    import datetime as dt
+
+    from airflow.providers.common.compat.sdk import DAG
+
+    from airflow_provider_tremendous.operators.bulk import TremendousBulkPayoutOperator
+
+    with DAG("sharded", schedule=None, start_date=dt.datetime(2026, 1, 1)):
+        mapped = TremendousBulkPayoutOperator.sharded(
+            4, task_id="pay", rows="s3://bucket/rows.csv", payout_id="p-1", key_field="respondent_id"
+        )
+    assert mapped.partial_kwargs["shard_count"] == 4
+    assert mapped.expand_input.value == {"shard_index": [0, 1, 2, 3]}
+    with pytest.raises(ValueError, match="at least 1"):
+        TremendousBulkPayoutOperator.sharded(0, task_id="x", rows=[], payout_id="p", key_field="k")

@@ -38,6 +38,7 @@ async def reset(request: Request) -> JSONResponse:
     locked(request, SandboxState.reset)
     request.app.state.gateway.reseed()
     request.app.state.gateway.buckets.buckets.clear()
+    request.app.state.gateway.stats.clear()
     return respond({"status": "reset"})
 
 
@@ -118,6 +119,12 @@ async def fail_order(request: Request, order_id: str) -> JSONResponse:
 async def fail_report(request: Request, report_id: str) -> JSONResponse:
     locked(request, reports.fail_report, report_id)
     return respond({"report_id": report_id, "will_fail": True})
+
+
+@router.get("/stats")
+async def stats(request: Request) -> JSONResponse:
+    """Requests seen by the API since the last reset, and how many were answered 429 by the rate limit."""
+    return respond(dict(request.app.state.gateway.stats))
 
 
 @router.get("/webhook_deliveries")
