@@ -35,6 +35,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m benchmarks.sandbox_throughput
+	$(VENV)/bin/python -m benchmarks.bulk_payouts
 
 # Regenerate the pinned dependency sets (one per supported Airflow version) after changing dependencies.
 constraints:

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from airflow_provider_tremendous.errors import TremendousInputError
 from airflow_provider_tremendous.payouts.keys import external_id, shard_of
 from airflow_provider_tremendous.payouts.rows import PayoutRow, RowSpec, row_errors
 from airflow_provider_tremendous.payouts.sources import RowProblem, iter_rows
@@ -76,6 +77,17 @@ class Prepared:
                 path.unlink(missing_ok=True)
 
 
+def _check_columns(raw: dict[str, Any], spec: RowSpec) -> None:
+    """The key column and every mapped column must exist (a wrong header would otherwise fail every row)."""
+    wanted = [spec.key_field, *spec.columns.values(), *spec.custom_field_columns.values()]
+    missing = [column for column in wanted if column not in raw]
+    if missing:
+        raise TremendousInputError(
+            f"rows have no column {', '.join(repr(c) for c in missing)}; their columns are {sorted(raw)[:20]}. "
+            "Fix the header, or point key_field/columns at the right names; nothing was sent"
+        )
+
+
 def prepare(
     rows: Any,
     spec: RowSpec,
@@ -90,6 +102,7 @@ def prepare(
     """
     result = Prepared()
     seen: dict[str, int] = {}
+    header_checked = False
     per_recipient: dict[str, Decimal] = {}
     spool = tempfile.NamedTemporaryFile("w", suffix=".jsonl", prefix="payout-rows-", delete=False)  # noqa: SIM115
     rejects = tempfile.NamedTemporaryFile("w", suffix=".jsonl", prefix="payout-rejects-", delete=False)  # noqa: SIM115
@@ -108,6 +121,9 @@ def prepare(
                 reject(InvalidRow(item.row, None, "row", item.reason))
                 continue
             number, raw = item
+            if not header_checked:
+                _check_columns(raw, spec)
+                header_checked = True
             try:
                 row = PayoutRow.model_validate(spec.extract(raw))
             except ValidationError as error:

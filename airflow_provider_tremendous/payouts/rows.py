@@ -150,23 +150,23 @@ class PayoutRow(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> PayoutRow:
         if self.email is not None and not EMAIL.match(self.email):
-            raise ValueError(f"email {self.email!r} is not a valid email address")
+            raise ValueError(f"email: {self.email!r} is not a valid email address")
         if self.phone is not None and not PHONE.match(re.sub(r"[\s().-]", "", self.phone)):
-            raise ValueError(f"phone {self.phone!r} must have + and the country code, e.g. +14155550123")
+            raise ValueError(f"phone: {self.phone!r} must have + and the country code, e.g. +14155550123")
         if self.delivery_method == "EMAIL" and not self.email:
-            raise ValueError("email is missing: EMAIL delivery needs one (or set delivery_method LINK)")
+            raise ValueError("email: missing; EMAIL delivery needs one (or set delivery_method LINK)")
         if self.delivery_method == "PHONE" and not self.phone:
-            raise ValueError("phone is missing: PHONE delivery needs one")
+            raise ValueError("phone: missing; PHONE delivery needs one")
         if not self.products and not self.campaign_id:
-            raise ValueError("products and campaign_id are both missing: give one (or a default on the operator)")
+            raise ValueError("products/campaign_id: both missing; give one (or a default on the operator)")
         if self.campaign_id and not PRODUCT_ID.match(self.campaign_id):
-            raise ValueError(f"campaign_id {self.campaign_id!r} is not a campaign id (4-20 of A-Z, 0-9)")
+            raise ValueError(f"campaign_id: {self.campaign_id!r} is not a campaign id (4-20 of A-Z, 0-9)")
         if self.language and not re.fullmatch(r"[a-z]{2}", self.language):
-            raise ValueError(f"language {self.language!r} must be an ISO-639-1 code such as 'en'")
+            raise ValueError(f"language: {self.language!r} must be an ISO-639-1 code such as 'en'")
         if self.deliver_at is not None:
             today = dt.datetime.now(dt.timezone.utc).date()
             if not today <= self.deliver_at <= today + dt.timedelta(days=365):
-                raise ValueError(f"deliver_at {self.deliver_at} must be between today and one year from today")
+                raise ValueError(f"deliver_at: {self.deliver_at} must be between today and one year from today")
         return self
 
     @property
@@ -196,7 +196,7 @@ def row_errors(error: ValidationError) -> list[tuple[str, str]]:
     for item in error.errors():
         where = ".".join(str(part) for part in item["loc"])
         message = item["msg"].removeprefix("Value error, ")
-        if not where and " " in message:
-            where, _, message = message.partition(" ")
+        if not where and ": " in message:  # model-level checks say "field: reason"
+            where, _, message = message.partition(": ")
         problems.append((where or "row", message))
     return problems

@@ -61,7 +61,7 @@ def send_rows(
             return
         done, in_flight = wait(in_flight, timeout=None if block else 0, return_when=FIRST_COMPLETED)
         for future in done:
-            on_outcome(future.result())
+            on_outcome(future.result())  # pay() turns every API failure into an outcome; a bug still raises
 
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="payout") as pool:
         for row in rows:

@@ -20,7 +20,12 @@ STOPPING = (e.TremendousPaymentRequiredError, e.TremendousUnauthorizedError, e.T
 #: Tolerance when comparing the API's creation time with this worker's clock.
 CLOCK_SKEW = dt.timedelta(seconds=2)
 #: Errors that may hide an order the API did create: look it up by external_id before reporting failure.
-AMBIGUOUS = (e.TremendousTransportError, e.TremendousServerError, e.TremendousRateLimitError)
+AMBIGUOUS = (
+    e.TremendousTransportError,
+    e.TremendousServerError,
+    e.TremendousRateLimitError,
+    e.TremendousResponseError,  # a success status with an unreadable body: the order may well exist
+)
 
 
 class TremendousPayoutAdapter:

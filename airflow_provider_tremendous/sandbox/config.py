@@ -16,6 +16,9 @@ class FaultConfig(BaseModel):
     :param seed: seed of the fault RNG (and of generated ids after a reset), for reproducible runs.
     :param path_prefix: only requests whose path (below ``/api/v2``) starts with this are affected.
     :param method: only requests with this HTTP method are affected (e.g. ``POST``).
+    :param rate_limited_rate: answer 429 (the rate-limit body) before any state change, on top of the real limit.
+    :param after_commit_delay_ms: apply the request, then wait this long before answering (a client killed in that
+        window has paid without knowing it).
     :param error_after_commit_next: the next N affected requests are applied, then answered 5xx: a deterministic
         version of ``error_after_commit_rate`` for tests that need an exact number of lost answers.
     """
@@ -31,6 +34,8 @@ class FaultConfig(BaseModel):
     path_prefix: str | None = None
     method: str | None = None
     error_after_commit_next: int = Field(default=0, ge=0)
+    rate_limited_rate: float = Field(default=0.0, ge=0, le=1)
+    after_commit_delay_ms: int = Field(default=0, ge=0, le=600_000)
 
 
 class SandboxSettings(BaseModel):

@@ -102,6 +102,10 @@ class Gateway:
             faults.error_after_commit_next -= 1
             await self._fail_after_commit(scope, receive, send, drop=False)
             return
+        if affected and faults.rate_limited_rate and self.rng.random() < faults.rate_limited_rate:
+            self.stats["rate_limited"] += 1
+            await _send_json(send, 429, {"error": {"message": "Too many requests", "payload": {}}})
+            return
         if affected and faults.error_rate and self.rng.random() < faults.error_rate:
             await _send_json(
                 send, 500, {"errors": {"message": "Internal server error (injected before commit)", "payload": {}}}
@@ -111,7 +115,22 @@ class Gateway:
         if after < faults.error_after_commit_rate + faults.drop_after_commit_rate:
             await self._fail_after_commit(scope, receive, send, drop=after >= faults.error_after_commit_rate)
             return
+        if affected and faults.after_commit_delay_ms:
+            await self._delay_answer(scope, receive, send, faults.after_commit_delay_ms / 1000)
+            return
         await self.app(scope, receive, send)
+
+    async def _delay_answer(self, scope: Scope, receive: Receive, send: Send, seconds: float) -> None:
+        """Apply the request at once, hold its answer for ``seconds``, then send it."""
+        messages: list[Message] = []
+
+        async def hold(message: Message) -> None:
+            messages.append(message)
+
+        await self.app(scope, receive, hold)
+        await asyncio.sleep(seconds)
+        for message in messages:
+            await send(message)
 
     @staticmethod
     def _token(scope: Scope) -> str | None:

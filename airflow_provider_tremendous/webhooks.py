@@ -1,0 +1,132 @@
+"""Verifying Tremendous webhook deliveries, and a small receiver that hands verified events to your code.
+
+Tremendous signs each delivery: ``Tremendous-Webhook-Signature: sha256=<hex HMAC-SHA256 of the raw request body,
+keyed with the webhook's private_key>``. Verify the *raw bytes* (re-serialized JSON would not match) and compare in
+constant time. There is no timestamp in the signature, so de-duplicate by the event's ``uuid``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import inspect
+import json
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from airflow_provider_tremendous.errors import TremendousError
+
+SIGNATURE_HEADER = "Tremendous-Webhook-Signature"
+
+
+class TremendousWebhookError(TremendousError):
+    """A delivery whose signature does not verify, or whose body is not a Tremendous event."""
+
+
+class WebhookResource(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    type: str
+
+
+class WebhookPayload(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    resource: WebhookResource
+    meta: dict[str, Any] = {}
+
+
+class WebhookEvent(BaseModel):
+    """A verified delivery: ``event`` (e.g. ``REPORTS.GENERATION.SUCCEEDED``), ``uuid``, ``created_utc``, payload."""
+
+    model_config = ConfigDict(extra="allow")
+
+    event: str
+    uuid: str
+    created_utc: str | None = None
+    payload: WebhookPayload
+
+
+def compute_signature(raw_body: bytes, private_key: str) -> str:
+    """The header value Tremendous sends for ``raw_body``."""
+    return "sha256=" + hmac.new(private_key.encode(), raw_body, hashlib.sha256).hexdigest()
+
+
+def verify_webhook_signature(raw_body: bytes, signature_header: str | None, private_key: str) -> bool:
+    """Whether ``signature_header`` is the valid ``sha256=`` HMAC of ``raw_body`` under ``private_key``."""
+    if not signature_header or not private_key or not isinstance(raw_body, (bytes, bytearray)):
+        return False
+    algorithm, separator, digest = signature_header.partition("=")
+    if not separator or algorithm.strip().lower() != "sha256":
+        return False
+    expected = hmac.new(private_key.encode(), bytes(raw_body), hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, digest.strip().lower())
+
+
+def parse_webhook(raw_body: bytes, signature_header: str | None, private_key: str) -> WebhookEvent:
+    """Verify and parse a delivery; raise :class:`TremendousWebhookError` otherwise."""
+    if not verify_webhook_signature(raw_body, signature_header, private_key):
+        raise TremendousWebhookError("webhook signature does not verify: not from Tremendous, or the wrong key")
+    try:
+        return WebhookEvent.model_validate(json.loads(raw_body))
+    except (ValueError, ValidationError) as error:
+        raise TremendousWebhookError(f"a signed delivery that is not a Tremendous event: {error}") from None
+
+
+EventHandler = Callable[[WebhookEvent], Awaitable[None] | None]
+ASGIApp = Callable[
+    [dict[str, Any], Callable[[], Awaitable[dict[str, Any]]], Callable[[dict[str, Any]], Awaitable[None]]],
+    Awaitable[None],
+]
+
+
+def webhook_app(private_key: str | Callable[[], str], on_event: EventHandler, *, remember: int = 10_000) -> ASGIApp:
+    """A tiny ASGI receiver (no framework needed): ``POST`` verifies the signature (401 otherwise), ignores repeated
+    uuids (Tremendous retries non-200 deliveries), calls ``on_event`` and answers 200.
+
+    Serve it where Tremendous can reach it (an Airflow 3 API-server plugin's ``fastapi_apps``/``asgi`` mount, or any
+    ASGI server such as uvicorn), and make ``on_event`` do the Airflow part, e.g. trigger a DAG run or record an
+    asset event through the Airflow REST API when ``REPORTS.GENERATION.SUCCEEDED`` or ``INVOICES.PAID`` arrives.
+    """
+    seen: OrderedDict[str, None] = OrderedDict()
+
+    async def respond(send: Callable[[dict[str, Any]], Awaitable[None]], status: int, body: dict[str, Any]) -> None:
+        raw = json.dumps(body).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": raw})
+
+    async def app(scope: dict[str, Any], receive: Callable[[], Awaitable[dict[str, Any]]], send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        if scope.get("method") != "POST":
+            await respond(send, 405, {"error": "POST only"})
+            return
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
+        key = private_key() if callable(private_key) else private_key
+        try:
+            event = parse_webhook(b"".join(chunks), headers.get(SIGNATURE_HEADER.lower()), key)
+        except TremendousWebhookError as error:
+            await respond(send, 401, {"error": str(error)})
+            return
+        if event.uuid in seen:
+            await respond(send, 200, {"status": "duplicate"})
+            return
+        seen[event.uuid] = None
+        while len(seen) > remember:
+            seen.popitem(last=False)
+        result = on_event(event)
+        if inspect.isawaitable(result):
+            await result
+        await respond(send, 200, {"status": "ok"})
+
+    return app
