@@ -45,7 +45,7 @@ async def test_cancelled_trigger_misses_nothing_when_restarted(tremendous_sandbo
     assert len(tremendous_sandbox.admin.ledger()) == 1
 
 
-async def test_deferrable_timeout_fails_the_task_clearly(tremendous_sandbox: Any) -> None:
+def test_deferrable_timeout_fails_the_task_clearly(tremendous_sandbox: Any) -> None:
     tremendous_sandbox.admin.settings(approvals=True)
     operator = TremendousCreateOrderOperator(
         task_id="pay",
@@ -56,8 +56,12 @@ async def test_deferrable_timeout_fails_the_task_clearly(tremendous_sandbox: Any
         poll_interval=0.05,
     )
     with pytest.raises(TaskDeferred) as deferred:
-        await asyncio.to_thread(operator.execute, context())
-    events = [event.payload async for event in deferred.value.trigger.run()]
+        operator.execute(context())
+
+    async def run_trigger() -> list[dict[str, Any]]:
+        return [event.payload async for event in deferred.value.trigger.run()]
+
+    events = asyncio.run(run_trigger())
     assert [event["status"] for event in events] == ["timeout"]
     with pytest.raises(e.TremendousWaitTimeoutError, match="PENDING APPROVAL"):
         operator.execute_complete(context(), events[0], **deferred.value.kwargs)
