@@ -107,6 +107,7 @@ class Gateway:
             await _send_json(send, 429, {"error": {"message": "Too many requests", "payload": {}}})
             return
         if affected and faults.error_rate and self.rng.random() < faults.error_rate:
+            self.stats["error_before_commit"] += 1
             await _send_json(
                 send, 500, {"errors": {"message": "Internal server error (injected before commit)", "payload": {}}}
             )
@@ -145,6 +146,7 @@ class Gateway:
             return None
 
         await self.app(scope, receive, swallow)  # the request takes effect; its answer is lost
+        self.stats["dropped_after_commit" if drop else "error_after_commit"] += 1
         transport = TRANSPORTS.get(tuple(scope.get("client") or ("", 0)))  # type: ignore[arg-type]
         if drop and transport is not None:
             transport.abort()

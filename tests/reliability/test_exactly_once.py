@@ -69,6 +69,9 @@ def run_payout_under_faults(sandbox: Any, tmp_path: Path, rows: int, seed: int) 
         "task_tries": tries,
         "api_requests": stats["requests"],
         "injected_429": stats.get("rate_limited", 0),
+        "injected_5xx_before_commit": stats.get("error_before_commit", 0),
+        "injected_5xx_after_commit": stats.get("error_after_commit", 0),
+        "injected_drops_after_commit": stats.get("dropped_after_commit", 0),
         "orders_in_ledger": len(ledger),
         "keys_paid_twice": sum(1 for n in counts.values() if n > 1),
         "keys_missing": len({f"reliability:{r['respondent_id']}" for r in intended} - set(counts)),
@@ -115,3 +118,5 @@ def test_5000_row_payout_under_faults(tremendous_sandbox: Any, tmp_path: Path) -
     figures = run_payout_under_faults(tremendous_sandbox, tmp_path, rows=5000, seed=5000)
     assert (figures["keys_paid_twice"], figures["keys_missing"]) == (0, 0)
     assert figures["charged_total"] == figures["intended_total"]
+    if FIGURES:
+        FIGURES.write_text(json.dumps(figures, indent=2))
