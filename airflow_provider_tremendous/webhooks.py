@@ -130,3 +130,40 @@ def webhook_app(private_key: str | Callable[[], str], on_event: EventHandler, *,
         await respond(send, 200, {"status": "ok"})
 
     return app
+
+
+def trigger_dag_run(
+    airflow_url: str,
+    dag_id: str,
+    events: set[str] | frozenset[str],
+    *,
+    token: str | None = None,
+    api_version: str = "v2",
+) -> Callable[[WebhookEvent], Awaitable[None]]:
+    """An ``on_event`` for :func:`webhook_app` that starts a DAG run when one of ``events`` arrives, instead of
+    a sensor polling: e.g. run ``rewards_report_export``'s download as soon as ``REPORTS.GENERATION.SUCCEEDED``.
+
+    The run's ``conf`` is the event (``event``, ``uuid``, ``resource``); its run id is derived from the event uuid,
+    so a delivery Tremendous repeats cannot start a second run. Uses Airflow's REST API (``/api/v2`` on Airflow 3,
+    ``api_version="v1"`` on 2.11) with a bearer ``token`` when given.
+    """
+    import httpx
+
+    base = airflow_url.rstrip("/")
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    async def handle(event: WebhookEvent) -> None:
+        if event.event not in events:
+            return
+        body: dict[str, Any] = {
+            "dag_run_id": f"tremendous__{event.uuid}",
+            "conf": {"event": event.event, "uuid": event.uuid, "resource": event.payload.resource.model_dump()},
+        }
+        if api_version == "v2":
+            body["logical_date"] = None
+        async with httpx.AsyncClient(timeout=30) as client:
+            response = await client.post(f"{base}/api/{api_version}/dags/{dag_id}/dagRuns", json=body, headers=headers)
+        if response.status_code not in (200, 409):  # 409: this event already started its run
+            response.raise_for_status()
+
+    return handle

@@ -153,3 +153,41 @@ async def test_async_handlers_are_awaited() -> None:
             "/", content=body, headers={SIGNATURE_HEADER: compute_signature(body.encode(), "k")}
         )
     assert response.json() == {"status": "ok"} and seen == ["u-1"]
+
+
+def test_verified_events_start_dag_runs_once(tremendous_sandbox: Any, stub: Any) -> None:
+    """Sandbox delivery → receiver → Airflow REST API (a recording stub here): one DAG run per event."""
+    from airflow_provider_tremendous.webhooks import trigger_dag_run
+    from tests.support.http_stub import Reply
+
+    stub.default = lambda request: Reply.json({"dag_run_id": request.json["dag_run_id"]})
+    handler = trigger_dag_run(
+        f"http://127.0.0.1:{stub.port}",
+        "rewards_report_export",
+        {"REPORTS.GENERATION.SUCCEEDED"},
+        token="airflow-token",
+    )
+    key: dict[str, str] = {}
+    app = webhook_app(lambda: key["k"], handler)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    try:
+        url = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}/"
+        hook = TremendousHook()
+        key["k"] = hook.create_webhook({"url": url}).private_key or ""
+        report = hook.create_report({"report_type": "digital_rewards", "format": "csv"})
+        tremendous_sandbox.admin.advance(1)
+        deadline = time.monotonic() + 10
+        while not stub.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        server.should_exit = True
+        thread.join(5)
+    (call,) = stub.requests
+    assert call.path == "/api/v2/dags/rewards_report_export/dagRuns"
+    assert call.headers["authorization"] == "Bearer airflow-token"
+    assert call.json["conf"]["resource"] == {"id": report.id, "type": "reports"}
+    assert call.json["dag_run_id"].startswith("tremendous__")
