@@ -183,12 +183,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             pending = self._replay_ledger(prepared, ledger, writer, tally)
             if self.is_dry_run:
                 for row in pending:
-                    self._record(
-                        writer,
-                        tally,
-                        None,
-                        Outcome(row["row"], row["key"], row["external_id"], DRY_RUN, row["amount"], row["currency"]),
-                    )
+                    self._record(writer, tally, None, Outcome.for_row(row, DRY_RUN))
             else:
                 progress = Progress(prepared.in_shard - len(ledger), self.log, self.progress_interval)
                 send_rows(
@@ -273,13 +268,9 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             if known is None:
                 yield row
                 continue
-            outcome = Outcome(
-                row["row"],
-                row["key"],
-                row["external_id"],
+            outcome = Outcome.for_row(
+                row,
                 ALREADY_PAID,
-                row["amount"],
-                row["currency"],
                 order_id=known.get("order_id"),
                 reward_id=known.get("reward_id"),
                 status=known.get("status"),

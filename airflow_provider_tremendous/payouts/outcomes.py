@@ -36,6 +36,12 @@ class Outcome:
     permanent: bool = False
     created_at: str | None = None
 
+    @classmethod
+    def for_row(cls, row: dict[str, Any], outcome: str, **fields: Any) -> Outcome:
+        """The outcome of a spooled row (its number, key, external_id, amount and currency filled in)."""
+        identity = {k: row[k] for k in ("row", "key", "external_id", "amount", "currency")}
+        return cls(outcome=outcome, **identity, **fields)
+
     def record(self) -> dict[str, Any]:
         """The result-file line."""
         return {

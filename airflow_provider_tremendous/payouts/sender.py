@@ -67,17 +67,7 @@ def send_rows(
         for row in rows:
             reason = stop_reason()
             if reason:
-                on_outcome(
-                    Outcome(
-                        row=row["row"],
-                        key=row["key"],
-                        external_id=row["external_id"],
-                        outcome=NOT_SENT,
-                        amount=row["amount"],
-                        currency=row["currency"],
-                        error=f"not sent: the run stopped ({reason})",
-                    )
-                )
+                on_outcome(Outcome.for_row(row, NOT_SENT, error=f"not sent: the run stopped ({reason})"))
                 continue
             while len(in_flight) >= concurrency * 2:
                 collect(block=True)
