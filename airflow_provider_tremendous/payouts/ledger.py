@@ -16,16 +16,29 @@ from airflow_provider_tremendous.payouts.outcomes import PAID, Outcome
 COLUMNS = ["row", "key", "external_id", "order_id", "reward_id", "status", "outcome", "amount", "currency", "error"]
 
 
+def _location(path: str) -> Any:
+    if "://" in path:
+        from airflow.providers.common.compat.sdk import ObjectStoragePath
+
+        return ObjectStoragePath(path)
+    return Path(path)
+
+
 def read_paid(path: str | None) -> dict[str, dict[str, str]]:
-    """Keys a previous try recorded as paid (a truncated last line from a killed worker is ignored)."""
-    if not path or "://" in path or not Path(path).is_file():
+    """Keys a previous try recorded as paid, from a local or object-storage result file (a truncated last line
+    from a killed worker is ignored)."""
+    if not path:
+        return {}
+    location = _location(path)
+    if not location.exists() or not location.is_file():
         return {}
     paid: dict[str, dict[str, str]] = {}
-    with Path(path).open(newline="") as handle:
-        records: Any = csv.DictReader(handle) if path.endswith(".csv") else (_json_or_none(line) for line in handle)
-        for record in records:
-            if record and record.get("outcome") in PAID and record.get("order_id") and record.get("key"):
-                paid[record["key"]] = record
+    with location.open("r", newline="") as handle:
+        lines = handle.read().splitlines(keepends=True)  # object-storage handles are not always iterable
+    records: Any = csv.DictReader(lines) if path.endswith(".csv") else (_json_or_none(line) for line in lines)
+    for record in records:
+        if record and record.get("outcome") in PAID and record.get("order_id") and record.get("key"):
+            paid[record["key"]] = record
     return paid
 
 
@@ -51,9 +64,7 @@ class ResultWriter:
     @staticmethod
     def _open(path: str) -> IO[str]:
         if "://" in path:
-            from airflow.providers.common.compat.sdk import ObjectStoragePath
-
-            return ObjectStoragePath(path).open("w")  # type: ignore[no-any-return,no-untyped-call]
+            return _location(path).open("w")  # type: ignore[no-any-return]
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         return Path(path).with_suffix(Path(path).suffix + ".tmp").open("w", newline="")
 

@@ -220,3 +220,11 @@ def test_sharded_helper_maps_one_task_instance_per_shard() -> None:
     assert mapped.expand_input.value == {"shard_index": [0, 1, 2, 3]}
     with pytest.raises(ValueError, match="at least 1"):
         TremendousBulkPayoutOperator.sharded(0, task_id="x", rows=[], payout_id="p", key_field="k")
+
+
+def test_object_storage_result_file_is_the_ledger_too(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    uri = f"file://{tmp_path}/remote/results.csv"
+    (tmp_path / "remote").mkdir()
+    bulk(tmp_path, respondents(5), result_path=uri).execute(context())
+    again = bulk(tmp_path, respondents(5), result_path=uri).execute(context())
+    assert (again["already_paid"], again["created"], again["already_existed"]) == (5, 0, 0)
