@@ -110,17 +110,21 @@ class SandboxState:
 
     # -- clock and ids ----------------------------------------------------------------------------------------
     def now(self) -> float:
-        """Sandbox time (epoch seconds): wall clock plus whatever tests advanced."""
+        """The clock that times transitions (epoch seconds): wall clock plus whatever tests advanced."""
         return time.time() + self.clock_offset
 
     def iso(self, timestamp: float | None = None) -> str:
-        """ISO-8601 UTC with a ``Z``, as the API writes datetimes."""
-        moment = dt.datetime.fromtimestamp(self.now() if timestamp is None else timestamp, dt.timezone.utc)
+        """ISO-8601 UTC with a ``Z``, as the API writes datetimes; by default the wall-clock time now.
+
+        Timestamps stay on the wall clock even after ``advance`` (as the real API's do), so ``created_at``
+        filters relative to the real time keep finding what was just created.
+        """
+        moment = dt.datetime.fromtimestamp(time.time() if timestamp is None else timestamp, dt.timezone.utc)
         return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
     def today(self) -> dt.date:
-        """The sandbox's current UTC date."""
-        return dt.datetime.fromtimestamp(self.now(), dt.timezone.utc).date()
+        """The current UTC date (wall clock)."""
+        return dt.datetime.now(dt.timezone.utc).date()
 
     def new_id(self) -> str:
         """A fresh id shaped like the API's (``[A-Z0-9]{12}``), reproducible for a given seed."""

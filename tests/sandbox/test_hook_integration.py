@@ -130,3 +130,10 @@ def test_approvals_and_admin_failure(tremendous_sandbox: Any) -> None:
         hook.approve_order("approve-me")
     other = hook.create_order(order_body("will-fail"))
     assert tremendous_sandbox.admin.fail_order(other.id)["status"] == "FAILED"
+
+
+def test_advancing_the_clock_keeps_timestamps_real(tremendous_sandbox: Any) -> None:
+    hook = TremendousHook()
+    tremendous_sandbox.admin.advance(7 * 24 * 3600)  # a week of delays elapse at once
+    hook.create_order(order_body("after-advance"))
+    assert [o.external_id for o in hook.iter_orders()] == ["after-advance"], "not stamped a week in the future"

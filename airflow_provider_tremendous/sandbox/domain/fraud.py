@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -176,6 +177,6 @@ def create_session(state: SandboxState, member_id: str, body: Any) -> dict[str, 
         "url": f"https://testflight.tremendous.com/connect/session/{secrets.token_hex(8)}",
         "return_url": body["return_url"],
         "state": body.get("state"),
-        "expires_at": state.iso(state.now() + 3600),
+        "expires_at": state.iso(time.time() + 3600),
         "created_at": state.iso(),
     }

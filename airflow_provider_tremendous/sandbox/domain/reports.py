@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+import time
 from typing import Any
 
 from airflow_provider_tremendous.sandbox.errors import SandboxAPIError, invalid, not_found
@@ -50,7 +51,7 @@ def create_report(state: SandboxState, body: Any, origin: str) -> dict[str, Any]
         "id": state.new_id(),
         "status": "CREATED",
         "created_at": state.iso(),
-        "expected_completion_at": state.iso(state.now() + delay),
+        "expected_completion_at": state.iso(time.time() + delay),
         "url": None,
         "_filters": filters,
         "_origin": origin,
