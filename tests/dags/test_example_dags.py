@@ -149,3 +149,27 @@ def test_shipped_survey_export_is_realistic() -> None:
     assert len(rows) >= 200 and statuses["partial"] and statuses["screened_out"]
     assert any(r["qa_passed"] == "false" for r in completes), "some completes fail quality checks"
     assert len({r["respondent_id"] for r in completes}) < len(completes), "some respondents answered twice"
+
+
+@pytest.mark.airflow
+def test_report_link_is_stored_for_the_ui(
+    tremendous_sandbox: Any, airflow_db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The operator pushes the report URL to XCom before waiting; Airflow 3's task runner stores the extra link
+    (``_link_TremendousReportLink``) from it, and Airflow 2's link reads the same XCom."""
+    import os
+    import sqlite3
+
+    import airflow
+
+    monkeypatch.setenv("AIRFLOW_VAR_TREMENDOUS_REPORT_DIR", str(tmp_path))
+    assert _run("rewards_report_export").endswith("success")
+    database = Path(os.environ["AIRFLOW_HOME"]) / "airflow.db"
+    with sqlite3.connect(database) as db:
+        rows = db.execute(
+            "SELECT key, value FROM xcom WHERE dag_id = 'rewards_report_export' AND task_id = 'export_rewards'"
+        ).fetchall()
+    stored = {key: str(value) for key, value in rows}
+    assert "/reports/" in stored["tremendous_report_url"]
+    if airflow.__version__.startswith("3."):
+        assert stored["_link_TremendousReportLink"] == stored["tremendous_report_url"]
