@@ -97,31 +97,15 @@ class TremendousPayoutAdapter:
     @staticmethod
     def _paid(row: dict[str, Any], order: Order, outcome: str) -> Outcome:
         reward = order.rewards[0] if order.rewards else None
-        return Outcome(
-            row=row["row"],
-            key=row["key"],
-            external_id=row["external_id"],
-            outcome=outcome,
-            amount=row["amount"],
-            currency=row["currency"],
-            order_id=order.id,
-            reward_id=reward.id if reward else None,
-            status=order.status,
-            created_at=order.created_at.isoformat() if order.created_at else None,
+        created_at = order.created_at.isoformat() if order.created_at else None
+        reward_id = reward.id if reward else None
+        return Outcome.for_row(
+            row, outcome, order_id=order.id, reward_id=reward_id, status=order.status, created_at=created_at
         )
 
     @staticmethod
     def _failed(row: dict[str, Any], error: str, permanent: bool = False) -> Outcome:
-        return Outcome(
-            row=row["row"],
-            key=row["key"],
-            external_id=row["external_id"],
-            outcome=FAILED,
-            amount=row["amount"],
-            currency=row["currency"],
-            error=error,
-            permanent=permanent,
-        )
+        return Outcome.for_row(row, FAILED, error=error, permanent=permanent)
 
     def orders_with_prefix(self, prefix: str, created_after: str | None) -> Iterator[VendorOrder]:
         filters: dict[str, Any] = {"created_at_gte": created_after} if created_after else {}
