@@ -150,12 +150,20 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         if not 0 <= shard[0] < shard[1]:
             raise TremendousInputError(f"shard_index must be in 0..{shard[1] - 1}, got {shard[0]}")
         adapter = TremendousPayoutAdapter(self.hook, self.funding_source_id)
+        self._adapter = adapter
         spec = RowSpec(self.key_field, self.columns, self.defaults, self.custom_field_columns)
         prepared = prepare(self.rows, spec, payout_id, adapter.unit_cost, shard)
         try:
             return self._run(prepared, adapter, payout_id, shard)
         finally:
             prepared.cleanup()
+
+    def on_kill(self) -> None:
+        """Stop sending when Airflow kills the task: orders in flight finish, the rest are recorded ``not_sent``
+        and the result file is closed, so a retry knows exactly what was paid."""
+        adapter = getattr(self, "_adapter", None)
+        if adapter is not None:
+            adapter.stop_reason = adapter.stop_reason or "the task was killed"
 
     def _run(
         self, prepared: Prepared, adapter: TremendousPayoutAdapter, payout_id: str, shard: tuple[int, int]

@@ -228,3 +228,28 @@ def test_object_storage_result_file_is_the_ledger_too(tremendous_sandbox: Any, t
     bulk(tmp_path, respondents(5), result_path=uri).execute(context())
     again = bulk(tmp_path, respondents(5), result_path=uri).execute(context())
     assert (again["already_paid"], again["created"], again["already_existed"]) == (5, 0, 0)
+
+
+def test_on_kill_stops_sending_and_records_the_rest(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    import threading
+    import time
+
+    tremendous_sandbox.admin.faults(latency_ms=20)
+    operator = bulk(tmp_path, respondents(400), max_concurrency=4)
+
+    def kill_when_under_way() -> None:  # what Airflow does from another thread on SIGTERM
+        deadline = time.monotonic() + 60
+        while len(tremendous_sandbox.admin.ledger()) < 40 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        operator.on_kill()
+
+    killer = threading.Thread(target=kill_when_under_way, daemon=True)
+    killer.start()
+    with pytest.raises(TremendousPayoutError, match="the task was killed"):
+        operator.execute(context())
+    killer.join(5)
+    lines = results(tmp_path / "results.csv")
+    paid = {line["key"] for line in lines if line["outcome"] == "created"}
+    assert len(lines) == 400
+    assert {line["outcome"] for line in lines} == {"created", "not_sent"}
+    assert paid == {row["external_id"].split(":")[1] for row in tremendous_sandbox.admin.ledger()}
