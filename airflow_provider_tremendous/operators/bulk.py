@@ -171,7 +171,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         result_path = self.result_path or self._default_result_path(payout_id, shard)
         self._check_guards(prepared, result_path)
         ledger = read_paid(result_path)
-        to_pay = sum((Decimal(r["amount"]) for r in prepared.spooled() if r["key"] not in ledger), Decimal(0))
+        to_pay = sum((Decimal(r["cost"]) for r in prepared.spooled() if r["key"] not in ledger), Decimal(0))
         self.log.info(
             "Payout %s: %d rows, %d valid, %d invalid; %d in this shard, %d already paid per %s",
             payout_id,
@@ -245,11 +245,10 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         available = adapter.available_balance()
         if available is None:
             return
-        cost = to_pay * (prepared.cost_total / sum(prepared.amount_by_currency.values(), Decimal(0)) or 1)
-        if available < cost:
+        if available < to_pay:
             raise TremendousInputError(
-                f"the balance has {available:.2f} available but this payout needs {cost:.2f} "
-                f"({prepared.in_shard - known} rows to pay): short by {cost - available:.2f}. Fund the balance "
+                f"the balance has {available:.2f} available but this payout needs {to_pay:.2f} "
+                f"({prepared.in_shard - known} rows to pay): short by {to_pay - available:.2f}. Fund the balance "
                 "(e.g. TremendousCreateInvoiceOperator) and retry; nothing was sent"
             )
 
@@ -318,7 +317,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             "already_paid": tally.outcomes["already_paid"],
             "failed": tally.failed,
             "would_pay": tally.outcomes["dry_run"],
-            "amount_to_pay": str(to_pay),
+            "cost_to_pay": f"{to_pay:.2f}",
             "paid_by_currency": {c: str(a) for c, a in sorted(tally.paid_by_currency.items())[:20]},
             "cost_total": f"{prepared.cost_total:.2f}",
             "seconds": round(elapsed, 2),

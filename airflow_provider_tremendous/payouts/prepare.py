@@ -157,6 +157,7 @@ def prepare(
                     "external_id": external_id(payout_id, row.key),
                     "amount": str(row.amount),
                     "currency": row.currency,
+                    "cost": str(cost),  # in the organization's currency: what this row takes from the balance
                     "recipient": {"name": row.name, "email": row.email, "phone": row.phone},
                     "reward": row.reward(),
                 }

@@ -253,3 +253,22 @@ def test_on_kill_stops_sending_and_records_the_rest(tremendous_sandbox: Any, tmp
     assert len(lines) == 400
     assert {line["outcome"] for line in lines} == {"created", "not_sent"}
     assert paid == {row["external_id"].split(":")[1] for row in tremendous_sandbox.admin.ledger()}
+
+
+def test_all_rows_invalid_in_skip_mode_pays_nothing_cleanly(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    rows = [{"respondent_id": "R1", "amount": "oops", "email": "a@example.com"}]
+    summary = bulk(tmp_path, rows, on_invalid="skip").execute(context())
+    assert (summary["paid"], summary["invalid"], summary["cost_to_pay"]) == (0, 1, "0.00")
+    assert tremendous_sandbox.admin.ledger() == []
+
+
+def test_preflight_prices_each_currency_exactly(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    rows = [
+        {"respondent_id": "U1", "amount": "10", "email": "u@example.com"},
+        {"respondent_id": "E1", "amount": "92", "currency": "EUR", "email": "e@example.com"},
+    ]
+    tremendous_sandbox.admin.set_balance(109.99)  # 10 USD + 92 EUR (= 100 USD at 0.92) = 110 USD
+    with pytest.raises(e.TremendousInputError, match=r"needs 110\.00 .*short by 0\.01"):
+        bulk(tmp_path, rows).execute(context())
+    tremendous_sandbox.admin.set_balance(110)
+    assert bulk(tmp_path, rows).execute(context())["paid"] == 2
