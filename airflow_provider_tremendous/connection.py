@@ -90,6 +90,11 @@ class TremendousSettings:
         """Whether this connection talks to the real-money production API."""
         return self.environment == PRODUCTION
 
+    @property
+    def account_identity(self) -> str:
+        """What names the account for the shared rate limiter (hashed there; never logged)."""
+        return self.api_key.get_secret_value() or (self.oauth.client_id if self.oauth else "")
+
     def secrets(self) -> list[str]:
         """Every secret value of this connection, for the secrets masker."""
         values = [self.api_key.get_secret_value()]

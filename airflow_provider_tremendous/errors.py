@@ -56,6 +56,12 @@ class TremendousAPIError(TremendousError):
 
     status: int = 0
     title: str = "API error"
+    #: Which API answered, for messages.
+    vendor: str = "Tremendous"
+    #: Whether the vendor says an earlier request with the same idempotency key is still being processed, so the
+    #: same request may be sent again (after ``min_retry_wait`` seconds) without risking a second effect.
+    in_progress: bool = False
+    min_retry_wait: float = 0.0
 
     def __init__(
         self,
@@ -78,7 +84,7 @@ class TremendousAPIError(TremendousError):
         super().__init__(self._describe())
 
     def _describe(self) -> str:
-        text = f"Tremendous API {self.status} {self.title} on {self.method} {self.path}: {self.message}"
+        text = f"{self.vendor} API {self.status} {self.title} on {self.method} {self.path}: {self.message}"
         if self.payload:
             rendered = json.dumps(self.payload, default=str, sort_keys=True)
             text += f" | payload: {rendered[:_MAX_PAYLOAD_CHARS]}"

@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from airflow_provider_tremendous import __version__
-from airflow_provider_tremendous.connection_form import CONN_FIELDS, provider_ui_field_behaviour
+from airflow_provider_tremendous.connection_form import (
+    CONN_FIELDS,
+    TANGOCARD_CONN_FIELDS,
+    provider_ui_field_behaviour,
+)
 
 
 def get_provider_info() -> dict[str, Any]:
@@ -13,14 +17,19 @@ def get_provider_info() -> dict[str, Any]:
     return {
         "package-name": "airflow-provider-tremendous",
         "name": "Tremendous",
-        "description": "Pay people through the Tremendous rewards API from Airflow DAGs.",
+        "description": "Pay people through the Tremendous and Tango Card rewards APIs from Airflow DAGs.",
         "versions": [__version__],
         "integrations": [
             {
                 "integration-name": "Tremendous",
                 "external-doc-url": "https://developers.tremendous.com/",
                 "tags": ["service"],
-            }
+            },
+            {
+                "integration-name": "Tango Card",
+                "external-doc-url": "https://developers.tangocard.com/",
+                "tags": ["service"],
+            },
         ],
         "operators": [
             {
@@ -32,7 +41,11 @@ def get_provider_info() -> dict[str, Any]:
                     "airflow_provider_tremendous.operators.bulk",
                     "airflow_provider_tremendous.operators.reconcile",
                 ],
-            }
+            },
+            {
+                "integration-name": "Tango Card",
+                "python-modules": ["airflow_provider_tremendous.operators.tangocard"],
+            },
         ],
         "sensors": [
             {
@@ -41,7 +54,11 @@ def get_provider_info() -> dict[str, Any]:
                     "airflow_provider_tremendous.sensors.orders",
                     "airflow_provider_tremendous.sensors.resources",
                 ],
-            }
+            },
+            {
+                "integration-name": "Tango Card",
+                "python-modules": ["airflow_provider_tremendous.sensors.tangocard"],
+            },
         ],
         "triggers": [
             {
@@ -58,7 +75,11 @@ def get_provider_info() -> dict[str, Any]:
             {
                 "integration-name": "Tremendous",
                 "python-modules": ["airflow_provider_tremendous.hooks.tremendous"],
-            }
+            },
+            {
+                "integration-name": "Tango Card",
+                "python-modules": ["airflow_provider_tremendous.hooks.tangocard"],
+            },
         ],
         "connection-types": [
             {
@@ -67,6 +88,13 @@ def get_provider_info() -> dict[str, Any]:
                 "hook-name": "Tremendous",
                 "ui-field-behaviour": provider_ui_field_behaviour(),
                 "conn-fields": CONN_FIELDS,
-            }
+            },
+            {
+                "connection-type": "tangocard",
+                "hook-class-name": "airflow_provider_tremendous.hooks.tangocard.TangoCardHook",
+                "hook-name": "Tango Card",
+                "ui-field-behaviour": provider_ui_field_behaviour("tangocard"),
+                "conn-fields": TANGOCARD_CONN_FIELDS,
+            },
         ],
     }

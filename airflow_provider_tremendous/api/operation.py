@@ -64,9 +64,23 @@ class AsyncExecutor(Protocol):
     async def _aexecute(self, request: ApiRequest) -> RawResponse: ...
 
 
+class PageCursor(Protocol):
+    """Walks the pages of one list call: the keyword arguments of the next page, and when the list has ended."""
+
+    def next_kwargs(self) -> dict[str, Any] | None: ...
+    def advance(self, page: Page[Any]) -> None: ...
+
+
+class Paging(Protocol):
+    """How a list endpoint pages: the cursor walking it, and how one answer becomes a :class:`Page`."""
+
+    def cursor(self, operation: Operation[Any, Any], kwargs: Mapping[str, Any]) -> PageCursor: ...
+    def page_data(self, data: Mapping[str, Any], key: str, params: Mapping[str, str]) -> dict[str, Any]: ...
+
+
 @dataclass(frozen=True)
 class Pagination:
-    """How a list endpoint pages.
+    """Offset/limit paging (Tremendous).
 
     :param max_limit: the endpoint's largest page size, used for every page; ``None`` when it takes no ``limit``.
     :param short_page_ends: whether a page shorter than the limit proves the end (true when the maximum is
@@ -75,6 +89,12 @@ class Pagination:
 
     max_limit: int | None
     short_page_ends: bool = True
+
+    def cursor(self, operation: Operation[Any, Any], kwargs: Mapping[str, Any]) -> PageCursor:
+        return _PageCursor(operation, self, kwargs)
+
+    def page_data(self, data: Mapping[str, Any], key: str, params: Mapping[str, str]) -> dict[str, Any]:
+        return {"items": data[key] or [], "total_count": data.get("total_count"), "offset": params.get("offset", 0)}
 
 
 @dataclass(frozen=True)
@@ -106,9 +126,10 @@ class Operation(Generic[P, T]):
         method: str,
         path: str,
         key: str | None,
-        pagination: Pagination | None,
+        pagination: Paging | None,
         idempotency_field: str | None,
         secret_result: bool,
+        query_names: Callable[[str], str] = query_name,
     ) -> None:
         self.name = stub.__name__
         self.method = method
@@ -117,6 +138,7 @@ class Operation(Generic[P, T]):
         self.pagination = pagination
         self.idempotency_field = idempotency_field
         self.secret_result = secret_result
+        self.query_names = query_names
         self.stub = stub
         self.signature = inspect.signature(stub)
         self.path_params = tuple(re.findall(r"{(\w+)}", path))
@@ -155,9 +177,9 @@ class Operation(Generic[P, T]):
             elif name == "body":
                 body = _serialize_body(value)
             elif kind is inspect.Parameter.VAR_KEYWORD:
-                params += [(query_name(k), query_value(v)) for k, v in value.items() if v is not None]
+                params += [(self.query_names(k), query_value(v)) for k, v in value.items() if v is not None]
             elif value is not None:
-                params.append((query_name(name), query_value(value)))
+                params.append((self.query_names(name), query_value(value)))
         return ApiRequest(
             method=self.method,
             path=self.path.format(**path_values),
@@ -201,11 +223,7 @@ class Operation(Generic[P, T]):
                     f"(status {response.status}): {response.content[:300]!r}"
                 )
             if self.pagination is not None:
-                data = {
-                    "items": data[self.key] or [],
-                    "total_count": data.get("total_count"),
-                    "offset": dict(request.params).get("offset", 0),
-                }
+                data = self.pagination.page_data(data, self.key, dict(request.params))
             else:
                 data = data[self.key]
         try:
@@ -239,9 +257,10 @@ def endpoint(
     path: str,
     *,
     key: str | None = None,
-    pagination: Pagination | None = None,
+    pagination: Paging | None = None,
     idempotency_field: str | None = None,
     secret_result: bool = False,
+    query_names: Callable[[str], str] = query_name,
 ) -> Callable[[Callable[Concatenate[Any, P], T]], Operation[P, T]]:
     """Declare an API operation from a typed stub.
 
@@ -251,6 +270,8 @@ def endpoint(
     :param pagination: paging rules for offset/limit list endpoints.
     :param idempotency_field: for POSTs, the body field whose presence makes a retry safe.
     :param secret_result: mask the (string) result in logs, e.g. a newly created API key.
+    :param query_names: maps a keyword argument to its query wire name (Tremendous: ``created_at_gte`` →
+        ``created_at[gte]``; Tango Card: camelCase).
     """
 
     def decorate(stub: Callable[Concatenate[Any, P], T]) -> Operation[P, T]:
@@ -262,6 +283,7 @@ def endpoint(
             pagination=pagination,
             idempotency_field=idempotency_field,
             secret_result=secret_result,
+            query_names=query_names,
         )
 
     return decorate
@@ -274,10 +296,8 @@ class _PageCursor:
     that items created while walking do not shift later pages and repeat items.
     """
 
-    def __init__(self, operation: Operation[Any, Any], kwargs: Mapping[str, Any]) -> None:
-        if operation.pagination is None:
-            raise TypeError(f"{operation.name} is not a paginated list")
-        self.rules = operation.pagination
+    def __init__(self, operation: Operation[Any, Any], rules: Pagination, kwargs: Mapping[str, Any]) -> None:
+        self.rules = rules
         self.kwargs = dict(kwargs)
         self.offset = int(self.kwargs.pop("offset", 0) or 0)
         requested = self.kwargs.pop("limit", None)
@@ -306,6 +326,12 @@ class _PageCursor:
             self.done = True
 
 
+def _cursor(operation: Operation[Any, Any], kwargs: Mapping[str, Any]) -> PageCursor:
+    if operation.pagination is None:
+        raise TypeError(f"{operation.name} is not a paginated list")
+    return operation.pagination.cursor(operation, kwargs)
+
+
 class BoundOperation(Generic[P, T]):
     """An operation bound to a sync hook: call it for the result."""
 
@@ -323,7 +349,7 @@ class BoundOperation(Generic[P, T]):
 
     def iter_all(self, *args: P.args, **kwargs: P.kwargs) -> Iterator[Any]:
         """Yield every item of a paginated list, page by page at the endpoint's largest page size."""
-        cursor = _PageCursor(self.operation, kwargs)
+        cursor = _cursor(self.operation, kwargs)
         while (page_kwargs := cursor.next_kwargs()) is not None:
             page = cast("Page[Any]", self._send(args, page_kwargs).data)
             yield from page.items
@@ -352,7 +378,7 @@ class AsyncBoundOperation(Generic[P, T]):
 
     async def iter_all(self, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[Any]:
         """Yield every item of a paginated list, page by page at the endpoint's largest page size."""
-        cursor = _PageCursor(self.operation, kwargs)
+        cursor = _cursor(self.operation, kwargs)
         while (page_kwargs := cursor.next_kwargs()) is not None:
             page = cast("Page[Any]", (await self._send(args, page_kwargs)).data)
             for item in page.items:

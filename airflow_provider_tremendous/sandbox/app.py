@@ -1,4 +1,5 @@
-"""The sandbox ASGI application: the emulated Tremendous API v2 under ``/api/v2`` and its admin API."""
+"""The sandbox ASGI application: the emulated Tremendous API v2 under ``/api/v2``, the emulated Tango Card RaaS v2
+under ``/raas/v2``, and their admin API under ``/_sandbox``."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from airflow_provider_tremendous.sandbox.routes import fraud as fraud_routes
 from airflow_provider_tremendous.sandbox.routes import funding as funding_routes
 from airflow_provider_tremendous.sandbox.routes import orders as order_routes
 from airflow_provider_tremendous.sandbox.state import SandboxState
+from airflow_provider_tremendous.sandbox.tangocard import routes as tango_routes
+from airflow_provider_tremendous.sandbox.tangocard.errors import TangoSandboxError, tango_error_body
 from airflow_provider_tremendous.sandbox.webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
@@ -69,7 +72,9 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
     app.state.sandbox = state
     for router in (order_routes.router, funding_routes.router, account_routes.router, fraud_routes.router):
         app.include_router(router, prefix="/api/v2")
+    app.include_router(tango_routes.router, prefix="/raas/v2")
     app.include_router(admin_routes.router, prefix="/_sandbox")
+    app.include_router(tango_routes.admin_router, prefix="/_sandbox/tangocard")
     app.include_router(admin_routes.oauth_router)
     _install_error_handlers(app)
     gateway = Gateway(app.build_middleware_stack(), state)
@@ -81,7 +86,10 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SandboxAPIError)
     async def api_error(request: Request, error: SandboxAPIError) -> JSONResponse:
-        return JSONResponse(error.body(), status_code=error.status)
+        body = error.body()
+        if isinstance(error, TangoSandboxError):
+            body["path"] = request.url.path
+        return JSONResponse(body, status_code=error.status)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -90,9 +98,15 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         message = "Not found" if error.status_code == 404 else str(error.detail)
+        if request.url.path.startswith("/raas/"):
+            body = tango_error_body(error.status_code, f"{error.status_code}.000", message, path=request.url.path)
+            return JSONResponse(body, error.status_code)
         return JSONResponse({"errors": {"message": message, "payload": {}}}, error.status_code)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("Sandbox bug on %s %s", request.method, request.url.path)
+        if request.url.path.startswith("/raas/"):
+            body = tango_error_body(500, "500.000", f"Sandbox internal error: {error}", path=request.url.path)
+            return JSONResponse(body, 500)
         return JSONResponse({"errors": {"message": f"Sandbox internal error: {error}", "payload": {}}}, 500)

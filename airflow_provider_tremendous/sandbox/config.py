@@ -13,6 +13,7 @@ class FaultConfig(BaseModel):
     :param error_after_commit_rate: apply the request (e.g. create the order), then answer 5xx.
     :param drop_after_commit_rate: apply the request, then close the connection without any response.
     :param rate_limit_per_second: requests per second per API key before 429; ``None`` disables the limit.
+    :param tango_rate_limit_per_second: the same for the Tango Card emulator, per platform (Tango allows 1).
     :param seed: seed of the fault RNG (and of generated ids after a reset), for reproducible runs.
     :param path_prefix: only requests whose path (below ``/api/v2``) starts with this are affected.
     :param method: only requests with this HTTP method are affected (e.g. ``POST``).
@@ -30,6 +31,7 @@ class FaultConfig(BaseModel):
     error_after_commit_rate: float = Field(default=0.0, ge=0, le=1)
     drop_after_commit_rate: float = Field(default=0.0, ge=0, le=1)
     rate_limit_per_second: float | None = Field(default=10.0, ge=0)
+    tango_rate_limit_per_second: float | None = Field(default=1.0, ge=0)
     seed: int = 0
     path_prefix: str | None = None
     method: str | None = None
@@ -41,7 +43,9 @@ class FaultConfig(BaseModel):
 class SandboxSettings(BaseModel):
     """Behaviour of the emulated account (``POST /_sandbox/settings``).
 
-    Delays are in (sandbox-clock) seconds; 0 makes a transition happen at the next request. ``POST
+    The ``tango_`` settings drive the Tango Card emulator: the default account's starting balance, how long an
+    order stays ``PENDING`` (0 = ``COMPLETE`` at once) and how long a replay of its ``externalRefID`` gets
+    409.002 (in process). Delays are in (sandbox-clock) seconds; 0 makes a transition happen at the next request. ``POST
     /_sandbox/advance`` moves the sandbox clock forward so tests never sleep.
     """
 
@@ -56,6 +60,9 @@ class SandboxSettings(BaseModel):
     report_concurrency: int = Field(default=3, ge=1)
     fee_percent: float = Field(default=0.0, ge=0, le=100)
     currency_code: str = "USD"
+    tango_starting_balance: float = Field(default=100_000.0, ge=0)
+    tango_order_pending_seconds: float = Field(default=0.0, ge=0)
+    tango_in_process_seconds: float = Field(default=0.0, ge=0)
 
 
 class SandboxConfig(BaseModel):
@@ -69,7 +76,7 @@ class SandboxConfig(BaseModel):
 
     @classmethod
     def instant(cls, **settings: object) -> SandboxConfig:
-        """A config for tests: no rate limit, no delays (transitions happen at the next request)."""
+        """A config for tests: no rate limits, no delays (transitions happen at the next request)."""
         base = {
             "order_processing_seconds": 0,
             "delivery_seconds": 0,
@@ -77,5 +84,6 @@ class SandboxConfig(BaseModel):
             "report_seconds": 0,
         }
         return cls(
-            faults=FaultConfig(rate_limit_per_second=None), settings=SandboxSettings.model_validate(base | settings)
+            faults=FaultConfig(rate_limit_per_second=None, tango_rate_limit_per_second=None),
+            settings=SandboxSettings.model_validate(base | settings),
         )

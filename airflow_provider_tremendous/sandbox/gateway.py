@@ -1,5 +1,9 @@
 """The ASGI layer in front of the emulated API: authentication, rate limiting and injected faults.
 
+Two APIs are served: Tremendous under ``/api/v2`` (Bearer ``TEST_`` keys, 10 req/s) and Tango Card under
+``/raas/v2`` (HTTP Basic platform name and key, or a sandbox OAuth token; 1 req/s). Each has a :class:`Dialect`
+saying how a caller is identified and how an error body looks; the fault knobs apply to both alike.
+
 Faults follow the admin API's contract: ``error_rate`` answers 500 before the request reaches the API (no state
 change); ``error_after_commit_rate`` lets the request change state, then answers 500 instead of the real answer;
 ``drop_after_commit_rate`` lets it change state, then aborts the TCP connection without any answer. The decision
@@ -9,6 +13,7 @@ for each request is drawn from one seeded RNG, so a run is reproducible for a gi
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import random
 import time
@@ -16,7 +21,9 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from airflow_provider_tremendous.sandbox.config import FaultConfig
 from airflow_provider_tremendous.sandbox.state import SandboxState
+from airflow_provider_tremendous.sandbox.tangocard.errors import tango_error_body
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -25,6 +32,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 API_PREFIX = "/api/v2"
+TANGO_PREFIX = "/raas/v2"
 #: Open transports by client address, filled by the server's protocol class, so a fault can drop a connection.
 TRANSPORTS: dict[tuple[str, int], Any] = {}
 
@@ -39,6 +47,70 @@ async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
         }
     )
     await send({"type": "http.response.body", "body": raw})
+
+
+def _authorization(scope: Scope) -> tuple[str, str] | None:
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            scheme, _, credential = value.decode("latin-1").partition(" ")
+            return scheme.lower(), credential.strip()
+    return None
+
+
+class Dialect:
+    """How one emulated API identifies callers and words its errors (Tremendous by default)."""
+
+    prefix = API_PREFIX
+
+    def caller(self, scope: Scope) -> tuple[str | None, str]:
+        """``(rate-limit key, "")`` for an accepted caller, ``(None, message)`` for a 401."""
+        auth = _authorization(scope)
+        token = auth[1] if auth and auth[0] == "bearer" and auth[1] else None
+        if token is not None and token.startswith("TEST_"):
+            return token, ""
+        if token and token.startswith("PROD_"):
+            return None, "Production Access not available for your account"
+        return None, "Unauthorized: a valid Bearer API key is required"
+
+    def rate_limit(self, faults: FaultConfig) -> float | None:
+        return faults.rate_limit_per_second
+
+    def error(self, status: int, message: str, path: str, i18n_key: str = "") -> dict[str, Any]:
+        detail = {"message": message, "payload": {}}
+        return {"error": detail} if status == 429 else {"errors": detail}
+
+
+class TangoDialect(Dialect):
+    """Tango Card: Basic auth with any non-empty platform name and key (one emulated platform per name), or a
+    Bearer token issued by the sandbox's ``/oauth/token``."""
+
+    prefix = TANGO_PREFIX
+
+    def caller(self, scope: Scope) -> tuple[str | None, str]:
+        auth = _authorization(scope)
+        if auth is None:
+            return None, "HTTP Basic Authorization required"
+        scheme, credential = auth
+        if scheme == "bearer" and credential.startswith("TEST_oauth_"):
+            return "tango-oauth:" + credential, ""
+        if scheme == "basic":
+            try:
+                name, _, key = base64.b64decode(credential, validate=True).decode().partition(":")
+            except (ValueError, UnicodeDecodeError):
+                name, key = "", ""
+            if name and key:
+                return "tango:" + name, ""
+        return None, "Invalid HTTP Basic Authorization credentials"
+
+    def rate_limit(self, faults: FaultConfig) -> float | None:
+        return faults.tango_rate_limit_per_second
+
+    def error(self, status: int, message: str, path: str, i18n_key: str = "") -> dict[str, Any]:
+        default_key = {401: "401.002", 429: "429.001"}.get(status, f"{status}.000")
+        return tango_error_body(status, i18n_key or default_key, message, path=path)
+
+
+DIALECTS = (Dialect(), TangoDialect())
 
 
 class TokenBuckets:
@@ -75,46 +147,41 @@ class Gateway:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or not path.startswith(API_PREFIX):
+        dialect = next((d for d in DIALECTS if path.startswith(d.prefix)), None) if scope["type"] == "http" else None
+        if dialect is None:
             await self.app(scope, receive, send)
             return
         self.stats["requests"] += 1
         faults = self.state.config.faults
         if faults.latency_ms:
             await asyncio.sleep(faults.latency_ms / 1000)
-        token = self._token(scope)
-        if token is None or not token.startswith("TEST_"):
-            message = (
-                "Production Access not available for your account"
-                if token and token.startswith("PROD_")
-                else ("Unauthorized: a valid Bearer API key is required")
-            )
-            await _send_json(send, 401, {"errors": {"message": message, "payload": {}}})
+        caller, refusal = dialect.caller(scope)
+        if caller is None:
+            await _send_json(send, 401, dialect.error(401, refusal, path))
             return
-        if faults.rate_limit_per_second and not self.buckets.allow(token, faults.rate_limit_per_second):
+        rate = dialect.rate_limit(faults)
+        if rate and not self.buckets.allow(caller, rate):
             self.stats["rate_limited"] += 1
-            await _send_json(send, 429, {"error": {"message": "Too many requests", "payload": {}}})
+            await _send_json(send, 429, dialect.error(429, "Too many requests", path))
             return
-        affected = (faults.path_prefix is None or path[len(API_PREFIX) :].startswith(faults.path_prefix)) and (
+        affected = (faults.path_prefix is None or path[len(dialect.prefix) :].startswith(faults.path_prefix)) and (
             faults.method is None or scope["method"] == faults.method.upper()
         )
         if affected and faults.error_after_commit_next > 0:
             faults.error_after_commit_next -= 1
-            await self._fail_after_commit(scope, receive, send, drop=False)
+            await self._fail_after_commit(scope, receive, send, dialect, drop=False)
             return
         if affected and faults.rate_limited_rate and self.rng.random() < faults.rate_limited_rate:
             self.stats["rate_limited"] += 1
-            await _send_json(send, 429, {"error": {"message": "Too many requests", "payload": {}}})
+            await _send_json(send, 429, dialect.error(429, "Too many requests", path))
             return
         if affected and faults.error_rate and self.rng.random() < faults.error_rate:
             self.stats["error_before_commit"] += 1
-            await _send_json(
-                send, 500, {"errors": {"message": "Internal server error (injected before commit)", "payload": {}}}
-            )
+            await _send_json(send, 500, dialect.error(500, "Internal server error (injected before commit)", path))
             return
         after = self.rng.random() if affected else 1.0
         if after < faults.error_after_commit_rate + faults.drop_after_commit_rate:
-            await self._fail_after_commit(scope, receive, send, drop=after >= faults.error_after_commit_rate)
+            await self._fail_after_commit(scope, receive, send, dialect, drop=after >= faults.error_after_commit_rate)
             return
         if affected and faults.after_commit_delay_ms:
             await self._delay_answer(scope, receive, send, faults.after_commit_delay_ms / 1000)
@@ -133,15 +200,9 @@ class Gateway:
         for message in messages:
             await send(message)
 
-    @staticmethod
-    def _token(scope: Scope) -> str | None:
-        for name, value in scope.get("headers", []):
-            if name == b"authorization":
-                scheme, _, token = value.decode("latin-1").partition(" ")
-                return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-        return None
-
-    async def _fail_after_commit(self, scope: Scope, receive: Receive, send: Send, *, drop: bool) -> None:
+    async def _fail_after_commit(
+        self, scope: Scope, receive: Receive, send: Send, dialect: Dialect, *, drop: bool
+    ) -> None:
         async def swallow(message: Message) -> None:
             return None
 
@@ -151,6 +212,4 @@ class Gateway:
         if drop and transport is not None:
             transport.abort()
             return
-        await _send_json(
-            send, 500, {"errors": {"message": "Internal server error (injected after commit)", "payload": {}}}
-        )
+        await _send_json(send, 500, dialect.error(500, "Internal server error (injected after commit)", scope["path"]))

@@ -2,7 +2,8 @@
 pays through Tremendous, with no account and no network.
 
 ``tremendous_sandbox`` starts one sandbox per test session (instant delays, no rate limit), resets it before each
-test, points ``AIRFLOW_CONN_TREMENDOUS_DEFAULT`` at it, and gives you the server: ``.base_url``,
+test, points ``AIRFLOW_CONN_TREMENDOUS_DEFAULT`` and ``AIRFLOW_CONN_TANGOCARD_DEFAULT`` (Tango Card RaaS v2
+emulator, default customer and account) at it, and gives you the server: ``.base_url``,
 ``.airflow_conn_json()``, ``.admin.ledger()``, ``.admin.advance(seconds)``, ``.admin.settings(approvals=True)``,
 ``.admin.faults(error_rate=0.1)``... Settings and faults changed in a test are restored for the next one.
 """
@@ -36,5 +37,8 @@ def tremendous_sandbox(tremendous_sandbox_server: Any, monkeypatch: pytest.Monke
     admin.reset()
     monkeypatch.setenv(
         "AIRFLOW_CONN_TREMENDOUS_DEFAULT", tremendous_sandbox_server.airflow_conn_json(rate_limit_per_second=0)
+    )
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_TANGOCARD_DEFAULT", tremendous_sandbox_server.tangocard_conn_json(rate_limit_per_second=0)
     )
     return tremendous_sandbox_server

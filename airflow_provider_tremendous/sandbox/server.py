@@ -20,6 +20,9 @@ from airflow_provider_tremendous.sandbox.gateway import TRANSPORTS
 
 #: The API key the sandbox fixtures and demo use (any ``TEST_`` key is accepted).
 SANDBOX_API_KEY = "TEST_sandbox_local_key"
+#: Any non-empty platform name and key are accepted by the Tango Card emulator; these are the defaults.
+TANGO_PLATFORM = "sandbox_platform"
+TANGO_KEY = "sandbox-platform-key"
 
 
 class DroppableHTTPProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
@@ -122,6 +125,18 @@ class SandboxAdmin:
         """Webhook deliveries attempted so far (event, uuid, url, status, attempts)."""
         return list(self._get("/webhook_deliveries")["deliveries"])
 
+    def tangocard_ledger(self) -> dict[str, Any]:
+        """Tango Card orders (``orders``) and account balances (``balances``)."""
+        return dict(self._get("/tangocard/ledger"))
+
+    def tangocard_set_balance(self, account: str, amount: float) -> None:
+        """Set a Tango Card account's balance."""
+        self._post(f"/tangocard/accounts/{account}/balance", {"amount": amount})
+
+    def tangocard_set_status(self, reference_order_id: str, status: str) -> dict[str, Any]:
+        """Force a Tango Card order to PENDING, COMPLETE, PARTIAL or FAILED (FAILED refunds it)."""
+        return dict(self._post(f"/tangocard/orders/{reference_order_id}/status", {"status": status}))
+
     def close(self) -> None:
         """Close the HTTP client."""
         self.http.close()
@@ -199,6 +214,28 @@ class SandboxServer:
     def airflow_conn_json(self, api_key: str = SANDBOX_API_KEY, **extra: Any) -> str:
         """The value for ``AIRFLOW_CONN_TREMENDOUS_DEFAULT`` (JSON form, Airflow 2.11 and 3.x)."""
         return json.dumps(self.connection(api_key, **extra))
+
+    @property
+    def tangocard_base_url(self) -> str:
+        """The Tango Card RaaS v2 base URL of this sandbox, for a ``tangocard`` connection's host."""
+        return f"{self.origin}/raas/v2"
+
+    def tangocard_connection(
+        self, platform_name: str = TANGO_PLATFORM, platform_key: str = TANGO_KEY, **extra: Any
+    ) -> dict[str, Any]:
+        """A ``tangocard`` Airflow connection (as a dict) to this sandbox's default customer and account."""
+        defaults = {"customer_identifier": "sandbox-customer", "account_identifier": "sandbox-account"}
+        return {
+            "conn_type": "tangocard",
+            "host": self.tangocard_base_url,
+            "login": platform_name,
+            "password": platform_key,
+            "extra": defaults | extra,
+        }
+
+    def tangocard_conn_json(self, **extra: Any) -> str:
+        """The value for ``AIRFLOW_CONN_TANGOCARD_DEFAULT`` (JSON form, Airflow 2.11 and 3.x)."""
+        return json.dumps(self.tangocard_connection(**extra))
 
     def airflow_conn_uri(self, api_key: str = SANDBOX_API_KEY) -> str:
         """The connection as an Airflow URI (``tremendous://:KEY@127.0.0.1:PORT/?__extra__=...``)."""

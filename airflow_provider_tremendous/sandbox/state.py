@@ -44,7 +44,17 @@ COLLECTIONS = (
     "connected_organizations",
     "connected_members",
     "webhooks",
+    "tango_customers",
+    "tango_accounts",
+    "tango_cards",
+    "tango_deposits",
+    "tango_orders",
+    "tango_line_items",
+    "tango_refs",
+    "tango_templates",
 )
+#: Functions that put initial objects into a fresh state (the Tango Card emulator's default account).
+SEEDERS: list[Callable[[SandboxState], None]] = []
 
 
 def transition(kind: str) -> Callable[[Transition], Transition]:
@@ -107,6 +117,8 @@ class SandboxState:
                 "webpage_style": None,
                 "email_style": None,
             }
+            for seed in SEEDERS:
+                seed(self)
 
     # -- clock and ids ----------------------------------------------------------------------------------------
     def now(self) -> float:

@@ -14,9 +14,10 @@ from collections.abc import Awaitable, Callable
 
 from airflow.providers.common.compat.sdk import mask_secret
 
-from airflow_provider_tremendous.connection import TremendousSettings
+from airflow_provider_tremendous.errors import build_api_error
 from airflow_provider_tremendous.transport.aio import HttpxTransport
 from airflow_provider_tremendous.transport.auth import Credentials
+from airflow_provider_tremendous.transport.profile import ClientSettings, CredentialsLike, ErrorFactory
 from airflow_provider_tremendous.transport.ratelimit import RateLimiter, shared_rate_limiter
 from airflow_provider_tremendous.transport.request import ApiRequest, RawResponse, raise_for_status
 from airflow_provider_tremendous.transport.retry import MAX_RETRY_AFTER, RATE_LIMIT_MIN_WAIT, RetryPolicy
@@ -24,23 +25,28 @@ from airflow_provider_tremendous.transport.sync import RequestsTransport
 
 
 class _ClientCore:
-    """Settings, credentials, retry policy and rate limiter: the parts both clients share."""
+    """Settings, credentials, retry policy, rate limiter and error factory: the parts both clients share.
+
+    The defaults are Tremendous's (Bearer/OAuth-refresh credentials, Tremendous error bodies); another vendor
+    passes its own ``credentials`` and ``errors`` and gets the same retries, backoff, limiter and token handling.
+    """
 
     def __init__(
         self,
-        settings: TremendousSettings,
+        settings: ClientSettings,
         policy: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,
+        credentials: CredentialsLike | None = None,
+        errors: ErrorFactory = build_api_error,
     ) -> None:
         self.settings = settings
         for secret in settings.secrets():
             mask_secret(secret)
         self.policy = policy or RetryPolicy(max_retries=settings.max_retries)
-        self.credentials = Credentials(settings)
-        account = settings.api_key.get_secret_value() or (settings.oauth.client_id if settings.oauth else "")
-        self.limiter = limiter or shared_rate_limiter(
-            settings.base_url, hashlib.sha256(account.encode()).hexdigest(), settings.rate_limit_per_second
-        )
+        self.credentials: CredentialsLike = credentials or Credentials(settings)  # type: ignore[arg-type]
+        self.errors = errors
+        account = hashlib.sha256(settings.account_identity.encode()).hexdigest()
+        self.limiter = limiter or shared_rate_limiter(settings.base_url, account, settings.rate_limit_per_second)
 
     def _pause_on_rate_limit(self, response: RawResponse) -> None:
         """A 429 pauses every request of this account in the process, not just the one that got it."""
@@ -56,14 +62,16 @@ class SyncApiClient(_ClientCore):
 
     def __init__(
         self,
-        settings: TremendousSettings,
+        settings: ClientSettings,
         *,
         transport: RequestsTransport | None = None,
         policy: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        credentials: CredentialsLike | None = None,
+        errors: ErrorFactory = build_api_error,
     ) -> None:
-        super().__init__(settings, policy, limiter)
+        super().__init__(settings, policy, limiter, credentials, errors)
         self.transport = transport or RequestsTransport(settings.base_url, settings.timeout)
         self._sleep = sleep
 
@@ -83,7 +91,7 @@ class SyncApiClient(_ClientCore):
             self._refresh(generation)
             response = self.transport.send(request, self.credentials.headers(request))
         self._pause_on_rate_limit(response)
-        raise_for_status(request, response)
+        raise_for_status(request, response, self.errors)
         return response
 
     def _refresh(self, seen_generation: int) -> None:
@@ -103,14 +111,16 @@ class AsyncApiClient(_ClientCore):
 
     def __init__(
         self,
-        settings: TremendousSettings,
+        settings: ClientSettings,
         *,
         transport: HttpxTransport | None = None,
         policy: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        credentials: CredentialsLike | None = None,
+        errors: ErrorFactory = build_api_error,
     ) -> None:
-        super().__init__(settings, policy, limiter)
+        super().__init__(settings, policy, limiter, credentials, errors)
         self.transport = transport or HttpxTransport(settings.base_url, settings.timeout)
         self._sleep = sleep
 
@@ -130,7 +140,7 @@ class AsyncApiClient(_ClientCore):
             await self._refresh()
             response = await self.transport.send(request, self.credentials.headers(request))
         self._pause_on_rate_limit(response)
-        raise_for_status(request, response)
+        raise_for_status(request, response, self.errors)
         return response
 
     async def _refresh(self) -> None:

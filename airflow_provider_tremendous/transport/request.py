@@ -8,14 +8,14 @@ policy, one error mapping and one response decoder serve requests (sync) and htt
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
-from airflow_provider_tremendous.errors import build_api_error
+from airflow_provider_tremendous.errors import TremendousAPIError, build_api_error
 
 
 @dataclass(frozen=True)
@@ -90,11 +90,13 @@ class RawResponse:
         return "utf-8"
 
 
-def raise_for_status(request: ApiRequest, response: RawResponse) -> None:
-    """Raise the matching :class:`~airflow_provider_tremendous.errors.TremendousAPIError` for a 4xx/5xx."""
+def raise_for_status(
+    request: ApiRequest, response: RawResponse, errors: Callable[..., TremendousAPIError] = build_api_error
+) -> None:
+    """Raise the matching typed API error for a 4xx/5xx; ``errors`` is the vendor's error factory."""
     if response.status < 400:
         return
-    raise build_api_error(
+    raise errors(
         status=response.status,
         content=response.content,
         method=request.method,

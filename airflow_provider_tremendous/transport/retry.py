@@ -8,6 +8,8 @@ What is retried, and why:
   retried: reads, and POSTs that carry an idempotency key (``create_order`` with ``external_id``,
   ``create_topup`` with ``idempotency_key``). Anything else would risk paying twice.
 * **Connection refused / connect timeout** — the request never left this machine; always safe to retry.
+* **"Still processing"** (Tango Card's 409.002: the first request with this ``externalRefID`` is in process) —
+  retried only when the request carries its idempotency key, after the vendor's minimum wait (2 s).
 * **Other 4xx** — never retried: sending the same bad request again cannot succeed.
 
 Waits grow exponentially with full jitter, so many workers hitting the limit at once do not retry in lockstep.
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from tenacity import AsyncRetrying, RetryCallState, Retrying, stop_after_attempt
 
 from airflow_provider_tremendous.errors import (
+    TremendousAPIError,
     TremendousRateLimitError,
     TremendousServerError,
     TremendousTransportError,
@@ -43,6 +46,8 @@ def is_retryable(error: BaseException, request: ApiRequest) -> bool:
     """Whether ``request`` may be sent again after ``error`` without risking a second effect."""
     if isinstance(error, TremendousRateLimitError):
         return True
+    if isinstance(error, TremendousAPIError) and error.in_progress:
+        return request.retry_safe  # the first request with this idempotency key is still being processed
     if isinstance(error, TremendousServerError):
         return request.retry_safe
     if isinstance(error, TremendousTransportError):
@@ -71,6 +76,8 @@ class RetryPolicy:
             if error.retry_after is not None:
                 return min(MAX_RETRY_AFTER, max(error.retry_after, RATE_LIMIT_MIN_WAIT))
             return max(RATE_LIMIT_MIN_WAIT, backoff)
+        if isinstance(error, TremendousAPIError):
+            return max(backoff, error.min_retry_wait)
         return backoff
 
     def _tenacity_kwargs(self, request: ApiRequest) -> dict[str, object]:
@@ -86,7 +93,7 @@ class RetryPolicy:
             error = state.outcome.exception() if state.outcome else None
             delay = state.next_action.sleep if state.next_action else 0.0
             log.warning(
-                "Tremendous %s %s failed (%s); retry %d of %d in %.2f s",
+                "%s %s failed (%s); retry %d of %d in %.2f s",
                 request.method,
                 request.path if not request.absolute else "(OAuth token endpoint)",
                 error,

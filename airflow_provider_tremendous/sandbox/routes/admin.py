@@ -141,7 +141,7 @@ async def download_report(request: Request, token: str, filename: str) -> Respon
 async def oauth_token(request: Request) -> JSONResponse:
     """Issue a sandbox access token for any refresh token (OAuth flows against the sandbox)."""
     form = await request.form()
-    if form.get("grant_type") not in ("refresh_token", "authorization_code", "client_credentials"):
+    if form.get("grant_type") not in ("refresh_token", "authorization_code", "client_credentials", "password"):
         return respond({"error": "unsupported_grant_type"}, 400)
     return respond(
         {

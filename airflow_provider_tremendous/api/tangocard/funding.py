@@ -1,0 +1,41 @@
+"""Credit cards and deposits: how an account is funded."""
+# mypy: disable-error-code="empty-body"
+
+from __future__ import annotations
+
+from airflow_provider_tremendous.api.operation import Body
+from airflow_provider_tremendous.api.tangocard.common import tango_endpoint
+from airflow_provider_tremendous.models.tangocard import CreditCard, CreditCardDeposit, CreditCardUnregistration
+
+
+class FundingAPI:
+    """Register and unregister credit cards; deposit from a registered card into an account."""
+
+    @tango_endpoint("POST", "/creditCards")
+    def register_credit_card(self, body: Body) -> CreditCard:
+        """Register a card (``customerIdentifier``, ``accountIdentifier``, ``label``, ``ipAddress``,
+        ``creditCard``, ``billingAddress``, ``contactInformation``); returns its ``token``."""
+
+    @tango_endpoint("GET", "/creditCards")
+    def list_credit_cards(self, show_inactive: bool | None = None) -> list[CreditCard]:
+        """Registered cards (``showInactive`` includes unregistered ones)."""
+
+    @tango_endpoint("GET", "/creditCards/{token}")
+    def get_credit_card(self, token: str) -> CreditCard:
+        """One registered card."""
+
+    @tango_endpoint("POST", "/creditCardUnregisters")
+    def unregister_credit_card(self, body: Body) -> CreditCardUnregistration:
+        """Unregister a card (``customerIdentifier``, ``accountIdentifier``, ``creditCardToken``)."""
+
+    @tango_endpoint("POST", "/creditCardDeposits", idempotency_field="externalRefID")
+    def create_credit_card_deposit(self, body: Body) -> CreditCardDeposit:
+        """Charge a registered card into an account (``amount`` in USD, ``creditCardToken``).
+
+        With ``externalRefID`` the call is idempotent (a replay returns the original deposit) and is retried after
+        an ambiguous failure; without it, it is sent once.
+        """
+
+    @tango_endpoint("GET", "/creditCardDeposits/{deposit_id}")
+    def get_credit_card_deposit(self, deposit_id: str) -> CreditCardDeposit:
+        """One deposit (``status``, ``amountCharged``, ``feePercent``)."""

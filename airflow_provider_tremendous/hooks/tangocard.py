@@ -1,0 +1,192 @@
+"""TangoCardHook (sync) and TangoCardAsyncHook (async): the Tango Card RaaS v2 surface.
+
+Both get their operations from :class:`~airflow_provider_tremendous.api.tangocard.TangoCardOperations` and send
+them through the same request core as the Tremendous hooks (retries, backoff, the shared rate limiter, token
+handling); only the settings (``tangocard`` connection), the credentials (Basic or cached OAuth) and the error
+reader (``httpCode``, ``i18nKey``, ``errors[]``) are Tango's. Nothing is read at construction time.
+
+Usage::
+
+    hook = TangoCardHook()  # tangocard_default
+    order = hook.create_order({"customerIdentifier": "c1", "accountIdentifier": "a1", "utid": "U561593",
+                               "amount": 10, "externalRefID": "survey-42:r17", ...})
+    hook.create_order.with_http_info(body).status_code   # 201 new, 200 replay of the same externalRefID
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Any
+
+from airflow.providers.common.compat.connection import get_async_connection
+from airflow.providers.common.compat.sdk import BaseHook
+
+from airflow_provider_tremendous.api.tangocard import TangoCardOperations
+from airflow_provider_tremendous.connection import ConnectionLike
+from airflow_provider_tremendous.connection_form import form_widgets, hook_ui_field_behaviour
+from airflow_provider_tremendous.errors import TremendousConfigurationError, TremendousError
+from airflow_provider_tremendous.models.tangocard import Account, LineItem, Order
+from airflow_provider_tremendous.tangocard.auth import TangoCardCredentials
+from airflow_provider_tremendous.tangocard.connection import TangoCardSettings, tangocard_settings_from_connection
+from airflow_provider_tremendous.tangocard.errors import TangoCardNotFoundError, build_tangocard_error
+from airflow_provider_tremendous.transport import ApiRequest, AsyncApiClient, RawResponse, SyncApiClient
+
+
+class TangoCardHookBase(BaseHook):
+    """Connection handling shared by the sync and async hooks.
+
+    :param tangocard_conn_id: the Airflow connection (type ``tangocard``): platform name as login, platform key
+        as password.
+    :param timeout: seconds per HTTP request (overrides the connection's ``timeout`` extra).
+    :param max_retries: retries of retry-safe requests (overrides ``max_retries``; default 4 = 5 requests).
+    :param rate_limit_per_second: client-side request budget (overrides ``rate_limit_per_second``; default 1).
+    """
+
+    conn_name_attr = "tangocard_conn_id"
+    default_conn_name = "tangocard_default"
+    conn_type = "tangocard"
+    hook_name = "Tango Card"
+
+    def __init__(
+        self,
+        tangocard_conn_id: str = default_conn_name,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        rate_limit_per_second: float | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.tangocard_conn_id = tangocard_conn_id
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.rate_limit_per_second = rate_limit_per_second
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(tangocard_conn_id={self.tangocard_conn_id!r})"
+
+    def _settings_from(self, conn: ConnectionLike) -> TangoCardSettings:
+        return tangocard_settings_from_connection(
+            conn, timeout=self.timeout, max_retries=self.max_retries, rate_limit_per_second=self.rate_limit_per_second
+        )
+
+    @staticmethod
+    def _client_parts(settings: TangoCardSettings) -> dict[str, Any]:
+        return {"credentials": TangoCardCredentials(settings), "errors": build_tangocard_error}
+
+    @classmethod
+    def get_ui_field_behaviour(cls) -> dict[str, Any]:
+        """Connection form behaviour for Airflow 2.11 (Airflow 3 reads ``get_provider_info``)."""
+        return hook_ui_field_behaviour("tangocard")
+
+    @classmethod
+    def get_connection_form_widgets(cls) -> dict[str, Any]:
+        """Connection form extra fields for Airflow 2.11 (Airflow 3 reads ``conn-fields``)."""
+        return form_widgets("tangocard")
+
+
+class TangoCardHook(TangoCardHookBase, TangoCardOperations):
+    """Synchronous Tango Card hook; every operation also has ``.with_http_info`` and, for lists, ``.iter_all``."""
+
+    @cached_property
+    def settings(self) -> TangoCardSettings:
+        """The validated connection settings (reads the connection once; refuses unsafe connections)."""
+        return self._settings_from(self.get_connection(self.tangocard_conn_id))
+
+    @cached_property
+    def client(self) -> SyncApiClient:
+        """The HTTP client (one pooled session per hook)."""
+        return SyncApiClient(self.settings, **self._client_parts(self.settings))
+
+    def get_conn(self) -> SyncApiClient:
+        """The HTTP client, for Airflow's ``get_conn`` convention."""
+        return self.client
+
+    def _execute(self, request: ApiRequest) -> RawResponse:
+        return self.client.send(request)
+
+    def test_connection(self) -> tuple[bool, str]:
+        """Check the credentials with a cheap authenticated call; never shows the key."""
+        try:
+            accounts = self.list_accounts()
+        except TremendousError as error:
+            return False, str(error)
+        return True, (
+            f"Connected to Tango Card {self.settings.environment} ({self.settings.base_url}): "
+            f"{len(accounts)} account(s)."
+        )
+
+    # -- defaults from the connection -------------------------------------------------------------------------
+    def account_ids(self, customer: str | None = None, account: str | None = None) -> tuple[str, str]:
+        """The customer and account to use: the arguments, else the connection's extras; an error names both."""
+        customer = customer or self.settings.customer_identifier
+        account = account or self.settings.account_identifier
+        if not customer or not account:
+            raise TremendousConfigurationError(
+                f"Connection '{self.tangocard_conn_id}': no customer/account given. Pass customer_identifier and "
+                "account_identifier, or set them in the connection's extra."
+            )
+        return customer, account
+
+    def get_balance(self, account: str | None = None) -> Account:
+        """The account (the connection's default when not given), with its fresh ``current_balance``."""
+        return self.get_account(account or self.account_ids()[1])
+
+    def find_order(self, external_ref_id: str, account: str | None = None) -> Order | None:
+        """The order placed with this ``externalRefID`` in the account, or ``None`` when there is none."""
+        page = self.list_orders(
+            external_ref_id=external_ref_id, account_identifier=account or self.settings.account_identifier
+        )
+        matches = [order for order in page.items if order.external_ref_id == external_ref_id]
+        return matches[0] if matches else None
+
+    def iter_orders(self, **filters: Any) -> Iterator[Order]:
+        """Every order matching ``filters`` (``account_identifier``, ``start_date``, ``external_ref_id``...)."""
+        return self.list_orders.iter_all(**filters)
+
+    def iter_line_items(self, **filters: Any) -> Iterator[LineItem]:
+        """Every line item matching ``filters``, following the keyset cursor."""
+        return self.list_line_items.iter_all(**filters)
+
+    def get_order_or_none(self, reference_order_id: str) -> Order | None:
+        """The order, or ``None`` when Tango does not know it."""
+        try:
+            return self.get_order(reference_order_id)
+        except TangoCardNotFoundError:
+            return None
+
+
+class TangoCardAsyncHook(TangoCardHookBase, TangoCardOperations):
+    """Asynchronous Tango Card hook for triggers (``await hook.get_order(reference_order_id)``)."""
+
+    def __init__(self, tangocard_conn_id: str = TangoCardHookBase.default_conn_name, **kwargs: Any) -> None:
+        super().__init__(tangocard_conn_id, **kwargs)
+        self._client: AsyncApiClient | None = None
+        self._client_loop: asyncio.AbstractEventLoop | None = None
+
+    async def get_async_client(self) -> AsyncApiClient:
+        """The HTTP client of the running event loop, created on first use."""
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._client_loop is not loop:
+            settings = self._settings_from(await get_async_connection(self.tangocard_conn_id))
+            self._client = AsyncApiClient(settings, **self._client_parts(settings))
+            self._client_loop = loop
+        return self._client
+
+    async def _aexecute(self, request: ApiRequest) -> RawResponse:
+        client = await self.get_async_client()
+        return await client.send(request)
+
+    async def aclose(self) -> None:
+        """Close the HTTP client."""
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def __aenter__(self) -> TangoCardAsyncHook:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
