@@ -1,4 +1,4 @@
-"""Apache Airflow provider for the Tremendous rewards API.
+"""Apache Airflow provider for the Tremendous rewards API (and Tango Card RaaS v2, behind the same safety rules).
 
 Public classes are importable from the package root (``from airflow_provider_tremendous import
 TremendousCreateOrderOperator``); they are imported lazily, on first access, so a DAG file that uses one operator
@@ -27,9 +27,21 @@ _PUBLIC = {
     "TremendousInvoiceSensor": "airflow_provider_tremendous.sensors.resources",
     "TremendousBalanceSensor": "airflow_provider_tremendous.sensors.resources",
     "TremendousStatusTrigger": "airflow_provider_tremendous.triggers.status",
+    "TangoCardHook": "airflow_provider_tremendous.hooks.tangocard",
+    "TangoCardAsyncHook": "airflow_provider_tremendous.hooks.tangocard",
+    "TangoCardCreateOrderOperator": "airflow_provider_tremendous.operators.tangocard",
+    "TangoCardFundAccountOperator": "airflow_provider_tremendous.operators.tangocard",
+    "TangoCardOrderSensor": "airflow_provider_tremendous.sensors.tangocard",
+    "TangoCardBalanceSensor": "airflow_provider_tremendous.sensors.tangocard",
 }
 
 __all__ = [
+    "TangoCardAsyncHook",
+    "TangoCardBalanceSensor",
+    "TangoCardCreateOrderOperator",
+    "TangoCardFundAccountOperator",
+    "TangoCardHook",
+    "TangoCardOrderSensor",
     "TremendousApproveOrderOperator",
     "TremendousAsyncHook",
     "TremendousBalanceSensor",
@@ -48,6 +60,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from airflow_provider_tremendous.hooks.tangocard import TangoCardAsyncHook, TangoCardHook
     from airflow_provider_tremendous.hooks.tremendous import TremendousAsyncHook, TremendousHook
     from airflow_provider_tremendous.operators.bulk import TremendousBulkPayoutOperator
     from airflow_provider_tremendous.operators.invoices import TremendousCreateInvoiceOperator
@@ -58,12 +71,17 @@ if TYPE_CHECKING:
     )
     from airflow_provider_tremendous.operators.reconcile import TremendousReconcileOperator
     from airflow_provider_tremendous.operators.reports import TremendousCreateReportOperator
+    from airflow_provider_tremendous.operators.tangocard import (
+        TangoCardCreateOrderOperator,
+        TangoCardFundAccountOperator,
+    )
     from airflow_provider_tremendous.sensors.orders import TremendousOrderSensor
     from airflow_provider_tremendous.sensors.resources import (
         TremendousBalanceSensor,
         TremendousInvoiceSensor,
         TremendousReportSensor,
     )
+    from airflow_provider_tremendous.sensors.tangocard import TangoCardBalanceSensor, TangoCardOrderSensor
     from airflow_provider_tremendous.triggers.status import TremendousStatusTrigger
 
 

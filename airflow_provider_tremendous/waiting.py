@@ -22,9 +22,14 @@ def default_deferrable() -> bool:
 
 
 def status_trigger(
-    check: Check, conn_id: str, poll_interval: float, deadline: float, hook_params: dict[str, Any] | None
+    check: Check,
+    conn_id: str,
+    poll_interval: float,
+    deadline: float,
+    hook_params: dict[str, Any] | None,
+    vendor: str = "tremendous",
 ) -> TremendousStatusTrigger:
-    """The trigger that waits for ``check`` until ``deadline`` (epoch seconds)."""
+    """The trigger that waits for ``check`` until ``deadline`` (epoch seconds), through ``vendor``'s API."""
     from airflow_provider_tremendous.triggers.status import TremendousStatusTrigger
 
     return TremendousStatusTrigger(
@@ -33,6 +38,7 @@ def status_trigger(
         poll_interval=poll_interval,
         deadline=deadline,
         hook_params=hook_params,
+        vendor=vendor,
     )
 
 

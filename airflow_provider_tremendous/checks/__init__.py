@@ -90,4 +90,4 @@ async def arun_check(check: Check, hook: Any) -> Verdict:
 
 def load_all() -> None:
     """Import every check module so the registry is complete (triggers deserialize by kind)."""
-    from airflow_provider_tremendous.checks import orders, resources  # noqa: F401
+    from airflow_provider_tremendous.checks import orders, resources, tangocard  # noqa: F401

@@ -46,12 +46,21 @@ class TremendousBaseOperator(BaseOperator):
         self.tremendous_conn_id = tremendous_conn_id
         self.hook_params = hook_params or {}
 
+    #: Whose API the operator calls (``tremendous`` or ``tangocard``); see :mod:`..payouts.vendors`.
+    vendor = "tremendous"
+
+    @property
+    def connection_id(self) -> str:
+        """The connection the hook and triggers use."""
+        return str(self.tremendous_conn_id)
+
     @cached_property
     def hook(self) -> TremendousHook:
         """The hook (created when first used, never at DAG parse time)."""
-        from airflow_provider_tremendous.hooks.tremendous import TremendousHook
+        from airflow_provider_tremendous.payouts.vendors import sync_hook
 
-        return TremendousHook(self.tremendous_conn_id, **self.hook_params)
+        hook: TremendousHook = sync_hook(self.vendor, self.connection_id, self.hook_params)
+        return hook
 
 
 class TremendousWaitingOperator(TremendousBaseOperator):
@@ -87,7 +96,9 @@ class TremendousWaitingOperator(TremendousBaseOperator):
         if not verdict.done:
             deadline = time.time() + self.timeout
             if self.deferrable:
-                trigger = status_trigger(check, self.tremendous_conn_id, self.poll_interval, deadline, self.hook_params)
+                trigger = status_trigger(
+                    check, self.connection_id, self.poll_interval, deadline, self.hook_params, self.vendor
+                )
                 self.defer(trigger=trigger, method_name="execute_complete", kwargs={"state": state}, timeout=None)
             verdict = poll_until_done(check, self.hook, self.poll_interval, deadline, self.log)
         return self.finish(context, verdict, state)

@@ -17,8 +17,11 @@ from airflow_provider_tremendous.payouts.outcomes import ALREADY_PAID, DRY_RUN, 
 from airflow_provider_tremendous.payouts.sender import Progress, send_rows
 
 if TYPE_CHECKING:
+    from airflow_provider_tremendous.payouts.adapter import PayoutAdapter
     from airflow_provider_tremendous.payouts.prepare import Prepared
-    from airflow_provider_tremendous.payouts.tremendous import TremendousPayoutAdapter
+
+
+FUNDING_HINT = {"tremendous": "TremendousCreateInvoiceOperator", "tangocard": "TangoCardFundAccountOperator"}
 
 
 class TremendousPayoutError(TremendousError):
@@ -54,6 +57,12 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         file named after the payout in the temp directory.
     :param fail_on_error: fail the task when any row failed (after writing every outcome).
     :param shard_index, shard_count: pay only the keys of one shard (for mapped tasks; see docs/bulk_payouts.md).
+    :param conn_id: the connection that pays, of type ``tremendous`` or ``tangocard`` (default:
+        ``tremendous_conn_id``); templated. The vendor follows the connection's type: every rule above holds for both.
+    :param utid: Tango Card only: the catalog item every row pays (a row's ``products`` column may name its own).
+    :param customer_identifier, account_identifier: Tango Card only: the paying account (default: the
+        connection's extras).
+    :param etid, sender, message, email_subject: Tango Card only: email template, sender and text of emailed rewards.
     :return: a summary dict (counts, totals, result path, the wait parameters), under 16 KB whatever the size.
     """
 
@@ -63,6 +72,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         "defaults",
         "result_path",
         "tremendous_conn_id",
+        "conn_id",
         "shard_index",
     )
     ui_color = "#e6d9ff"
@@ -94,9 +104,27 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         shard_index: int = 0,
         shard_count: int = 1,
         progress_interval: float = 5.0,
+        conn_id: str | None = None,
+        utid: str | None = None,
+        customer_identifier: str | None = None,
+        account_identifier: str | None = None,
+        etid: str | None = None,
+        sender: dict[str, str] | None = None,
+        message: str | None = None,
+        email_subject: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.conn_id = conn_id
+        self.utid = utid
+        self.tango_options = {
+            "customer_identifier": customer_identifier,
+            "account_identifier": account_identifier,
+            "etid": etid,
+            "sender": sender,
+            "message": message,
+            "email_subject": email_subject,
+        }
         if on_invalid not in ("fail", "skip"):
             raise ValueError("on_invalid must be 'fail' or 'skip'")
         self.rows = rows
@@ -143,20 +171,30 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
     def execute(self, context: Any) -> dict[str, Any]:
         from airflow_provider_tremendous.payouts.prepare import prepare
         from airflow_provider_tremendous.payouts.rows import RowSpec
-        from airflow_provider_tremendous.payouts.tremendous import TremendousPayoutAdapter
+        from airflow_provider_tremendous.payouts.vendors import payout_adapter
 
         payout_id = check_payout_id(self.payout_id)
         shard = (int(self.shard_index), int(self.shard_count))
         if not 0 <= shard[0] < shard[1]:
             raise TremendousInputError(f"shard_index must be in 0..{shard[1] - 1}, got {shard[0]}")
-        adapter = TremendousPayoutAdapter(self.hook, self.funding_source_id)
+        adapter = payout_adapter(
+            self.paying_conn_id, self.hook_params, funding_source_id=self.funding_source_id, **self.tango_options
+        )
         self._adapter = adapter
-        spec = RowSpec(self.key_field, self.columns, self.defaults, self.custom_field_columns)
-        prepared = prepare(self.rows, spec, payout_id, adapter.unit_cost, shard)
+        defaults = self.defaults
+        if adapter.vendor == "tangocard" and self.utid:
+            defaults = {**defaults, "products": [str(self.utid)]}
+        spec = RowSpec(self.key_field, self.columns, defaults, self.custom_field_columns)
+        prepared = prepare(self.rows, spec, payout_id, adapter.unit_cost, shard, adapter.row_problems)
         try:
             return self._run(prepared, adapter, payout_id, shard)
         finally:
             prepared.cleanup()
+
+    @property
+    def paying_conn_id(self) -> str:
+        """The connection that pays: ``conn_id`` when given, else ``tremendous_conn_id``."""
+        return str(self.conn_id or self.tremendous_conn_id)
 
     def on_kill(self) -> None:
         """Stop sending when Airflow kills the task: orders in flight finish, the rest are recorded ``not_sent``
@@ -166,7 +204,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             adapter.stop_reason = adapter.stop_reason or "the task was killed"
 
     def _run(
-        self, prepared: Prepared, adapter: TremendousPayoutAdapter, payout_id: str, shard: tuple[int, int]
+        self, prepared: Prepared, adapter: PayoutAdapter, payout_id: str, shard: tuple[int, int]
     ) -> dict[str, Any]:
         result_path = self.result_path or self._default_result_path(payout_id, shard)
         self._check_guards(prepared, result_path)
@@ -204,6 +242,9 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         finally:
             writer.close()
         summary = self._summary(payout_id, prepared, tally, result_path, shard, to_pay)
+        summary |= {"vendor": adapter.vendor, "conn_id": self.paying_conn_id}
+        if adapter.vendor == "tangocard":
+            summary["account_identifier"] = getattr(adapter, "account", None)
         self.log.info("Payout %s done: %s", payout_id, {k: summary[k] for k in ("paid", "created", "failed")})
         if tally.failed and self.fail_on_error and not self.is_dry_run:
             raise TremendousPayoutError(
@@ -241,7 +282,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
                 f"{self.max_amount_per_recipient}; nothing was sent"
             )
 
-    def _check_funds(self, adapter: TremendousPayoutAdapter, prepared: Prepared, to_pay: Decimal, known: int) -> None:
+    def _check_funds(self, adapter: PayoutAdapter, prepared: Prepared, to_pay: Decimal, known: int) -> None:
         available = adapter.available_balance()
         if available is None:
             return
@@ -249,7 +290,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             raise TremendousInputError(
                 f"the balance has {available:.2f} available but this payout needs {to_pay:.2f} "
                 f"({prepared.in_shard - known} rows to pay): short by {to_pay - available:.2f}. Fund the balance "
-                "(e.g. TremendousCreateInvoiceOperator) and retry; nothing was sent"
+                f"(e.g. {FUNDING_HINT.get(adapter.vendor, 'a deposit')}) and retry; nothing was sent"
             )
 
     def _write_rejects(self, prepared: Prepared, result_path: str) -> None:

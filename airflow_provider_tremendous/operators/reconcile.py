@@ -1,4 +1,4 @@
-"""TremendousReconcileOperator: what should have been paid vs what Tremendous holds, key by key."""
+"""TremendousReconcileOperator: what should have been paid vs what the vendor holds, key by key."""
 
 from __future__ import annotations
 
@@ -37,6 +37,9 @@ class TremendousReconcileOperator(TremendousBaseOperator):
         templated. Without it, every order of the account is scanned (500 per request).
     :param report_path: the discrepancy report (CSV); templated; default: a file in the temp directory.
     :param fail_on_discrepancy: fail the task when anything differs.
+    :param conn_id: the connection that paid, ``tremendous`` or ``tangocard`` (default ``tremendous_conn_id``);
+        templated. For Tango Card, ``customer_identifier``/``account_identifier`` name the account (default: the
+        connection's extras), ``utid`` the item rows default to, and ``not_executed`` means "not COMPLETE".
     :return: counts per kind, ``matched``, ``report_path`` and a few examples.
     """
 
@@ -47,6 +50,7 @@ class TremendousReconcileOperator(TremendousBaseOperator):
         "created_after",
         "report_path",
         "tremendous_conn_id",
+        "conn_id",
     )
 
     def __init__(
@@ -61,9 +65,16 @@ class TremendousReconcileOperator(TremendousBaseOperator):
         created_after: str | None = None,
         report_path: str | None = None,
         fail_on_discrepancy: bool = False,
+        conn_id: str | None = None,
+        customer_identifier: str | None = None,
+        account_identifier: str | None = None,
+        utid: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.conn_id = conn_id
+        self.utid = utid
+        self.tango_options = {"customer_identifier": customer_identifier, "account_identifier": account_identifier}
         self.rows = rows
         self.payout_id = payout_id
         self.key_field = key_field
@@ -77,16 +88,19 @@ class TremendousReconcileOperator(TremendousBaseOperator):
     def execute(self, context: Any) -> dict[str, Any]:
         from airflow_provider_tremendous.payouts.prepare import prepare
         from airflow_provider_tremendous.payouts.rows import RowSpec
-        from airflow_provider_tremendous.payouts.tremendous import TremendousPayoutAdapter
+        from airflow_provider_tremendous.payouts.vendors import payout_adapter
 
         payout_id = check_payout_id(self.payout_id)
-        spec = RowSpec(self.key_field, self.columns, self.defaults, self.custom_field_columns)
+        adapter = payout_adapter(str(self.conn_id or self.tremendous_conn_id), self.hook_params, **self.tango_options)
+        defaults = self.defaults
+        if adapter.vendor == "tangocard" and self.utid:
+            defaults = {**defaults, "products": [str(self.utid)]}
+        spec = RowSpec(self.key_field, self.columns, defaults, self.custom_field_columns)
         prepared = prepare(self.rows, spec, payout_id, lambda currency: Decimal(1))
         try:
             intended = {row["external_id"]: row for row in prepared.spooled()}
         finally:
             prepared.cleanup()
-        adapter = TremendousPayoutAdapter(self.hook)
         since = None if str(self.created_after or "").strip() in ("", "None") else str(self.created_after)
         actual = {o.external_id: o for o in adapter.orders_with_prefix(prefix(payout_id), since)}
         report_path = self.report_path or str(Path(tempfile.gettempdir()) / f"tremendous-reconcile-{payout_id}.csv")
@@ -96,7 +110,7 @@ class TremendousReconcileOperator(TremendousBaseOperator):
         with Path(report_path).open("w", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=REPORT_COLUMNS)
             writer.writeheader()
-            for line in self._discrepancies(intended, actual):
+            for line in self._discrepancies(intended, actual, adapter.done_status):
                 counts[line["kind"]] += 1
                 writer.writerow(line)
                 if len(examples) < 10:
@@ -120,7 +134,7 @@ class TremendousReconcileOperator(TremendousBaseOperator):
         return summary
 
     @staticmethod
-    def _discrepancies(intended: dict[str, dict[str, Any]], actual: dict[str, VendorOrder]) -> Any:
+    def _discrepancies(intended: dict[str, dict[str, Any]], actual: dict[str, VendorOrder], done: str) -> Any:
         for ext, row in intended.items():
             order = actual.get(ext)
             base = {"key": row["key"], "external_id": ext}
@@ -141,7 +155,7 @@ class TremendousReconcileOperator(TremendousBaseOperator):
                 expected = wanted.get("email") or wanted.get("phone")
                 yield {**base, "kind": "recipient_mismatch", "expected": expected, "actual": order.email or order.phone}
             if not order.executed:
-                yield {**base, "kind": "not_executed", "expected": "EXECUTED", "actual": order.status}
+                yield {**base, "kind": "not_executed", "expected": done, "actual": order.status}
         for ext, order in actual.items():
             if ext not in intended:
                 yield {

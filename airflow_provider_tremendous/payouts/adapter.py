@@ -1,14 +1,36 @@
-"""What a reward vendor must provide for bulk payouts. The core (validation, keys, caps, dry run, pre-flight,
-concurrency, progress, result file, resume, reconciliation) is shared; an adapter only translates."""
+"""What a reward vendor must provide for bulk payouts, and the one place where an answer becomes an outcome.
+
+The core (validation, keys, caps, dry run, pre-flight, concurrency, progress, result file, resume, reconciliation)
+is shared. :class:`VendorAdapter` holds the money rules every vendor follows when paying one row: a replay is
+"already existed", an ambiguous failure (lost answer, 5xx, 429 after retries, unreadable body) is looked up by
+its idempotency key before being called failed, insufficient funds or revoked credentials stop the run. A vendor
+adapter only translates: how a row becomes a request, how a replay is recognised, how an order is looked up and
+listed, how funds and prices are read.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
-from airflow_provider_tremendous.payouts.outcomes import Outcome
+from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.payouts.outcomes import ALREADY_EXISTED, CREATED, FAILED, Outcome
+
+#: Tolerance when comparing the API's creation time with this worker's clock.
+CLOCK_SKEW = dt.timedelta(seconds=2)
+#: Errors that may hide an order the API did create: look it up by its idempotency key before reporting failure.
+AMBIGUOUS = (
+    e.TremendousTransportError,
+    e.TremendousServerError,
+    e.TremendousRateLimitError,
+    e.TremendousResponseError,  # a success status with an unreadable body: the order may well exist
+)
+#: Errors after which sending more rows is pointless: every row would fail the same way.
+STOPPING = (e.TremendousPaymentRequiredError, e.TremendousUnauthorizedError, e.TremendousForbiddenError)
 
 
 @dataclass(frozen=True)
@@ -26,15 +48,30 @@ class VendorOrder:
     executed: bool
 
 
+@dataclass(frozen=True)
+class Placed:
+    """A vendor's order, reduced to what an outcome records."""
+
+    order_id: str
+    status: str | None
+    created_at: dt.datetime | None
+    reward_id: str | None = None
+
+
 class PayoutAdapter(Protocol):
-    """One reward vendor."""
+    """One reward vendor, as the bulk payout core sees it."""
 
     vendor: str
-    #: Outcomes that should stop the whole run (e.g. insufficient funds, a revoked key).
+    #: The status that means "paid and delivered" (reconciliation's expectation).
+    done_status: str
+    #: Why the whole run stopped (e.g. insufficient funds, a revoked key); ``None`` while it goes on.
     stop_reason: str | None
 
     def unit_cost(self, currency: str) -> Decimal:
-        """Cost in the organization's currency of one unit of ``currency``."""
+        """Cost in the account's currency of one unit of ``currency``."""
+
+    def row_problems(self, row: dict[str, Any]) -> list[tuple[str, str]]:
+        """Vendor rules a valid row must also meet, as ``(field, reason)``; checked before anything is sent."""
 
     def available_balance(self) -> Decimal | None:
         """What the funding source can pay now, or ``None`` when it is not a prepaid balance."""
@@ -44,3 +81,75 @@ class PayoutAdapter(Protocol):
 
     def orders_with_prefix(self, prefix: str, created_after: str | None) -> Iterator[VendorOrder]:
         """Every order whose external_id starts with ``prefix`` (for reconciliation)."""
+
+
+class VendorAdapter:
+    """The shared way of paying one row; subclasses implement :meth:`submit`, :meth:`lookup` and the rest of
+    :class:`PayoutAdapter` (thread-safe: one hook, many sending threads)."""
+
+    vendor: ClassVar[str] = ""
+    done_status: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        self.stop_reason: str | None = None
+        self._lock = threading.Lock()
+        self.started = dt.datetime.now(dt.timezone.utc)
+
+    # -- what a vendor implements ------------------------------------------------------------------------------
+    def submit(self, row: dict[str, Any]) -> tuple[Placed, bool]:
+        """Send the row's order with its idempotency key; return it and whether it was a replay."""
+        raise NotImplementedError
+
+    def lookup(self, external_id: str) -> Placed | None:
+        """The order placed with this idempotency key, or ``None``."""
+        raise NotImplementedError
+
+    def rejected(self, row: dict[str, Any], error: e.TremendousAPIError) -> Outcome:
+        """A definite refusal (4xx): the row is not paid, and retrying the same request will not change that."""
+        return self.failed(row, str(error), permanent=True)
+
+    def row_problems(self, row: dict[str, Any]) -> list[tuple[str, str]]:
+        return []
+
+    # -- the shared rules ----------------------------------------------------------------------------------
+    def pay(self, row: dict[str, Any]) -> Outcome:
+        try:
+            placed, replay = self.submit(row)
+        except STOPPING as error:
+            with self._lock:
+                self.stop_reason = self.stop_reason or f"{error.status} {error.message}"
+            return self.failed(row, str(error), permanent=True)
+        except AMBIGUOUS as error:
+            return self._resolve(row, error)
+        except e.TremendousAPIError as error:
+            if error.in_progress:  # still in process after every retry: it exists or soon will
+                return self._resolve(row, error)
+            return self.rejected(row, error)
+        return self.paid(row, placed, ALREADY_EXISTED if replay else CREATED)
+
+    def _resolve(self, row: dict[str, Any], error: Exception) -> Outcome:
+        """The answer was lost: the order may exist. Look it up before calling it failed."""
+        try:
+            placed = self.lookup(row["external_id"])
+        except e.TremendousError:
+            placed = None
+        if placed is not None:  # created by this request, or by an earlier try whose answer was lost
+            created_now = placed.created_at is not None and placed.created_at >= self.started - CLOCK_SKEW
+            return self.paid(row, placed, CREATED if created_now else ALREADY_EXISTED)
+        return self.failed(row, f"not paid ({error}); safe to retry: the same key will be used")
+
+    @staticmethod
+    def paid(row: dict[str, Any], placed: Placed, outcome: str) -> Outcome:
+        created_at = placed.created_at.isoformat() if placed.created_at else None
+        return Outcome.for_row(
+            row,
+            outcome,
+            order_id=placed.order_id,
+            reward_id=placed.reward_id,
+            status=placed.status,
+            created_at=created_at,
+        )
+
+    @staticmethod
+    def failed(row: dict[str, Any], error: str, permanent: bool = False) -> Outcome:
+        return Outcome.for_row(row, FAILED, error=error, permanent=permanent)

@@ -94,11 +94,14 @@ def prepare(
     payout_id: str,
     unit_cost: Callable[[str], Decimal],
     shard: tuple[int, int] = (0, 1),
+    vendor_check: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None,
 ) -> Prepared:
     """Validate every row, find duplicate keys, price the payout, and spool this shard's valid rows.
 
     :param unit_cost: the cost, in the organization's currency, of one unit of a currency.
     :param shard: ``(index, count)``: only rows whose key falls in shard ``index`` are spooled for sending.
+    :param vendor_check: the vendor's own rules for a valid row (e.g. Tango Card's catalog ranges), as
+        ``(field, reason)`` problems; a row with any is invalid like any other.
     """
     result = Prepared()
     seen: dict[str, int] = {}
@@ -139,8 +142,24 @@ def prepare(
                 )
                 continue
             seen[row.key] = number
-            result.valid += 1
             cost = row.amount * unit_cost(row.currency)
+            record = {
+                "row": number,
+                "key": row.key,
+                "external_id": external_id(payout_id, row.key),
+                "amount": str(row.amount),
+                "currency": row.currency,
+                "cost": str(cost),  # in the organization's currency: what this row takes from the balance
+                "recipient": {"name": row.name, "email": row.email, "phone": row.phone},
+                "reward": row.reward(),
+            }
+            problems = vendor_check(record) if vendor_check else []
+            if problems:
+                result.invalid += 1
+                for where, reason in problems:
+                    reject(InvalidRow(number, row.key, where, reason))
+                continue
+            result.valid += 1
             result.cost_total += cost
             result.amount_by_currency[row.currency] = (
                 result.amount_by_currency.get(row.currency, Decimal(0)) + row.amount
@@ -151,15 +170,5 @@ def prepare(
                 result.top_recipient = (row.recipient_key, recipient_total)
             if shard_of(row.key, shard[1]) == shard[0]:
                 result.in_shard += 1
-                record = {
-                    "row": number,
-                    "key": row.key,
-                    "external_id": external_id(payout_id, row.key),
-                    "amount": str(row.amount),
-                    "currency": row.currency,
-                    "cost": str(cost),  # in the organization's currency: what this row takes from the balance
-                    "recipient": {"name": row.name, "email": row.email, "phone": row.phone},
-                    "reward": row.reward(),
-                }
                 spool.write(json.dumps(record) + "\n")
     return result

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import cached_property
@@ -12,33 +11,25 @@ from typing import Any
 from airflow_provider_tremendous import errors as e
 from airflow_provider_tremendous.hooks.tremendous import TremendousHook
 from airflow_provider_tremendous.models import Order, OrderStatus
-from airflow_provider_tremendous.payouts.adapter import VendorOrder
-from airflow_provider_tremendous.payouts.outcomes import ALREADY_EXISTED, CREATED, FAILED, Outcome
-
-#: Errors after which sending more rows is pointless: every row would fail the same way.
-STOPPING = (e.TremendousPaymentRequiredError, e.TremendousUnauthorizedError, e.TremendousForbiddenError)
-#: Tolerance when comparing the API's creation time with this worker's clock.
-CLOCK_SKEW = dt.timedelta(seconds=2)
-#: Errors that may hide an order the API did create: look it up by external_id before reporting failure.
-AMBIGUOUS = (
-    e.TremendousTransportError,
-    e.TremendousServerError,
-    e.TremendousRateLimitError,
-    e.TremendousResponseError,  # a success status with an unreadable body: the order may well exist
-)
+from airflow_provider_tremendous.payouts.adapter import Placed, VendorAdapter, VendorOrder
+from airflow_provider_tremendous.payouts.outcomes import Outcome
 
 
-class TremendousPayoutAdapter:
-    """Bulk payouts through :class:`TremendousHook` (thread-safe: one hook, many sending threads)."""
+def _placed(order: Order) -> Placed:
+    reward = order.rewards[0] if order.rewards else None
+    return Placed(order.id, order.status, order.created_at, reward.id if reward else None)
+
+
+class TremendousPayoutAdapter(VendorAdapter):
+    """Bulk payouts through :class:`TremendousHook`."""
 
     vendor = "tremendous"
+    done_status = "EXECUTED"
 
     def __init__(self, hook: TremendousHook, funding_source_id: str = "balance") -> None:
+        super().__init__()
         self.hook = hook
         self.funding_source_id = funding_source_id
-        self.stop_reason: str | None = None
-        self._lock = threading.Lock()
-        self.started = dt.datetime.now(dt.timezone.utc)
 
     @cached_property
     def _rates(self) -> dict[str, float]:
@@ -58,54 +49,28 @@ class TremendousPayoutAdapter:
         meta = self.hook.get_balance().meta
         return Decimal(str(meta.available_amount)) if meta and meta.available_amount is not None else None
 
-    def pay(self, row: dict[str, Any]) -> Outcome:
+    def submit(self, row: dict[str, Any]) -> tuple[Placed, bool]:
         body = {
             "external_id": row["external_id"],
             "payment": {"funding_source_id": self.funding_source_id},
             "reward": row["reward"],
         }
-        try:
-            response = self.hook.create_order.with_http_info(body)
-        except e.TremendousConflictError:
-            return self._failed(
+        response = self.hook.create_order.with_http_info(body)
+        return _placed(response.data), response.status_code != 200
+
+    def lookup(self, external_id: str) -> Placed | None:
+        order = self.hook.find_order(external_id)
+        return _placed(order) if order is not None else None
+
+    def rejected(self, row: dict[str, Any], error: e.TremendousAPIError) -> Outcome:
+        if isinstance(error, e.TremendousConflictError):
+            return self.failed(
                 row,
                 "external_id already used for a different reward (amount or recipient changed "
                 "since it was paid): not paid again",
                 permanent=True,
             )
-        except STOPPING as error:
-            with self._lock:
-                self.stop_reason = self.stop_reason or f"{error.status} {error.message}"
-            return self._failed(row, str(error), permanent=True)
-        except AMBIGUOUS as error:
-            return self._resolve(row, error)
-        except e.TremendousAPIError as error:
-            return self._failed(row, str(error), permanent=True)
-        return self._paid(row, response.data, CREATED if response.status_code == 200 else ALREADY_EXISTED)
-
-    def _resolve(self, row: dict[str, Any], error: Exception) -> Outcome:
-        """The answer was lost: the order may exist. Look it up before calling it failed."""
-        try:
-            order = self.hook.find_order(row["external_id"])
-        except e.TremendousError:
-            order = None
-        if order is not None:  # created by this request, or by an earlier try whose answer was lost
-            created_now = order.created_at is not None and order.created_at >= self.started - CLOCK_SKEW
-            return self._paid(row, order, CREATED if created_now else ALREADY_EXISTED)
-        return self._failed(row, f"not paid ({error}); safe to retry: the same key will be used")
-
-    @staticmethod
-    def _paid(row: dict[str, Any], order: Order, outcome: str) -> Outcome:
-        reward = order.rewards[0] if order.rewards else None
-        created_at = order.created_at.isoformat() if order.created_at else None
-        reward_id = reward.id if reward else None
-        return Outcome.for_row(
-            row, outcome, order_id=order.id, reward_id=reward_id, status=order.status, created_at=created_at
-        )
-
-    @staticmethod
-    def _failed(row: dict[str, Any], error: str, permanent: bool = False) -> Outcome:
-        return Outcome.for_row(row, FAILED, error=error, permanent=permanent)
+        return super().rejected(row, error)
 
     def orders_with_prefix(self, prefix: str, created_after: str | None) -> Iterator[VendorOrder]:
         filters: dict[str, Any] = {"created_at_gte": created_after} if created_after else {}

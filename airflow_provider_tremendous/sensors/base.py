@@ -42,12 +42,21 @@ class TremendousBaseSensor(BaseSensorOperator):
         self.deferrable = default_deferrable() if deferrable is None else deferrable
         self.hook_params = hook_params or {}
 
+    #: Whose API the sensor polls (``tremendous`` or ``tangocard``); see :mod:`..payouts.vendors`.
+    vendor = "tremendous"
+
+    @property
+    def connection_id(self) -> str:
+        """The connection polled."""
+        return str(self.tremendous_conn_id)
+
     @cached_property
     def hook(self) -> TremendousHook:
         """The hook (created when first used, never at DAG parse time)."""
-        from airflow_provider_tremendous.hooks.tremendous import TremendousHook
+        from airflow_provider_tremendous.payouts.vendors import sync_hook
 
-        return TremendousHook(self.tremendous_conn_id, **self.hook_params)
+        hook: TremendousHook = sync_hook(self.vendor, self.connection_id, self.hook_params)
+        return hook
 
     def build_check(self) -> Check:
         """What to wait for."""
@@ -71,7 +80,9 @@ class TremendousBaseSensor(BaseSensorOperator):
         if verdict.state == "success":
             return verdict.data
         deadline = time.time() + float(self.timeout)
-        trigger = status_trigger(check, self.tremendous_conn_id, float(self.poke_interval), deadline, self.hook_params)
+        trigger = status_trigger(
+            check, self.connection_id, float(self.poke_interval), deadline, self.hook_params, self.vendor
+        )
         self.defer(trigger=trigger, method_name="execute_complete", timeout=None)
 
     def execute_complete(self, context: Any, event: dict[str, Any] | None = None) -> Any:

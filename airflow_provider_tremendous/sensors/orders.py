@@ -17,7 +17,8 @@ class TremendousOrderSensor(TremendousBaseSensor):
 
     Give exactly one of ``order_id``, ``external_id``, ``order_ids`` (a list of ids or external_ids, or of order
     dicts such as the output of :class:`TremendousCreateOrderOperator`), ``payout`` (the summary, or list of shard
-    summaries, returned by :class:`TremendousBulkPayoutOperator`: its orders are found by their external_id prefix)
+    summaries, returned by :class:`TremendousBulkPayoutOperator`: its orders are found by their external_id prefix;
+    a run paid through a Tango Card connection is polled there until every order is COMPLETE)
     or ``result_path`` (a bulk payout's result file: the orders it records as paid). ``FAILED`` and ``CANCELED``
     fail at once; ``OPEN``/``CART``, ``PENDING APPROVAL``, ``PENDING INTERNAL PAYMENT APPROVAL`` and
     ``PENDING SETTLEMENT`` wait.
@@ -99,12 +100,32 @@ class TremendousOrderSensor(TremendousBaseSensor):
         if len(prefixes) != 1:
             raise TremendousInputError(f"payout summaries of different payouts: {sorted(prefixes)}")
         starts = [s["created_after"] for s in summaries if s.get("created_after")]
+        if summaries[0].get("vendor") == "tangocard":
+            return self._tangocard_payout_check(summaries, prefixes.pop(), min(starts) if starts else None)
         return PayoutRunCheck(
             prefixes.pop(),
             sum(int(s["paid"]) for s in summaries),
             created_after=str(self.created_after) if self.created_after else (min(starts) if starts else None),
             **self._rules(),
         )
+
+    def _tangocard_payout_check(self, summaries: list[dict[str, Any]], prefix: str, start: str | None) -> Any:
+        """The run was paid through Tango Card: poll that connection's account until every order is COMPLETE."""
+        from airflow_provider_tremendous.checks.tangocard import TangoCardPayoutRunCheck
+
+        self.vendor = "tangocard"
+        self.payout_conn_id = str(summaries[0].get("conn_id") or "tangocard_default")
+        return TangoCardPayoutRunCheck(
+            prefix,
+            sum(int(s["paid"]) for s in summaries),
+            account_identifier=summaries[0].get("account_identifier"),
+            created_after=str(self.created_after) if self.created_after else start,
+        )
+
+    @property
+    def connection_id(self) -> str:
+        """The connection polled: the one that paid the payout when ``payout`` says so."""
+        return str(getattr(self, "payout_conn_id", None) or self.tremendous_conn_id)
 
     def build_check(self) -> OrdersCheck:
         from airflow_provider_tremendous.checks.orders import OrdersCheck

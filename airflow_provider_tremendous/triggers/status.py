@@ -11,7 +11,7 @@ from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider_tremendous.checks import Check, arun_check, load_all
 from airflow_provider_tremendous.errors import TremendousError
-from airflow_provider_tremendous.hooks.tremendous import TremendousAsyncHook
+from airflow_provider_tremendous.payouts.vendors import TREMENDOUS, async_hook
 from airflow_provider_tremendous.transport.request import ApiRequest
 from airflow_provider_tremendous.transport.retry import is_retryable
 
@@ -31,6 +31,8 @@ class TremendousStatusTrigger(BaseTrigger):
     :param poll_interval: seconds between polls.
     :param deadline: absolute time (epoch seconds) after which a ``timeout`` event is yielded.
     :param hook_params: extra hook arguments (``timeout``, ``max_retries``, ``rate_limit_per_second``).
+    :param vendor: whose API to poll: ``tremendous`` (default) or ``tangocard`` (the connection is then a
+        ``tangocard`` one).
     """
 
     def __init__(
@@ -40,8 +42,10 @@ class TremendousStatusTrigger(BaseTrigger):
         poll_interval: float,
         deadline: float,
         hook_params: dict[str, Any] | None = None,
+        vendor: str = TREMENDOUS,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
+        self.vendor = vendor
         self.check = check
         self.tremendous_conn_id = tremendous_conn_id
         self.poll_interval = float(poll_interval)
@@ -58,6 +62,7 @@ class TremendousStatusTrigger(BaseTrigger):
                 "poll_interval": self.poll_interval,
                 "deadline": self.deadline,
                 "hook_params": self.hook_params,
+                "vendor": self.vendor,
             },
         )
 
@@ -65,11 +70,11 @@ class TremendousStatusTrigger(BaseTrigger):
         """Poll until done, failed, errored or past the deadline; then yield one event."""
         load_all()
         check = Check.deserialize(self.check)
-        async with TremendousAsyncHook(self.tremendous_conn_id, **self.hook_params) as hook:
+        async with async_hook(self.vendor, self.tremendous_conn_id, self.hook_params) as hook:
             event = await self._poll(check, hook)
         yield TriggerEvent(event)  # type: ignore[no-untyped-call]
 
-    async def _poll(self, check: Check, hook: TremendousAsyncHook) -> dict[str, Any]:
+    async def _poll(self, check: Check, hook: Any) -> dict[str, Any]:
         last_message = "not checked yet"
         while True:
             try:
@@ -77,7 +82,7 @@ class TremendousStatusTrigger(BaseTrigger):
             except TremendousError as error:
                 if not is_retryable(error, _READ):
                     return {"status": "error", "message": str(error), "data": {}}
-                self.log.warning("Transient Tremendous error while waiting, polling on: %s", error)
+                self.log.warning("Transient API error while waiting, polling on: %s", error)
                 last_message = str(error)
             else:
                 if verdict.done:

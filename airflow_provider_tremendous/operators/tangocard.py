@@ -1,0 +1,265 @@
+"""Tango Card operators: place one reward order (idempotently) and fund an account from a registered card.
+
+They share the Tremendous operators' shape (validation before sending, a derived idempotency key, optional
+deferrable wait) and differ only in the connection (``tangocard_conn_id``) and the request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from airflow_provider_tremendous.checks import Verdict
+from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.external_ids import task_instance_external_id
+from airflow_provider_tremendous.operators.base import TremendousWaitingOperator
+from airflow_provider_tremendous.validation import EMAIL
+from airflow_provider_tremendous.waiting import raise_if_failed
+
+DEFAULT_CONN_ID = "tangocard_default"
+#: Tango's limit for ``externalRefID``.
+MAX_EXTERNAL_REF = 100
+EXTERNAL_REF = re.compile(r"^[A-Za-z0-9:._-]{1,100}$")
+
+
+def _amount(value: Any, name: str = "amount") -> Decimal:
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise TremendousInputError(f"{name}: {value!r} is not a number, e.g. 10 or 12.50; nothing was sent") from None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise TremendousInputError(f"{name}: {value!r} must be positive with at most 2 decimals; nothing was sent")
+    return amount
+
+
+class TangoCardBaseOperator(TremendousWaitingOperator):
+    """Base of the Tango Card operators.
+
+    :param tangocard_conn_id: the ``tangocard`` connection (default ``tangocard_default``); templated.
+    :param customer_identifier, account_identifier: the account (default: the connection's extras); templated.
+    """
+
+    vendor = "tangocard"
+
+    def __init__(
+        self,
+        *,
+        tangocard_conn_id: str = DEFAULT_CONN_ID,
+        customer_identifier: str | None = None,
+        account_identifier: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(tremendous_conn_id=tangocard_conn_id, **kwargs)
+        self.tangocard_conn_id = tangocard_conn_id
+        self.customer_identifier = customer_identifier
+        self.account_identifier = account_identifier
+
+    @property
+    def connection_id(self) -> str:
+        return str(self.tangocard_conn_id)
+
+    def _key(self, context: Any, given: str | None) -> str:
+        """The given idempotency key (checked), else one derived from the task instance (≤ 100 characters)."""
+        if given:
+            if not EXTERNAL_REF.match(str(given)):
+                raise TremendousInputError(
+                    f"externalRefID {given!r} must be 1-{MAX_EXTERNAL_REF} characters of letters, digits, ':._-'; "
+                    "nothing was sent"
+                )
+            return str(given)
+        ti = context["ti"]
+        map_index = getattr(ti, "map_index", -1)
+        index = -1 if map_index is None else map_index
+        return task_instance_external_id(ti.dag_id, ti.task_id, ti.run_id, index, max_length=MAX_EXTERNAL_REF)
+
+
+class TangoCardCreateOrderOperator(TangoCardBaseOperator):
+    """Send one Tango Card reward, never twice.
+
+    The order's ``externalRefID`` is its idempotency key: given, or derived from (dag_id, task_id, run_id,
+    map_index) so that every retry and clear-and-rerun sends the same key and Tango answers with the original order
+    (HTTP 200, logged as "already existed") instead of paying again. ``409.002`` (the first request is still in
+    process) is retried with the same key after 2 s. The input is checked before anything is sent.
+
+    :param utid: the catalog item; templated.
+    :param amount: the reward value in the item's currency; templated.
+    :param recipient: ``{"email", "firstName", "lastName"}``; templated. Email and first name are required when
+        the reward is emailed.
+    :param send_email: email the reward (default: when the recipient has an email).
+    :param sender: ``{"firstName", "lastName", "email"}``; templated.
+    :param etid: email template (``E`` + 6 digits); templated.
+    :param email_subject, message, notes, campaign: optional texts; templated.
+    :param external_ref_id: the idempotency key; templated; derived from the task instance when not given.
+    :param wait_for_completion: wait until the order is ``COMPLETE`` (deferrable like every wait).
+    :param partial: a ``PARTIAL`` order while waiting: ``fail`` (default), ``succeed`` or ``wait``.
+    :return: the order as a JSON-safe dict, without the reward credentials (gift codes are never put in XCom).
+    """
+
+    template_fields: Sequence[str] = (
+        "utid",
+        "amount",
+        "recipient",
+        "sender",
+        "etid",
+        "email_subject",
+        "message",
+        "notes",
+        "campaign",
+        "external_ref_id",
+        "customer_identifier",
+        "account_identifier",
+        "tangocard_conn_id",
+    )
+    template_fields_renderers = {"recipient": "json", "sender": "json"}
+    ui_color = "#e0f2e9"
+
+    def __init__(
+        self,
+        *,
+        utid: str,
+        amount: float | str,
+        recipient: dict[str, str] | None = None,
+        send_email: bool | None = None,
+        sender: dict[str, str] | None = None,
+        etid: str | None = None,
+        email_subject: str | None = None,
+        message: str | None = None,
+        notes: str | None = None,
+        campaign: str | None = None,
+        external_ref_id: str | None = None,
+        partial: str = "fail",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.utid = utid
+        self.amount = amount
+        self.recipient = recipient
+        self.send_email = send_email
+        self.sender = sender
+        self.etid = etid
+        self.email_subject = email_subject
+        self.message = message
+        self.notes = notes
+        self.campaign = campaign
+        self.external_ref_id = external_ref_id
+        self.partial = partial
+
+    def build_body(self, context: Any) -> dict[str, Any]:
+        """The validated ``POST /orders`` body (raises :class:`TremendousInputError` before anything is sent)."""
+        customer, account = self.hook.account_ids(self.customer_identifier, self.account_identifier)
+        recipient = {k: v for k, v in (self.recipient or {}).items() if v}
+        send_email = bool(recipient.get("email")) if self.send_email is None else bool(self.send_email)
+        if recipient.get("email") and not EMAIL.match(str(recipient["email"])):
+            raise TremendousInputError(f"recipient.email: {recipient['email']!r} is not an email address")
+        if send_email and not (recipient.get("email") and recipient.get("firstName")):
+            raise TremendousInputError(
+                "recipient: an emailed reward needs recipient email and firstName (or send_email=False); "
+                "nothing was sent"
+            )
+        if not str(self.utid or "").strip():
+            raise TremendousInputError("utid: give the catalog item to send (see TangoCardHook().get_catalog())")
+        if self.notes and len(str(self.notes)) > 150:
+            raise TremendousInputError("notes: at most 150 characters")
+        body: dict[str, Any] = {
+            "customerIdentifier": customer,
+            "accountIdentifier": account,
+            "utid": str(self.utid).strip(),
+            "amount": float(_amount(self.amount)),
+            "sendEmail": send_email,
+            "externalRefID": self._key(context, self.external_ref_id),
+            "recipient": recipient or None,
+            "sender": self.sender,
+            "etid": self.etid if send_email else None,
+            "emailSubject": self.email_subject,
+            "message": self.message,
+            "notes": self.notes,
+            "campaign": self.campaign,
+        }
+        return {k: v for k, v in body.items() if v not in (None, "", {})}
+
+    def execute(self, context: Any) -> dict[str, Any]:
+        from airflow_provider_tremendous.checks.tangocard import TangoCardOrdersCheck
+
+        body = self.build_body(context)
+        response = self.hook.create_order.with_http_info(body)
+        order = response.data
+        if response.status_code == 200:
+            self.log.info(
+                "Order %s (externalRefID %s) already existed: not paid again",
+                order.reference_order_id,
+                body["externalRefID"],
+            )
+        else:
+            self.log.info(
+                "Placed order %s (externalRefID %s), status %s",
+                order.reference_order_id,
+                body["externalRefID"],
+                order.status,
+            )
+        context["ti"].xcom_push(key="reference_order_id", value=order.reference_order_id)
+        if not self.wait_for_completion:
+            return _public(order.to_xcom())
+        check = TangoCardOrdersCheck([order.reference_order_id], partial=self.partial)  # type: ignore[arg-type]
+        return self.wait_then_finish(context, check, {"order_id": order.reference_order_id})  # type: ignore[no-any-return]
+
+    def finish(self, context: Any, verdict: Verdict, state: dict[str, Any]) -> dict[str, Any]:
+        raise_if_failed(verdict)
+        return _public(self.hook.get_order(state["order_id"]).to_xcom())
+
+
+def _public(order: dict[str, Any]) -> dict[str, Any]:
+    """The order without its reward credentials (gift codes and redemption links stay out of XCom and logs)."""
+    return {k: v for k, v in order.items() if k != "reward"}
+
+
+class TangoCardFundAccountOperator(TangoCardBaseOperator):
+    """Fund an account from a registered credit card, once.
+
+    The deposit carries an ``externalRefID`` (given, or derived from the task instance), so a retried task gets the
+    original deposit back instead of charging the card again; it is retried after an ambiguous failure only
+    because of that key.
+
+    :param amount: USD to deposit; templated.
+    :param credit_card_token: the registered card's token; templated.
+    :param external_ref_id: the idempotency key; templated.
+    :return: the deposit (``referenceDepositID``, ``amount``, ``amountCharged``, ``feePercent``, ``status``) and the
+        account's balance afterwards (``currentBalance``).
+    """
+
+    template_fields: Sequence[str] = (
+        "amount",
+        "credit_card_token",
+        "external_ref_id",
+        "customer_identifier",
+        "account_identifier",
+        "tangocard_conn_id",
+    )
+    ui_color = "#e0f2e9"
+
+    def __init__(
+        self, *, amount: float | str, credit_card_token: str, external_ref_id: str | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.amount = amount
+        self.credit_card_token = credit_card_token
+        self.external_ref_id = external_ref_id
+
+    def execute(self, context: Any) -> dict[str, Any]:
+        customer, account = self.hook.account_ids(self.customer_identifier, self.account_identifier)
+        if not str(self.credit_card_token or "").strip():
+            raise TremendousInputError("credit_card_token: give the token of a registered card; nothing was charged")
+        body = {
+            "customerIdentifier": customer,
+            "accountIdentifier": account,
+            "creditCardToken": str(self.credit_card_token),
+            "amount": float(_amount(self.amount)),
+            "externalRefID": self._key(context, self.external_ref_id),
+        }
+        response = self.hook.create_credit_card_deposit.with_http_info(body)
+        deposit = response.data
+        replay = "already existed: not charged again" if response.status_code == 200 else "charged"
+        self.log.info("Deposit %s of %s USD %s", deposit.reference_deposit_id, deposit.amount, replay)
+        balance = self.hook.get_account(account).current_balance
+        return {**deposit.to_xcom(), "currentBalance": float(balance) if balance is not None else None}

@@ -1,0 +1,148 @@
+"""The Tango Card adapter: one row → one ``POST /orders`` with ``externalRefID`` (201 created, 200 replay).
+
+A row's reward item is its ``products`` (one ``utid``; the operator's ``utid`` sets it for every row) and is checked
+against the catalog before anything is sent: the item exists and is active, the row's currency is the item's, the
+amount is the fixed face value or within the variable range. ``EMAIL`` delivery needs the recipient's first name
+(the row's ``name``); ``LINK`` orders without an email (the credentials come back in the order); ``PHONE`` is not
+offered. The row's ``campaign_id`` becomes Tango's free-text ``campaign``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
+from airflow_provider_tremendous.models.tangocard import CatalogItem, Order, TangoOrderStatus
+from airflow_provider_tremendous.payouts.adapter import Placed, VendorAdapter, VendorOrder
+
+
+def _placed(order: Order) -> Placed:
+    return Placed(order.reference_order_id, order.status, order.created_at)
+
+
+class TangoCardPayoutAdapter(VendorAdapter):
+    """Bulk payouts through :class:`TangoCardHook`, from one account.
+
+    :param customer_identifier, account_identifier: the paying account (default: the connection's extras).
+    :param etid: email template for emailed rewards.
+    :param sender: ``{"firstName", "lastName", "email"}`` shown as the sender.
+    :param message, email_subject: the reward email's text.
+    """
+
+    vendor = "tangocard"
+    done_status = TangoOrderStatus.COMPLETE
+
+    def __init__(
+        self,
+        hook: TangoCardHook,
+        customer_identifier: str | None = None,
+        account_identifier: str | None = None,
+        etid: str | None = None,
+        sender: dict[str, str] | None = None,
+        message: str | None = None,
+        email_subject: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.hook = hook
+        self.customer, self.account = hook.account_ids(customer_identifier, account_identifier)
+        self.extras = {"etid": etid, "sender": sender, "message": message, "emailSubject": email_subject}
+
+    @cached_property
+    def _items(self) -> dict[str, CatalogItem]:
+        return self.hook.get_catalog().items()
+
+    @cached_property
+    def _rates(self) -> dict[str, Decimal]:
+        return {rate.reward_currency: rate.base_fx for rate in self.hook.get_exchange_rates().exchange_rates}
+
+    def unit_cost(self, currency: str) -> Decimal:
+        if currency == "USD":
+            return Decimal(1)
+        rate = self._rates.get(currency)
+        if not rate:
+            raise e.TremendousInputError(f"no exchange rate for {currency}: Tango Card does not price it")
+        return Decimal(1) / rate
+
+    def row_problems(self, row: dict[str, Any]) -> list[tuple[str, str]]:
+        reward = row["reward"]
+        products = reward.get("products") or []
+        if len(products) != 1:
+            return [("products", "give exactly one Tango Card utid (or the operator's utid=...)")]
+        item = self._items.get(products[0])
+        if item is None:
+            return [("products", f"{products[0]} is not in the Tango Card catalog of this platform")]
+        problems = []
+        if (item.status or "active").lower() != "active":
+            problems.append(("products", f"{item.utid} ({item.reward_name}) is not active"))
+        amount = Decimal(row["amount"])
+        if row["currency"] != item.currency_code:
+            problems.append(("currency", f"{item.utid} pays {item.currency_code}, not {row['currency']}"))
+        if item.face_value is not None and amount != item.face_value:
+            problems.append(("amount", f"{item.utid} is a fixed {item.face_value} {item.currency_code} item"))
+        if item.min_value is not None and item.max_value is not None and not item.min_value <= amount <= item.max_value:
+            problems.append(("amount", f"{item.utid} takes {item.min_value}-{item.max_value} {item.currency_code}"))
+        method = reward["delivery"]["method"]
+        if method == "PHONE":
+            problems.append(("delivery_method", "Tango Card does not deliver by phone: use EMAIL or LINK"))
+        if method == "EMAIL" and not reward["recipient"].get("name"):
+            problems.append(("name", "Tango Card needs the recipient's first name to email a reward"))
+        return problems
+
+    def available_balance(self) -> Decimal | None:
+        balance = self.hook.get_account(self.account).current_balance
+        return Decimal(str(balance)) if balance is not None else None
+
+    def order_body(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The ``POST /orders`` body of a spooled row."""
+        reward = row["reward"]
+        recipient = reward["recipient"]
+        first, _, last = (recipient.get("name") or "").partition(" ")
+        send_email = reward["delivery"]["method"] == "EMAIL"
+        body: dict[str, Any] = {
+            "customerIdentifier": self.customer,
+            "accountIdentifier": self.account,
+            "utid": reward["products"][0],
+            "amount": float(Decimal(row["amount"])),
+            "sendEmail": send_email,
+            "externalRefID": row["external_id"],
+            "recipient": {
+                k: v for k, v in (("email", recipient.get("email")), ("firstName", first), ("lastName", last)) if v
+            },
+            "campaign": reward.get("campaign_id"),
+            **self.extras,
+        }
+        if not send_email:
+            body.pop("etid")
+        return {k: v for k, v in body.items() if v not in (None, "", {})}
+
+    def submit(self, row: dict[str, Any]) -> tuple[Placed, bool]:
+        response = self.hook.create_order.with_http_info(self.order_body(row))
+        return _placed(response.data), response.status_code == 200
+
+    def lookup(self, external_id: str) -> Placed | None:
+        order = self.hook.find_order(external_id, account=self.account)
+        return _placed(order) if order is not None else None
+
+    def orders_with_prefix(self, prefix: str, created_after: str | None) -> Iterator[VendorOrder]:
+        filters: dict[str, Any] = {"account_identifier": self.account}
+        if created_after:
+            filters["start_date"] = created_after
+        for order in self.hook.iter_orders(**filters):
+            if order.external_ref_id and order.external_ref_id.startswith(prefix):
+                value = order.denomination
+                yield VendorOrder(
+                    external_id=order.external_ref_id,
+                    order_id=order.reference_order_id,
+                    status=order.status,
+                    amount=value.value if value else Decimal(0),
+                    currency=value.currency_code if value else "",
+                    email=order.recipient.email if order.recipient else None,
+                    phone=None,
+                    created_at=order.created_at.astimezone(dt.timezone.utc).isoformat() if order.created_at else None,
+                    executed=order.status == TangoOrderStatus.COMPLETE,
+                )
