@@ -4,8 +4,13 @@ Reads the survey export (``data/survey_responses.csv``), keeps completed respons
 the first complete of each respondent, then pays them all with one bulk payout: validated before the first
 order, one order per respondent with the external_id ``<payout_id>:<respondent_id>``, concurrent under the API's
 rate limit. Re-running the DAG, retrying a task or resubmitting the file never pays anyone twice. Then it waits
-(deferrable) until every order is EXECUTED, reconciles what was intended with what Tremendous holds, and exports
+(deferrable) until every order is EXECUTED, reconciles what was intended with what the vendor holds, and exports
 the day's rewards report.
+
+The vendor is the connection: the ``payout_conn_id`` param names a ``tremendous`` connection (default
+``tremendous_default``) or a ``tangocard`` one (e.g. ``tangocard_default``; rewards are then the ``tangocard_utid``
+item). Every money rule is the same for both; only the final export differs (Tremendous rewards report, Tango Card
+line items of the payout).
 
 Variables (optional): ``survey_export`` (a CSV path; default: the shipped example), ``tremendous_campaign_id``
 (default: the sandbox's campaign), ``tremendous_report_dir``.
@@ -25,6 +30,9 @@ from airflow_provider_tremendous.operators.reconcile import TremendousReconcileO
 from airflow_provider_tremendous.operators.reports import TremendousCreateReportOperator
 from airflow_provider_tremendous.sensors.orders import TremendousOrderSensor
 
+PAYOUT_CONN = "{{ params.payout_conn_id }}"
+UTID = "{{ params.tangocard_utid }}"
+
 SURVEY_EXPORT = Path(__file__).parent / "data" / "survey_responses.csv"
 PAYOUT_ID = "brand-tracker-2026-11"
 OUTPUT_DIR = "{{ var.value.get('tremendous_report_dir', '/tmp/tremendous-reports') }}"
@@ -35,7 +43,8 @@ with DAG(
     schedule=None,
     start_date=dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc),
     catchup=False,
-    tags=["tremendous", "payouts", "example"],
+    params={"payout_conn_id": "tremendous_default", "tangocard_utid": "U000002"},
+    tags=["tremendous", "tangocard", "payouts", "example"],
     default_args={"retries": 2, "retry_delay": dt.timedelta(seconds=5)},
 ) as dag:
 
@@ -50,14 +59,53 @@ with DAG(
         print(f"{len(eligible)} eligible respondents")
         return list(eligible.values())
 
+    @task.branch
+    def choose_export(payout: dict[str, Any]) -> str:
+        """The export of the vendor that paid."""
+        return "line_items_export" if payout.get("vendor") == "tangocard" else "rewards_report"
+
     @task
-    def summarize(payout: dict[str, Any], reconciliation: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
+    def line_items_export(payout: dict[str, Any], output_dir: str) -> dict[str, Any]:
+        """Tango Card: every line item of this payout's orders, to CSV (keyset-paged, 100 per request)."""
+        from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
+
+        hook = TangoCardHook(payout["conn_id"])
+        path = Path(output_dir) / f"line_items_{payout['payout_id']}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        count = 0
+        with path.open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["reference_line_item_id", "reference_order_id", "external_ref_id", "status", "amount"])
+            for item in hook.iter_line_items(start_date=payout["created_after"]):
+                if (item.external_ref_id or "").startswith(payout["external_id_prefix"]):
+                    amount = item.amount.value if item.amount else ""
+                    writer.writerow(
+                        [
+                            item.reference_line_item_id,
+                            item.reference_order_id,
+                            item.external_ref_id,
+                            item.status,
+                            amount,
+                        ]
+                    )
+                    count += 1
+        print(f"{count} line items written to {path}")
+        return {"path": str(path), "line_items": count}
+
+    @task(trigger_rule="none_failed_min_one_success")
+    def summarize(
+        payout: dict[str, Any],
+        reconciliation: dict[str, Any],
+        report: dict[str, Any] | None,
+        line_items: dict[str, Any] | None,
+    ) -> dict[str, Any]:
         summary = {
+            "vendor": payout.get("vendor"),
             "paid": payout["paid"],
             "newly_paid": payout["created"],
             "paid_by_currency": payout["paid_by_currency"],
             "matched": reconciliation["matched"],
-            "report_path": report.get("path"),
+            "report_path": (report or line_items or {}).get("path"),
         }
         print(f"Payout {payout['payout_id']}: {summary}")
         return summary
@@ -74,6 +122,10 @@ with DAG(
         max_amount_per_recipient=50,
         max_total_amount=10_000,
         result_path=OUTPUT_DIR + f"/payout_{PAYOUT_ID}.csv",
+        conn_id=PAYOUT_CONN,
+        utid=UTID,
+        sender={"firstName": "Brand", "lastName": "Tracker", "email": "research@example.com"},
+        message="Thank you for completing the brand tracker survey!",
     )
     wait = TremendousOrderSensor(task_id="wait_until_executed", payout=pay.output, poke_interval=10, timeout=6 * 3600)
     reconcile = TremendousReconcileOperator(
@@ -86,6 +138,8 @@ with DAG(
         created_after="{{ ti.xcom_pull(task_ids='pay_respondents')['created_after'] }}",
         report_path=OUTPUT_DIR + f"/reconciliation_{PAYOUT_ID}.csv",
         fail_on_discrepancy=True,
+        conn_id=PAYOUT_CONN,
+        utid=UTID,
     )
     report = TremendousCreateReportOperator(
         task_id="rewards_report",
@@ -93,5 +147,7 @@ with DAG(
         download_path=OUTPUT_DIR + "/survey_rewards_{{ ds_nodash }}.csv",
         poll_interval=5,
     )
-    wait >> reconcile >> report
-    summarize(pay.output, reconcile.output, report.output)
+    export = choose_export(pay.output)
+    line_items = line_items_export(pay.output, OUTPUT_DIR)
+    wait >> reconcile >> export >> [report, line_items]
+    summarize(pay.output, reconcile.output, report.output, line_items)

@@ -73,6 +73,8 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         "result_path",
         "tremendous_conn_id",
         "conn_id",
+        "utid",
+        "tango_options",
         "shard_index",
     )
     ui_color = "#e6d9ff"

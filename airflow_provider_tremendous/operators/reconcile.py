@@ -51,6 +51,8 @@ class TremendousReconcileOperator(TremendousBaseOperator):
         "report_path",
         "tremendous_conn_id",
         "conn_id",
+        "utid",
+        "tango_options",
     )
 
     def __init__(

@@ -107,6 +107,8 @@ class TangoDialect(Dialect):
 
     def error(self, status: int, message: str, path: str, i18n_key: str = "") -> dict[str, Any]:
         default_key = {401: "401.002", 429: "429.001"}.get(status, f"{status}.000")
+        if status == 401 and message.endswith("required"):
+            default_key = "401.001"
         return tango_error_body(status, i18n_key or default_key, message, path=path)
 
 

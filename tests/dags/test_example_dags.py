@@ -14,6 +14,7 @@ from tests.support.http_stub import StubServer
 
 EXAMPLES = Path(__file__).parents[2] / "example_dags"
 DAG_IDS = {"survey_completion_payouts", "fund_balance_by_invoice", "rewards_report_export"}
+TANGO_DAG_IDS = {"tangocard_sample_workflow"}
 
 
 def _dagbag() -> Any:
@@ -30,8 +31,9 @@ def test_example_dags_import_without_errors_or_api_calls(stub: StubServer, monke
     monkeypatch.setenv("AIRFLOW_CONN_TREMENDOUS_DEFAULT", conn_json(stub.base_url))
     dagbag = _dagbag()
     assert dagbag.import_errors == {}
-    assert set(dagbag.dag_ids) >= DAG_IDS
+    assert set(dagbag.dag_ids) >= DAG_IDS | TANGO_DAG_IDS
     assert stub.requests == [], "parsing a DAG must not call the API"
+    assert "tangocard" in dagbag.dags["tangocard_sample_workflow"].tags
     for dag_id in DAG_IDS:
         dag = dagbag.dags[dag_id]
         assert dag.tags and "tremendous" in dag.tags
@@ -65,13 +67,13 @@ def _eligible_keys(path: Path) -> set[str]:
     return {f"brand-tracker-2026-11:{r['respondent_id']}" for r in rows}
 
 
-def _run(dag_id: str, **task_settings: Any) -> str:
+def _run(dag_id: str, conf: dict[str, Any] | None = None, **task_settings: Any) -> str:
     """``dag.test()`` one example DAG; ``task_settings`` maps a task id to attributes to set on it first."""
     dag = _dagbag().dags[dag_id]
     for task_id, attributes in task_settings.items():
         for name, value in attributes.items():
             setattr(dag.get_task(task_id), name, value)
-    run = dag.test()
+    run = dag.test(run_conf=conf) if conf else dag.test()
     return str(getattr(run, "state", run))
 
 
@@ -173,3 +175,37 @@ def test_report_link_is_stored_for_the_ui(
     assert "/reports/" in stored["tremendous_report_url"]
     if airflow.__version__.startswith("3."):
         assert stored["_link_TremendousReportLink"] == stored["tremendous_report_url"]
+
+
+@pytest.mark.airflow
+@pytest.mark.parametrize("deferrable", [True, False], ids=["deferrable", "in-worker"])
+def test_survey_completion_payouts_through_tango_card(
+    deferrable: bool, tremendous_sandbox: Any, airflow_db: None, small_survey: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same DAG, switched to Tango Card by its connection: each respondent paid once, waited on until
+    COMPLETE, reconciled, line items exported; Tremendous untouched."""
+    monkeypatch.setenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", str(deferrable))
+    tremendous_sandbox.admin.settings(tango_order_pending_seconds=1 if deferrable else 0)
+    conf = {"payout_conn_id": "tangocard_default", "tangocard_utid": "U000002"}
+    assert _run("survey_completion_payouts", conf).endswith("success")
+    orders = tremendous_sandbox.admin.tangocard_ledger()["orders"]
+    expected = _eligible_keys(small_survey)
+    assert sorted(r["external_ref_id"] for r in orders) == sorted(expected), "each eligible respondent paid once"
+    assert {r["status"] for r in orders} == {"COMPLETE"}
+    assert tremendous_sandbox.admin.ledger() == [], "nothing went through Tremendous"
+    export = small_survey.parent / "reports" / "line_items_brand-tracker-2026-11.csv"
+    assert len(export.read_text().splitlines()) == len(expected) + 1
+    assert _run("survey_completion_payouts", conf).endswith("success"), "a re-run..."
+    assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == len(expected), "...pays nobody again"
+
+
+@pytest.mark.airflow
+def test_tangocard_sample_workflow(tremendous_sandbox: Any, airflow_db: None) -> None:
+    assert _run("tangocard_sample_workflow").endswith("success")
+    ledger = tremendous_sandbox.admin.tangocard_ledger()
+    (order,) = ledger["orders"]
+    assert (order["account"], order["amount"], order["status"]) == ("sample-account", 10.0, "COMPLETE")
+    assert ledger["balances"]["sample-account"] == 90.0, "funded 100, spent 10"
+    assert _run("tangocard_sample_workflow").endswith("success"), "a re-run reuses customer, account and card..."
+    again = tremendous_sandbox.admin.tangocard_ledger()
+    assert len(again["orders"]) == 2 and again["balances"]["sample-account"] == 180.0, "...and funds/pays per run"

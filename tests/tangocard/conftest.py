@@ -1,0 +1,62 @@
+"""Helpers for the Tango Card tests (against the sandbox's /raas/v2 emulator)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from airflow_provider_tremendous.operators.bulk import TremendousBulkPayoutOperator
+from airflow_provider_tremendous.tangocard.auth import clear_token_cache
+
+ACCOUNT = "sandbox-account"
+CUSTOMER = "sandbox-customer"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_tokens() -> Iterator[None]:
+    clear_token_cache()
+    yield
+    clear_token_cache()
+
+
+def order_body(ref: str | None = "order-1", amount: float = 10, utid: str = "U000001", **extra: Any) -> dict[str, Any]:
+    """A valid emailed order from the sandbox's default account."""
+    body: dict[str, Any] = {
+        "customerIdentifier": CUSTOMER,
+        "accountIdentifier": ACCOUNT,
+        "utid": utid,
+        "amount": amount,
+        "sendEmail": True,
+        "recipient": {"email": "winner@example.com", "firstName": "Ada", "lastName": "Lovelace"},
+        **extra,
+    }
+    if ref is not None:
+        body["externalRefID"] = ref
+    return body
+
+
+def respondents(count: int, amount: str = "5.00") -> list[dict[str, Any]]:
+    """``count`` valid rows keyed by respondent_id (name and email: Tango emails need a first name)."""
+    return [
+        {"respondent_id": f"T{i:05d}", "amount": amount, "name": f"Resp {i}", "email": f"t{i}@example.com"}
+        for i in range(count)
+    ]
+
+
+def tango_bulk(tmp_path: Path, rows: Any, **kwargs: Any) -> TremendousBulkPayoutOperator:
+    """The bulk operator paying ``rows`` through ``tangocard_default`` (Reward Link USD, U000002)."""
+    settings: dict[str, Any] = {
+        "task_id": "pay",
+        "rows": rows,
+        "payout_id": "survey-7",
+        "key_field": "respondent_id",
+        "conn_id": "tangocard_default",
+        "utid": "U000002",
+        "result_path": str(tmp_path / "results.csv"),
+        "progress_interval": 60,
+        **kwargs,
+    }
+    return TremendousBulkPayoutOperator(**settings)

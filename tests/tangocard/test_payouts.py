@@ -1,0 +1,117 @@
+"""The bulk payout core with a Tango Card connection: the same rules (validation first, once per key, resume,
+pre-flight funding, reconciliation, waiting) through the Tango adapter."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from airflow_provider_tremendous.errors import TremendousInputError, TremendousWaitFailedError
+from airflow_provider_tremendous.operators.reconcile import TremendousReconcileOperator
+from airflow_provider_tremendous.sensors.orders import TremendousOrderSensor
+from tests.payouts.conftest import results
+from tests.support.context import context
+from tests.tangocard.conftest import ACCOUNT, respondents, tango_bulk
+
+
+def _ledger(sandbox: Any) -> list[dict[str, Any]]:
+    return list(sandbox.admin.tangocard_ledger()["orders"])
+
+
+def test_pays_each_row_once_and_a_rerun_pays_nobody_again(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    rows = respondents(12)
+    summary = tango_bulk(tmp_path, rows, max_concurrency=4).execute(context())
+    assert (summary["vendor"], summary["paid"], summary["created"], summary["failed"]) == ("tangocard", 12, 12, 0)
+    ledger = _ledger(tremendous_sandbox)
+    assert sorted(r["external_ref_id"] for r in ledger) == sorted(f"survey-7:{r['respondent_id']}" for r in rows)
+    assert {r["utid"] for r in ledger} == {"U000002"} and {r["status"] for r in ledger} == {"COMPLETE"}
+    assert tremendous_sandbox.admin.tangocard_ledger()["balances"][ACCOUNT] == 100_000 - 12 * 5
+    (tmp_path / "results.csv").unlink()  # even without the result file, the keys make a re-run safe
+    again = tango_bulk(tmp_path, rows).execute(context())
+    assert (again["created"], again["already_existed"]) == (0, 12), "Tango answered 200 replays"
+    assert len(_ledger(tremendous_sandbox)) == 12
+
+
+def test_catalog_rules_are_checked_before_anything_is_sent(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    rows = respondents(4)
+    rows[0]["amount"] = "9000"  # over U000002's 5000 maximum
+    rows[1]["currency"] = "EUR"  # U000002 pays USD
+    rows[2]["name"] = ""  # an emailed Tango reward needs a first name
+    with pytest.raises(TremendousInputError) as raised:
+        tango_bulk(tmp_path, rows).execute(context())
+    message = str(raised.value)
+    assert "3 of 4 rows are invalid; nothing was sent" in message
+    assert "row 1 (key T00000): amount: U000002 takes 0.01-5000" in message
+    assert "row 2 (key T00001): currency: U000002 pays USD, not EUR" in message
+    assert "row 3 (key T00002): name: Tango Card needs the recipient's first name" in message
+    assert _ledger(tremendous_sandbox) == []
+
+
+def test_an_unknown_utid_is_invalid_for_every_row(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    with pytest.raises(TremendousInputError, match="U999999 is not in the Tango Card catalog"):
+        tango_bulk(tmp_path, respondents(2), utid="U999999").execute(context())
+    assert _ledger(tremendous_sandbox) == []
+
+
+def test_preflight_funding_refuses_a_payout_the_account_cannot_cover(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    tremendous_sandbox.admin.tangocard_set_balance(ACCOUNT, 20)
+    with pytest.raises(TremendousInputError, match=r"short by 30\.00.*TangoCardFundAccountOperator"):
+        tango_bulk(tmp_path, respondents(10)).execute(context())
+    assert _ledger(tremendous_sandbox) == []
+
+
+def test_running_out_of_funds_stops_the_run_and_a_retry_pays_only_the_rest(
+    tremendous_sandbox: Any, tmp_path: Path
+) -> None:
+    tremendous_sandbox.admin.tangocard_set_balance(ACCOUNT, 20)
+    operator = tango_bulk(tmp_path, respondents(10), preflight_funding=False, max_concurrency=1, fail_on_error=False)
+    first = operator.execute(context())
+    assert first["paid"] == 4 and first["failed"] == 6
+    outcomes = Counter(r["outcome"] for r in results(tmp_path / "results.csv"))
+    assert outcomes["created"] == 4 and outcomes["failed"] + outcomes["not_sent"] == 6
+    assert outcomes["not_sent"] >= 1, "402.001 stopped the run: the rest were not even sent"
+    tremendous_sandbox.admin.tangocard_set_balance(ACCOUNT, 1000)
+    second = tango_bulk(tmp_path, respondents(10)).execute(context())
+    assert (second["already_paid"], second["created"]) == (4, 6)
+    assert Counter(r["external_ref_id"] for r in _ledger(tremendous_sandbox)).most_common(1)[0][1] == 1
+
+
+def test_reconcile_and_wait_follow_the_connection_that_paid(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    rows = respondents(6)
+    tremendous_sandbox.admin.settings(tango_order_pending_seconds=30)
+    summary = tango_bulk(tmp_path, rows).execute(context())
+    sensor = TremendousOrderSensor(task_id="wait", payout=summary, deferrable=False, poke_interval=1, timeout=60)
+    assert sensor.poke(context()) is False, "orders are PENDING"
+    tremendous_sandbox.admin.advance(31)
+    done = sensor.poke(context())
+    assert getattr(done, "is_done", False) and sensor.connection_id == "tangocard_default"
+    reconcile = TremendousReconcileOperator(
+        task_id="reconcile",
+        rows=rows,
+        payout_id="survey-7",
+        key_field="respondent_id",
+        conn_id="tangocard_default",
+        utid="U000002",
+        created_after=summary["created_after"],
+        report_path=str(tmp_path / "reconcile.csv"),
+        fail_on_discrepancy=True,
+    )
+    assert reconcile.execute(context())["matched"] == 6
+    reference = _ledger(tremendous_sandbox)[0]["reference_order_id"]
+    tremendous_sandbox.admin.tangocard_set_status(reference, "FAILED")
+    with pytest.raises(TremendousWaitFailedError, match="FAILED"):
+        TremendousOrderSensor(task_id="wait2", payout=summary, deferrable=False).poke(context())
+    report = TremendousReconcileOperator(
+        task_id="reconcile2",
+        rows=rows,
+        payout_id="survey-7",
+        key_field="respondent_id",
+        conn_id="tangocard_default",
+        utid="U000002",
+        report_path=str(tmp_path / "reconcile2.csv"),
+    ).execute(context())
+    assert report["not_executed"] == 1
+    assert "COMPLETE" in (tmp_path / "reconcile2.csv").read_text()
