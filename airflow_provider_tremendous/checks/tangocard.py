@@ -18,12 +18,13 @@ PartialRule = Literal["fail", "succeed", "wait"]
 SCAN_PAGE = 100
 
 
-def _rules(partial: str) -> dict[str, list[str]]:
+def _rules(partial: str) -> tuple[list[str], list[str]]:
+    """``(success statuses, failure statuses)`` for a ``partial`` rule."""
     if partial not in ("fail", "succeed", "wait"):
         raise ValueError("partial must be 'fail', 'succeed' or 'wait'")
     success = ["COMPLETE"] + (["PARTIAL"] if partial == "succeed" else [])
     failure = ["FAILED"] + (["PARTIAL"] if partial == "fail" else [])
-    return {"success_statuses": success, "failure_statuses": failure}
+    return success, failure
 
 
 class TangoCardOrdersCheck(OrdersCheck):
@@ -31,8 +32,9 @@ class TangoCardOrdersCheck(OrdersCheck):
 
     kind = "tangocard_orders"
 
-    def __init__(self, order_ids: list[str], partial: PartialRule = "fail", **_: Any) -> None:
-        super().__init__(order_ids, **_rules(partial))
+    def __init__(self, order_ids: list[str], partial: PartialRule = "fail") -> None:
+        success, failure = _rules(partial)
+        super().__init__(order_ids, success_statuses=success, failure_statuses=failure)
         self.partial = partial
 
     def params(self) -> dict[str, Any]:
@@ -65,7 +67,10 @@ class TangoCardPayoutRunCheck(OrdersCheck):
         created_after: str | None = None,
         partial: PartialRule = "fail",
     ) -> None:
-        super().__init__([external_id_prefix], created_after=created_after, **_rules(partial))
+        success, failure = _rules(partial)
+        super().__init__(
+            [external_id_prefix], success_statuses=success, failure_statuses=failure, created_after=created_after
+        )
         self.external_id_prefix = external_id_prefix
         self.expected_count = int(expected_count)
         self.account_identifier = account_identifier

@@ -119,7 +119,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         super().__init__(**kwargs)
         self.conn_id = conn_id
         self.utid = utid
-        self.tango_options = {
+        self.tango_options: dict[str, Any] = {
             "customer_identifier": customer_identifier,
             "account_identifier": account_identifier,
             "etid": etid,

@@ -76,7 +76,10 @@ class TremendousReconcileOperator(TremendousBaseOperator):
         super().__init__(**kwargs)
         self.conn_id = conn_id
         self.utid = utid
-        self.tango_options = {"customer_identifier": customer_identifier, "account_identifier": account_identifier}
+        self.tango_options: dict[str, Any] = {
+            "customer_identifier": customer_identifier,
+            "account_identifier": account_identifier,
+        }
         self.rows = rows
         self.payout_id = payout_id
         self.key_field = key_field

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.checks import Verdict
 from airflow_provider_tremendous.errors import TremendousInputError
@@ -17,6 +18,9 @@ from airflow_provider_tremendous.external_ids import task_instance_external_id
 from airflow_provider_tremendous.operators.base import TremendousWaitingOperator
 from airflow_provider_tremendous.validation import EMAIL
 from airflow_provider_tremendous.waiting import raise_if_failed
+
+if TYPE_CHECKING:
+    from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 
 DEFAULT_CONN_ID = "tangocard_default"
 #: Tango's limit for ``externalRefID``.
@@ -60,6 +64,13 @@ class TangoCardBaseOperator(TremendousWaitingOperator):
     def connection_id(self) -> str:
         return str(self.tangocard_conn_id)
 
+    @cached_property
+    def hook(self) -> TangoCardHook:  # type: ignore[override]
+        """The Tango Card hook (created when first used, never at DAG parse time)."""
+        from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
+
+        return TangoCardHook(self.connection_id, **self.hook_params)
+
     def _key(self, context: Any, given: str | None) -> str:
         """The given idempotency key (checked), else one derived from the task instance (≤ 100 characters)."""
         if given:
@@ -93,7 +104,7 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
     :param email_subject, message, notes, campaign: optional texts; templated.
     :param external_ref_id: the idempotency key; templated; derived from the task instance when not given.
     :param wait_for_completion: wait until the order is ``COMPLETE`` (deferrable like every wait).
-    :param partial: a ``PARTIAL`` order while waiting: ``fail`` (default), ``succeed`` or ``wait``.
+    :param on_partial: a ``PARTIAL`` order while waiting: ``fail`` (default), ``succeed`` or ``wait``.
     :return: the order as a JSON-safe dict, without the reward credentials (gift codes are never put in XCom).
     """
 
@@ -129,7 +140,7 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
         notes: str | None = None,
         campaign: str | None = None,
         external_ref_id: str | None = None,
-        partial: str = "fail",
+        on_partial: str = "fail",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -144,7 +155,7 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
         self.notes = notes
         self.campaign = campaign
         self.external_ref_id = external_ref_id
-        self.partial = partial
+        self.on_partial = on_partial
 
     def build_body(self, context: Any) -> dict[str, Any]:
         """The validated ``POST /orders`` body (raises :class:`TremendousInputError` before anything is sent)."""
@@ -201,7 +212,7 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
         context["ti"].xcom_push(key="reference_order_id", value=order.reference_order_id)
         if not self.wait_for_completion:
             return _public(order.to_xcom())
-        check = TangoCardOrdersCheck([order.reference_order_id], partial=self.partial)  # type: ignore[arg-type]
+        check = TangoCardOrdersCheck([order.reference_order_id], partial=self.on_partial)  # type: ignore[arg-type]
         return self.wait_then_finish(context, check, {"order_id": order.reference_order_id})  # type: ignore[no-any-return]
 
     def finish(self, context: Any, verdict: Verdict, state: dict[str, Any]) -> dict[str, Any]:

@@ -61,9 +61,14 @@ class Placed:
 class PayoutAdapter(Protocol):
     """One reward vendor, as the bulk payout core sees it."""
 
-    vendor: str
-    #: The status that means "paid and delivered" (reconciliation's expectation).
-    done_status: str
+    @property
+    def vendor(self) -> str:
+        """``tremendous`` or ``tangocard``."""
+
+    @property
+    def done_status(self) -> str:
+        """The status that means "paid and delivered" (reconciliation's expectation)."""
+
     #: Why the whole run stopped (e.g. insufficient funds, a revoked key); ``None`` while it goes on.
     stop_reason: str | None
 

@@ -9,7 +9,8 @@ from airflow_provider_tremendous.errors import TremendousInputError
 from airflow_provider_tremendous.sensors.base import TremendousBaseSensor
 
 if TYPE_CHECKING:
-    from airflow_provider_tremendous.checks.orders import OrdersCheck, PayoutRunCheck
+    from airflow_provider_tremendous.checks.orders import OrdersCheck
+    from airflow_provider_tremendous.checks.tangocard import TangoCardPayoutRunCheck
 
 
 class TremendousOrderSensor(TremendousBaseSensor):
@@ -88,7 +89,7 @@ class TremendousOrderSensor(TremendousBaseSensor):
             "fail_on_pending_approval": self.fail_on_pending_approval,
         }
 
-    def _payout_check(self) -> PayoutRunCheck:
+    def _payout_check(self) -> OrdersCheck:
         from airflow_provider_tremendous.checks.orders import PayoutRunCheck
 
         summaries = [self.payout] if isinstance(self.payout, dict) else list(self.payout or [])
@@ -109,7 +110,9 @@ class TremendousOrderSensor(TremendousBaseSensor):
             **self._rules(),
         )
 
-    def _tangocard_payout_check(self, summaries: list[dict[str, Any]], prefix: str, start: str | None) -> Any:
+    def _tangocard_payout_check(
+        self, summaries: list[dict[str, Any]], prefix: str, start: str | None
+    ) -> TangoCardPayoutRunCheck:
         """The run was paid through Tango Card: poll that connection's account until every order is COMPLETE."""
         from airflow_provider_tremendous.checks.tangocard import TangoCardPayoutRunCheck
 

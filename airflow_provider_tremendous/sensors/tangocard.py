@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.checks import Check
 from airflow_provider_tremendous.errors import TremendousInputError
 from airflow_provider_tremendous.operators.tangocard import DEFAULT_CONN_ID
 from airflow_provider_tremendous.sensors.base import TremendousBaseSensor
+
+if TYPE_CHECKING:
+    from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 
 
 class TangoCardBaseSensor(TremendousBaseSensor):
@@ -27,6 +31,13 @@ class TangoCardBaseSensor(TremendousBaseSensor):
     def connection_id(self) -> str:
         return str(self.tangocard_conn_id)
 
+    @cached_property
+    def hook(self) -> TangoCardHook:  # type: ignore[override]
+        """The Tango Card hook (created when first used, never at DAG parse time)."""
+        from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
+
+        return TangoCardHook(self.connection_id, **self.hook_params)
+
 
 class TangoCardOrderSensor(TangoCardBaseSensor):
     """Wait until orders are ``COMPLETE``: ``FAILED`` fails at once; ``PARTIAL`` per ``partial``; ``PENDING`` waits.
@@ -34,7 +45,7 @@ class TangoCardOrderSensor(TangoCardBaseSensor):
     :param reference_order_id: one order; templated.
     :param reference_order_ids: several orders (ids, or dicts with ``referenceOrderID`` such as the create
         operator's output); templated.
-    :param partial: ``fail`` (default), ``succeed`` or ``wait``.
+    :param on_partial: a ``PARTIAL`` order: ``fail`` (default), ``succeed`` or ``wait``.
     """
 
     template_fields: Sequence[str] = ("reference_order_id", "reference_order_ids", "tangocard_conn_id")
@@ -44,17 +55,17 @@ class TangoCardOrderSensor(TangoCardBaseSensor):
         *,
         reference_order_id: str | None = None,
         reference_order_ids: Sequence[Any] | str | None = None,
-        partial: str = "fail",
+        on_partial: str = "fail",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         if (reference_order_id is None) == (reference_order_ids is None):
             raise ValueError("TangoCardOrderSensor needs exactly one of reference_order_id or reference_order_ids")
-        if partial not in ("fail", "succeed", "wait"):
-            raise ValueError("partial must be 'fail', 'succeed' or 'wait'")
+        if on_partial not in ("fail", "succeed", "wait"):
+            raise ValueError("on_partial must be 'fail', 'succeed' or 'wait'")
         self.reference_order_id = reference_order_id
         self.reference_order_ids = reference_order_ids
-        self.partial = partial
+        self.on_partial = on_partial
 
     def _ids(self) -> list[str]:
         if self.reference_order_id:
@@ -70,7 +81,7 @@ class TangoCardOrderSensor(TangoCardBaseSensor):
     def build_check(self) -> Check:
         from airflow_provider_tremendous.checks.tangocard import TangoCardOrdersCheck
 
-        return TangoCardOrdersCheck(self._ids(), partial=self.partial)  # type: ignore[arg-type]
+        return TangoCardOrdersCheck(self._ids(), partial=self.on_partial)  # type: ignore[arg-type]
 
 
 class TangoCardBalanceSensor(TangoCardBaseSensor):

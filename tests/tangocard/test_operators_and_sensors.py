@@ -162,5 +162,5 @@ def test_tango_checks_round_trip(check: Check) -> None:
 def test_sensor_needs_exactly_one_target() -> None:
     with pytest.raises(ValueError, match="exactly one"):
         TangoCardOrderSensor(task_id="s")
-    with pytest.raises(ValueError, match="partial"):
-        TangoCardOrderSensor(task_id="s", reference_order_id="RA1", partial="maybe")
+    with pytest.raises(ValueError, match="on_partial"):
+        TangoCardOrderSensor(task_id="s", reference_order_id="RA1", on_partial="maybe")

@@ -109,7 +109,8 @@ def _priced_item(body: dict[str, Any]) -> tuple[dict[str, Any], Decimal]:
 
 def _check_delivery(state: SandboxState, body: dict[str, Any]) -> None:
     emails = bool(body.get("sendEmail")) or body.get("deliveryMethod") == "EMAIL"
-    recipient = body.get("recipient") if isinstance(body.get("recipient"), dict) else {}
+    given = body.get("recipient")
+    recipient: dict[str, Any] = given if isinstance(given, dict) else {}
     if emails:
         problems = [
             field_error(f"recipient.{name}", "must not be null when the reward is emailed", None, "NotNull")
