@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from airflow_provider_tremendous import __version__
-from airflow_provider_tremendous.connection_form import CONN_FIELDS
+from airflow_provider_tremendous.connection_form import CONN_FIELDS, TANGOCARD_CONN_FIELDS
 from airflow_provider_tremendous.get_provider_info import get_provider_info
 from airflow_provider_tremendous.hooks import TremendousHook
+from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 
 
 def test_provider_info() -> None:
@@ -20,8 +21,12 @@ def test_provider_info() -> None:
     assert info["package-name"] == "airflow-provider-tremendous"
     assert info["description"]
     assert info["versions"] == [__version__]
-    (conn_type,) = info["connection-types"]
+    conn_type, tango = info["connection-types"]
     assert conn_type["connection-type"] == "tremendous"
+    assert tango["connection-type"] == "tangocard"
+    assert tango["hook-class-name"] == "airflow_provider_tremendous.hooks.tangocard.TangoCardHook"
+    assert set(tango["conn-fields"]) == set(TANGOCARD_CONN_FIELDS)
+    assert tango["ui-field-behaviour"]["relabeling"]["login"] == "Platform name"
     assert conn_type["hook-class-name"] == "airflow_provider_tremendous.hooks.tremendous.TremendousHook"
     assert set(conn_type["conn-fields"]) == set(CONN_FIELDS)
     for spec in conn_type["conn-fields"].values():
@@ -43,7 +48,10 @@ def test_airflow2_form_widgets_have_the_conn_fields_keys() -> None:
 
     with Flask(__name__).app_context():
         widgets = TremendousHook.get_connection_form_widgets()
+        tango_widgets = TangoCardHook.get_connection_form_widgets()
     assert set(widgets) == set(CONN_FIELDS)
+    assert set(tango_widgets) == set(TANGOCARD_CONN_FIELDS)
+    assert TangoCardHook.get_ui_field_behaviour()["relabeling"]["password"] == "Platform key"
 
 
 def test_provider_info_matches_airflows_schema() -> None:
@@ -78,6 +86,7 @@ def test_airflow_cli_lists_the_provider(command: str, expected: str, tmp_path: P
     assert lines, result.stdout[-2000:]
     if command == "hooks":
         assert any("TremendousHook" in line for line in lines)
+        assert any("TangoCardHook" in line for line in result.stdout.splitlines()), "tangocard is registered too"
 
 
 def test_public_classes_import_lazily_from_the_package_root() -> None:
