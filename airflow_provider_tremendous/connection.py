@@ -128,15 +128,44 @@ def _number(extras: Mapping[str, Any], name: str, default: float | None, conn_id
         ) from None
 
 
-def _base_url(conn: ConnectionLike, environment: str) -> str:
+def base_url_from_host(conn: ConnectionLike, environment: str, sandbox: str, production: str) -> str:
+    """The base URL: the vendor's sandbox or production URL without a host; a full URL host as is; a bare host
+    with the vendor's API path (the path of ``sandbox``) appended."""
     host = (conn.host or "").strip()
     if not host:
-        return PRODUCTION_BASE_URL if environment == PRODUCTION else SANDBOX_BASE_URL
+        return production if environment == PRODUCTION else sandbox
     if "://" in host:
         return host.rstrip("/")
     netloc = f"{host}:{conn.port}" if conn.port else host
-    path = "" if "/" in host else "/api/v2"
+    path = "" if "/" in host else urlsplit(sandbox).path
     return f"https://{netloc}{path}".rstrip("/")
+
+
+def _base_url(conn: ConnectionLike, environment: str) -> str:
+    return base_url_from_host(conn, environment, SANDBOX_BASE_URL, PRODUCTION_BASE_URL)
+
+
+def client_limits(
+    extras: Mapping[str, Any],
+    conn_id: str,
+    *,
+    timeout: float | None,
+    max_retries: int | None,
+    rate_limit_per_second: float | None,
+    default_retries: int,
+    default_rate: float,
+) -> dict[str, Any]:
+    """``timeout``, ``max_retries`` and ``rate_limit_per_second``: hook arguments, else extras, else defaults
+    (a rate of 0 disables the client-side limiter)."""
+    retries = max_retries if max_retries is not None else _number(extras, "max_retries", None, conn_id)
+    rate = rate_limit_per_second
+    if rate is None:
+        rate = _number(extras, "rate_limit_per_second", default_rate, conn_id)
+    return {
+        "timeout": timeout or _number(extras, "timeout", DEFAULT_TIMEOUT, conn_id) or DEFAULT_TIMEOUT,
+        "max_retries": int(retries) if retries is not None else default_retries,
+        "rate_limit_per_second": rate if rate and rate > 0 else None,
+    }
 
 
 def _dashboard(base_url: str) -> str:
@@ -224,18 +253,21 @@ def settings_from_connection(
             "field (or configure OAuth in the extra)."
         )
     _guard_environment(conn_id, environment, explicit, base_url, key)
-    retries = max_retries if max_retries is not None else _number(extras, "max_retries", None, conn_id)
-    rate = rate_limit_per_second
-    if rate is None:
-        rate = _number(extras, "rate_limit_per_second", DEFAULT_RATE_LIMIT, conn_id)
+    limits = client_limits(
+        extras,
+        conn_id,
+        timeout=timeout,
+        max_retries=max_retries,
+        rate_limit_per_second=rate_limit_per_second,
+        default_retries=DEFAULT_MAX_RETRIES,
+        default_rate=DEFAULT_RATE_LIMIT,
+    )
     return TremendousSettings(
         dashboard_url=str(extras.get("dashboard_url") or _dashboard(base_url)).rstrip("/"),
         conn_id=conn_id,
         base_url=base_url,
         environment=environment,
         api_key=SecretStr(key),
-        timeout=timeout or _number(extras, "timeout", DEFAULT_TIMEOUT, conn_id) or DEFAULT_TIMEOUT,
-        max_retries=int(retries) if retries is not None else DEFAULT_MAX_RETRIES,
-        rate_limit_per_second=rate if rate and rate > 0 else None,
         oauth=oauth,
+        **limits,
     )

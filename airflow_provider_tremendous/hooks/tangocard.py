@@ -15,18 +15,17 @@ Usage::
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
 
 from airflow.providers.common.compat.connection import get_async_connection
-from airflow.providers.common.compat.sdk import BaseHook
 
 from airflow_provider_tremendous.api.tangocard import TangoCardOperations
 from airflow_provider_tremendous.connection import ConnectionLike
 from airflow_provider_tremendous.connection_form import form_widgets, hook_ui_field_behaviour
 from airflow_provider_tremendous.errors import TremendousConfigurationError, TremendousError
+from airflow_provider_tremendous.hooks.base import ApiHookBase, AsyncClientMixin
 from airflow_provider_tremendous.models.tangocard import Account, LineItem, Order
 from airflow_provider_tremendous.tangocard.auth import TangoCardCredentials
 from airflow_provider_tremendous.tangocard.connection import TangoCardSettings, tangocard_settings_from_connection
@@ -34,7 +33,7 @@ from airflow_provider_tremendous.tangocard.errors import TangoCardNotFoundError,
 from airflow_provider_tremendous.transport import ApiRequest, AsyncApiClient, RawResponse, SyncApiClient
 
 
-class TangoCardHookBase(BaseHook):
+class TangoCardHookBase(ApiHookBase):
     """Connection handling shared by the sync and async hooks.
 
     :param tangocard_conn_id: the Airflow connection (type ``tangocard``): platform name as login, platform key
@@ -49,28 +48,12 @@ class TangoCardHookBase(BaseHook):
     conn_type = "tangocard"
     hook_name = "Tango Card"
 
-    def __init__(
-        self,
-        tangocard_conn_id: str = default_conn_name,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        rate_limit_per_second: float | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, tangocard_conn_id: str = default_conn_name, **kwargs: Any) -> None:
+        super().__init__(tangocard_conn_id, **kwargs)
         self.tangocard_conn_id = tangocard_conn_id
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self.rate_limit_per_second = rate_limit_per_second
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(tangocard_conn_id={self.tangocard_conn_id!r})"
 
     def _settings_from(self, conn: ConnectionLike) -> TangoCardSettings:
-        return tangocard_settings_from_connection(
-            conn, timeout=self.timeout, max_retries=self.max_retries, rate_limit_per_second=self.rate_limit_per_second
-        )
+        return tangocard_settings_from_connection(conn, **self.overrides())
 
     @staticmethod
     def _client_parts(settings: TangoCardSettings) -> dict[str, Any]:
@@ -158,35 +141,10 @@ class TangoCardHook(TangoCardHookBase, TangoCardOperations):
             return None
 
 
-class TangoCardAsyncHook(TangoCardHookBase, TangoCardOperations):
-    """Asynchronous Tango Card hook for triggers (``await hook.get_order(reference_order_id)``)."""
+class TangoCardAsyncHook(AsyncClientMixin, TangoCardHookBase, TangoCardOperations):
+    """Asynchronous Tango Card hook for triggers (``await hook.get_order(reference_order_id)``); close it with
+    ``await hook.aclose()`` or use ``async with TangoCardAsyncHook() as hook``."""
 
-    def __init__(self, tangocard_conn_id: str = TangoCardHookBase.default_conn_name, **kwargs: Any) -> None:
-        super().__init__(tangocard_conn_id, **kwargs)
-        self._client: AsyncApiClient | None = None
-        self._client_loop: asyncio.AbstractEventLoop | None = None
-
-    async def get_async_client(self) -> AsyncApiClient:
-        """The HTTP client of the running event loop, created on first use."""
-        loop = asyncio.get_running_loop()
-        if self._client is None or self._client_loop is not loop:
-            settings = self._settings_from(await get_async_connection(self.tangocard_conn_id))
-            self._client = AsyncApiClient(settings, **self._client_parts(settings))
-            self._client_loop = loop
-        return self._client
-
-    async def _aexecute(self, request: ApiRequest) -> RawResponse:
-        client = await self.get_async_client()
-        return await client.send(request)
-
-    async def aclose(self) -> None:
-        """Close the HTTP client."""
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
-
-    async def __aenter__(self) -> TangoCardAsyncHook:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
+    async def _new_async_client(self) -> AsyncApiClient:
+        settings = self._settings_from(await get_async_connection(self.tangocard_conn_id))
+        return AsyncApiClient(settings, **self._client_parts(settings))

@@ -16,14 +16,12 @@ Usage::
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
 from airflow.providers.common.compat.connection import get_async_connection
-from airflow.providers.common.compat.sdk import BaseHook
 
 from airflow_provider_tremendous.api import TremendousOperations
 from airflow_provider_tremendous.connection import (
@@ -33,6 +31,7 @@ from airflow_provider_tremendous.connection import (
 )
 from airflow_provider_tremendous.connection_form import form_widgets, hook_ui_field_behaviour
 from airflow_provider_tremendous.errors import TremendousError, TremendousNotFoundError
+from airflow_provider_tremendous.hooks.base import ApiHookBase, AsyncClientMixin
 from airflow_provider_tremendous.models import (
     BalanceTransaction,
     FundingSource,
@@ -43,7 +42,7 @@ from airflow_provider_tremendous.models import (
 from airflow_provider_tremendous.transport import ApiRequest, AsyncApiClient, RawResponse, SyncApiClient
 
 
-class TremendousHookBase(BaseHook):
+class TremendousHookBase(ApiHookBase):
     """Connection handling shared by the sync and async hooks.
 
     :param tremendous_conn_id: the Airflow connection (type ``tremendous``); the password holds the API key.
@@ -57,31 +56,12 @@ class TremendousHookBase(BaseHook):
     conn_type = "tremendous"
     hook_name = "Tremendous"
 
-    def __init__(
-        self,
-        tremendous_conn_id: str = default_conn_name,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        rate_limit_per_second: float | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, tremendous_conn_id: str = default_conn_name, **kwargs: Any) -> None:
+        super().__init__(tremendous_conn_id, **kwargs)
         self.tremendous_conn_id = tremendous_conn_id
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self.rate_limit_per_second = rate_limit_per_second
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(tremendous_conn_id={self.tremendous_conn_id!r})"
 
     def _settings_from(self, conn: ConnectionLike) -> TremendousSettings:
-        return settings_from_connection(
-            conn,
-            timeout=self.timeout,
-            max_retries=self.max_retries,
-            rate_limit_per_second=self.rate_limit_per_second,
-        )
+        return settings_from_connection(conn, **self.overrides())
 
     @classmethod
     def get_ui_field_behaviour(cls) -> dict[str, Any]:
@@ -166,39 +146,12 @@ class TremendousHook(TremendousHookBase, TremendousOperations):
             return None
 
 
-class TremendousAsyncHook(TremendousHookBase, TremendousOperations):
+class TremendousAsyncHook(AsyncClientMixin, TremendousHookBase, TremendousOperations):
     """Asynchronous hook for triggers: the same operations, awaited (``await hook.get_order(order_id)``).
 
     The connection is read with Airflow's async connection API, never with a blocking call inside the event
     loop. Close it with ``await hook.aclose()`` or use ``async with TremendousAsyncHook() as hook``.
     """
 
-    def __init__(self, tremendous_conn_id: str = TremendousHookBase.default_conn_name, **kwargs: Any) -> None:
-        super().__init__(tremendous_conn_id, **kwargs)
-        self._client: AsyncApiClient | None = None
-        self._client_loop: asyncio.AbstractEventLoop | None = None
-
-    async def get_async_client(self) -> AsyncApiClient:
-        """The HTTP client of the running event loop, created on first use."""
-        loop = asyncio.get_running_loop()
-        if self._client is None or self._client_loop is not loop:
-            conn = await get_async_connection(self.tremendous_conn_id)
-            self._client = AsyncApiClient(self._settings_from(conn))
-            self._client_loop = loop
-        return self._client
-
-    async def _aexecute(self, request: ApiRequest) -> RawResponse:
-        client = await self.get_async_client()
-        return await client.send(request)
-
-    async def aclose(self) -> None:
-        """Close the HTTP client."""
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
-
-    async def __aenter__(self) -> TremendousAsyncHook:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
+    async def _new_async_client(self) -> AsyncApiClient:
+        return AsyncApiClient(self._settings_from(await get_async_connection(self.tremendous_conn_id)))

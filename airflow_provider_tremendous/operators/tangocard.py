@@ -38,14 +38,32 @@ def _amount(value: Any, name: str = "amount") -> Decimal:
     return amount
 
 
-class TangoCardBaseOperator(TremendousWaitingOperator):
+class TangoCardConnectionMixin:
+    """The Tango Card connection of an operator or sensor: ``tangocard_conn_id``, its hook, and the vendor name
+    the shared waiting code passes to the trigger."""
+
+    vendor = "tangocard"
+    tangocard_conn_id: str
+    hook_params: dict[str, Any]
+
+    @property
+    def connection_id(self) -> str:
+        return str(self.tangocard_conn_id)
+
+    @cached_property
+    def hook(self) -> TangoCardHook:
+        """The Tango Card hook (created when first used, never at DAG parse time)."""
+        from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
+
+        return TangoCardHook(self.connection_id, **self.hook_params)
+
+
+class TangoCardBaseOperator(TangoCardConnectionMixin, TremendousWaitingOperator):  # type: ignore[misc]
     """Base of the Tango Card operators.
 
     :param tangocard_conn_id: the ``tangocard`` connection (default ``tangocard_default``); templated.
     :param customer_identifier, account_identifier: the account (default: the connection's extras); templated.
     """
-
-    vendor = "tangocard"
 
     def __init__(
         self,
@@ -59,17 +77,6 @@ class TangoCardBaseOperator(TremendousWaitingOperator):
         self.tangocard_conn_id = tangocard_conn_id
         self.customer_identifier = customer_identifier
         self.account_identifier = account_identifier
-
-    @property
-    def connection_id(self) -> str:
-        return str(self.tangocard_conn_id)
-
-    @cached_property
-    def hook(self) -> TangoCardHook:  # type: ignore[override]
-        """The Tango Card hook (created when first used, never at DAG parse time)."""
-        from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
-
-        return TangoCardHook(self.connection_id, **self.hook_params)
 
     def _key(self, context: Any, given: str | None) -> str:
         """The given idempotency key (checked), else one derived from the task instance (≤ 100 characters)."""

@@ -3,40 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from airflow_provider_tremendous.checks import Check
 from airflow_provider_tremendous.errors import TremendousInputError
-from airflow_provider_tremendous.operators.tangocard import DEFAULT_CONN_ID
+from airflow_provider_tremendous.operators.tangocard import DEFAULT_CONN_ID, TangoCardConnectionMixin
 from airflow_provider_tremendous.sensors.base import TremendousBaseSensor
 
-if TYPE_CHECKING:
-    from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 
-
-class TangoCardBaseSensor(TremendousBaseSensor):
+class TangoCardBaseSensor(TangoCardConnectionMixin, TremendousBaseSensor):  # type: ignore[misc]
     """Base of the Tango Card sensors.
 
     :param tangocard_conn_id: the ``tangocard`` connection; templated.
     """
 
-    vendor = "tangocard"
-
     def __init__(self, *, tangocard_conn_id: str = DEFAULT_CONN_ID, **kwargs: Any) -> None:
         super().__init__(tremendous_conn_id=tangocard_conn_id, **kwargs)
         self.tangocard_conn_id = tangocard_conn_id
-
-    @property
-    def connection_id(self) -> str:
-        return str(self.tangocard_conn_id)
-
-    @cached_property
-    def hook(self) -> TangoCardHook:  # type: ignore[override]
-        """The Tango Card hook (created when first used, never at DAG parse time)."""
-        from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
-
-        return TangoCardHook(self.connection_id, **self.hook_params)
 
 
 class TangoCardOrderSensor(TangoCardBaseSensor):

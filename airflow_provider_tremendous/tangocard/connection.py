@@ -20,11 +20,11 @@ from pydantic import SecretStr
 from airflow_provider_tremendous.connection import (
     DEFAULT_TIMEOUT,
     PRODUCTION,
-    SANDBOX,
     ConnectionLike,
     _environment,
     _extras,
-    _number,
+    base_url_from_host,
+    client_limits,
 )
 from airflow_provider_tremendous.errors import TremendousConfigurationError
 
@@ -91,17 +91,6 @@ class TangoCardSettings:
         return [value for value in values if value]
 
 
-def _base_url(conn: ConnectionLike, environment: str) -> str:
-    host = (conn.host or "").strip()
-    if not host:
-        return PRODUCTION_BASE_URL if environment == PRODUCTION else SANDBOX_BASE_URL
-    if "://" in host:
-        return host.rstrip("/")
-    netloc = f"{host}:{conn.port}" if conn.port else host
-    path = "" if "/" in host else "/raas/v2"
-    return f"https://{netloc}{path}".rstrip("/")
-
-
 def _oauth(extras: Mapping[str, Any], conn_id: str) -> TangoOAuthSettings | None:
     client_id = extras.get("oauth_client_id")
     if not client_id:
@@ -149,7 +138,7 @@ def tangocard_settings_from_connection(
     conn_id = conn.conn_id or "tangocard_default"
     extras = _extras(conn)
     environment, explicit = _environment(extras, conn_id)
-    base_url = _base_url(conn, environment)
+    base_url = base_url_from_host(conn, environment, SANDBOX_BASE_URL, PRODUCTION_BASE_URL)
     name = (getattr(conn, "login", None) or "").strip()
     key = (conn.password or "").strip()
     oauth = _oauth(extras, conn_id)
@@ -159,20 +148,23 @@ def tangocard_settings_from_connection(
             "(or OAuth client credentials in the extra)."
         )
     _guard(conn_id, environment, explicit, base_url, oauth)
-    retries = max_retries if max_retries is not None else _number(extras, "max_retries", None, conn_id)
-    rate = rate_limit_per_second
-    if rate is None:
-        rate = _number(extras, "rate_limit_per_second", DEFAULT_RATE_LIMIT, conn_id)
+    limits = client_limits(
+        extras,
+        conn_id,
+        timeout=timeout,
+        max_retries=max_retries,
+        rate_limit_per_second=rate_limit_per_second,
+        default_retries=DEFAULT_MAX_RETRIES,
+        default_rate=DEFAULT_RATE_LIMIT,
+    )
     return TangoCardSettings(
         conn_id=conn_id,
         base_url=base_url,
-        environment=environment if environment in (SANDBOX, PRODUCTION) else SANDBOX,
+        environment=environment,
         platform_name=name,
         platform_key=SecretStr(key),
         customer_identifier=extras.get("customer_identifier") or None,
         account_identifier=extras.get("account_identifier") or None,
-        timeout=timeout or _number(extras, "timeout", DEFAULT_TIMEOUT, conn_id) or DEFAULT_TIMEOUT,
-        max_retries=int(retries) if retries is not None else DEFAULT_MAX_RETRIES,
-        rate_limit_per_second=rate if rate and rate > 0 else None,
         oauth=oauth,
+        **limits,
     )
