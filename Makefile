@@ -2,6 +2,7 @@
 PYTHON ?= python3
 AIRFLOW_VERSION ?= 3.3.2
 VENV ?= .venv
+VENDOR ?= tremendous
 UV := $(PYTHON) -m uv
 CONSTRAINTS := constraints/airflow-$(AIRFLOW_VERSION).txt
 STAMP := $(VENV)/.installed-$(AIRFLOW_VERSION)
@@ -26,7 +27,7 @@ test: $(STAMP)
 
 # The main job, end to end: pay a survey's respondents on the embedded sandbox (no account, no network).
 demo: $(STAMP)
-	$(VENV)/bin/python scripts/demo.py
+	$(VENV)/bin/python scripts/demo.py --vendor $(VENDOR)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check airflow_provider_tremendous tests benchmarks example_dags scripts

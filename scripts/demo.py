@@ -3,6 +3,9 @@
 Starts the sandbox on a free loopback port, points ``tremendous_default`` at it through an environment variable,
 runs the ``survey_completion_payouts`` example DAG with ``dag.test()`` (deferrable mode: triggers run inline),
 prints what happened, and stops the sandbox. No Tremendous account, no network.
+
+``make demo VENDOR=tangocard`` (``--vendor tangocard``) runs the same DAG through the Tango Card RaaS v2 emulator
+instead, at Tango's real limit of 1 request per second (about three minutes).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from importlib.metadata import version
 from pathlib import Path
 
@@ -37,7 +41,7 @@ def _prepare_airflow(home: Path) -> None:
     subprocess.run([str(airflow), "db", "migrate"], check=True, capture_output=True)
 
 
-def _run_dag() -> str:
+def _run_dag(conf: dict[str, str] | None) -> str:
     try:
         from airflow.dag_processing.dagbag import DagBag  # Airflow 3
     except ImportError:
@@ -47,11 +51,32 @@ def _run_dag() -> str:
     if dagbag.import_errors:
         raise SystemExit(f"example DAGs failed to import: {dagbag.import_errors}")
     dag = dagbag.dags[DAG_ID]
-    run = dag.test()
+    run = dag.test(run_conf=conf) if conf else dag.test()
     return str(getattr(run, "state", run))
 
 
+def _tremendous_figures(sandbox: object) -> tuple[list[str], list[float], dict[str, int], float]:
+    ledger = sandbox.admin.ledger()  # type: ignore[attr-defined]
+    statuses = dict(Counter(row["status"] for row in ledger))
+    balance = float(sandbox.admin.balance())  # type: ignore[attr-defined]
+    return [row["external_id"] for row in ledger], [row["charged"] for row in ledger], statuses, balance
+
+
+def _tangocard_figures(sandbox: object) -> tuple[list[str], list[float], dict[str, int], float]:
+    state = sandbox.admin.tangocard_ledger()  # type: ignore[attr-defined]
+    ledger = state["orders"]
+    statuses = dict(Counter(row["status"] for row in ledger))
+    return (
+        [row["external_ref_id"] for row in ledger],
+        [row["cost"] for row in ledger],
+        statuses,
+        float(state["balances"]["sandbox-account"]),
+    )
+
+
 def main() -> int:
+    vendor = sys.argv[sys.argv.index("--vendor") + 1] if "--vendor" in sys.argv else "tremendous"
+    tango = vendor == "tangocard"
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="tremendous-demo-") as tmp:
         home = Path(tmp)
@@ -60,27 +85,26 @@ def main() -> int:
 
         config = SandboxConfig.instant()
         config.faults.rate_limit_per_second = 10.0  # the real API's limit; the hook paces itself to it
+        config.faults.tango_rate_limit_per_second = 1.0  # Tango Card's limit
         with SandboxServer(config) as sandbox:
             os.environ["AIRFLOW_CONN_TREMENDOUS_DEFAULT"] = sandbox.airflow_conn_json()
-            print(f"Tremendous sandbox on {sandbox.base_url}; running {DAG_ID} with dag.test() ...", flush=True)
-            state = _run_dag()
-            ledger = sandbox.admin.ledger()
-            balance = sandbox.admin.balance()
-        reports = sorted((home / "reports").glob("survey_rewards_*.csv"))
+            os.environ["AIRFLOW_CONN_TANGOCARD_DEFAULT"] = sandbox.tangocard_conn_json()
+            where = sandbox.tangocard_base_url if tango else sandbox.base_url
+            print(f"{'Tango Card' if tango else 'Tremendous'} sandbox on {where}; running {DAG_ID} ...", flush=True)
+            state = _run_dag({"payout_conn_id": "tangocard_default"} if tango else None)
+            keys, amounts, statuses, balance = (_tangocard_figures if tango else _tremendous_figures)(sandbox)
+        pattern = "line_items_*.csv" if tango else "survey_rewards_*.csv"
+        reports = sorted((home / "reports").glob(pattern))
         report_rows = len(reports[0].read_text().splitlines()) - 1 if reports else 0
-        statuses: dict[str, int] = {}
-        for row in ledger:
-            statuses[row["status"]] = statuses.get(row["status"], 0) + 1
-        keys = [row["external_id"] for row in ledger]
         print()
         print(f"DAG run:          {state}")
         duplicates = len(keys) - len(set(keys))
-        print(f"Rewards sent:     {len(ledger)} ({len(set(keys))} distinct respondents, {duplicates} paid twice)")
-        print(f"Total amount:     {sum(row['charged'] for row in ledger):,.2f} USD (balance left {balance:,.2f})")
+        print(f"Rewards sent:     {len(keys)} ({len(set(keys))} distinct respondents, {duplicates} paid twice)")
+        print(f"Total amount:     {sum(amounts):,.2f} USD (balance left {balance:,.2f})")
         print(f"Order statuses:   {statuses}")
         print(f"Report:           {reports[0].name if reports else 'none'} ({report_rows} rewards)")
         print(f"Wall time:        {time.monotonic() - started:.1f} s")
-    return 0 if state.lower().endswith("success") and ledger and len(set(keys)) == len(keys) else 1
+    return 0 if state.lower().endswith("success") and keys and len(set(keys)) == len(keys) else 1
 
 
 if __name__ == "__main__":
