@@ -34,6 +34,8 @@ PRODUCTION_HOSTS = frozenset({"api.tangocard.com"})
 SANDBOX_TOKEN_URL = "https://sandbox-auth.tangocard.com/oauth/token"
 #: Tango's documented limit: 1 transaction per second on all endpoints.
 DEFAULT_RATE_LIMIT = 1.0
+#: Seconds added to each 1 s interval: with no burst allowance, jitter would otherwise turn requests into 429s.
+RATE_LIMIT_MARGIN = 0.05
 #: Tango asks that 5xx retries be "capped at 5 requests": the first try and 4 retries.
 DEFAULT_MAX_RETRIES = 4
 DEFAULT_AUDIENCE = "https://api.tangocard.com/"
@@ -72,6 +74,7 @@ class TangoCardSettings:
     max_retries: int = DEFAULT_MAX_RETRIES
     rate_limit_per_second: float | None = DEFAULT_RATE_LIMIT
     oauth: TangoOAuthSettings | None = None
+    rate_limit_margin: float = RATE_LIMIT_MARGIN
 
     @property
     def is_production(self) -> bool:

@@ -46,7 +46,10 @@ class _ClientCore:
         self.credentials: CredentialsLike = credentials or Credentials(settings)  # type: ignore[arg-type]
         self.errors = errors
         account = hashlib.sha256(settings.account_identity.encode()).hexdigest()
-        self.limiter = limiter or shared_rate_limiter(settings.base_url, account, settings.rate_limit_per_second)
+        margin = float(getattr(settings, "rate_limit_margin", 0.0))
+        self.limiter = limiter or shared_rate_limiter(
+            settings.base_url, account, settings.rate_limit_per_second, margin
+        )
 
     def _pause_on_rate_limit(self, response: RawResponse) -> None:
         """A 429 pauses every request of this account in the process, not just the one that got it."""

@@ -85,3 +85,23 @@ def test_hook_waits_for_its_slot(stub: StubServer, monkeypatch: pytest.MonkeyPat
     assert len(sleeps) >= 3
     assert sleeps[-1] > sleeps[0]
     assert TremendousHook().settings.rate_limit_per_second == 2
+
+
+def test_a_margin_widens_every_interval() -> None:
+    """Tango Card allows 1 request per second with no burst: 1.05 s apart, jitter cannot make one arrive early."""
+    now = [0.0]
+    limiter = RateLimiter(1.0, clock=lambda: now[0], margin=0.05)
+    assert [limiter.reserve(), limiter.reserve(), limiter.reserve()] == pytest.approx([0.0, 1.05, 2.10])
+
+
+def test_tango_connections_pace_with_a_margin() -> None:
+    from types import SimpleNamespace
+
+    from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
+    from airflow_provider_tremendous.tangocard.connection import tangocard_settings_from_connection
+    from airflow_provider_tremendous.transport import SyncApiClient
+
+    conn = SimpleNamespace(conn_id="tc", host=None, port=None, login="p", password="k", extra_dejson={})
+    settings = tangocard_settings_from_connection(conn)
+    limiter = SyncApiClient(settings, **TangoCardHook._client_parts(settings)).limiter
+    assert (limiter.rate_per_second, limiter.margin) == (1.0, 0.05)
