@@ -119,9 +119,13 @@ class TangoCardHook(TangoCardHookBase, TangoCardOperations):
 
     def find_order(self, external_ref_id: str, account: str | None = None) -> Order | None:
         """The order placed with this ``externalRefID`` in the account, or ``None`` when there is none."""
-        page = self.list_orders(
-            external_ref_id=external_ref_id, account_identifier=account or self.settings.account_identifier
-        )
+        account = account or self.settings.account_identifier
+        if not account:  # externalRefIDs are unique per account only: never match another account's order
+            raise TremendousConfigurationError(
+                f"Connection '{self.tangocard_conn_id}': find_order needs the account (pass account= or set "
+                "account_identifier in the connection's extra)."
+            )
+        page = self.list_orders(external_ref_id=external_ref_id, account_identifier=account)
         matches = [order for order in page.items if order.external_ref_id == external_ref_id]
         return matches[0] if matches else None
 

@@ -143,7 +143,27 @@ class Order(TangoModel):
     etid: str | None = None
     notes: str | None = None
     created_at: dt.datetime | None = None
-    reward: dict[str, Any] | None = Field(default=None, repr=False)  # credentials: never logged
+    #: The reward's credentials (gift codes, redemption links): the recipient's, never logged or put in XCom.
+    reward: dict[str, Any] | None = Field(default=None, repr=False)
+
+    def to_xcom(self) -> dict[str, Any]:
+        """A JSON-safe dict of the order *without* its reward credentials (read ``order.reward`` for those)."""
+        return {k: v for k, v in super().to_xcom().items() if k != "reward"}
+
+    def differences(self, body: dict[str, Any]) -> list[str]:
+        """How an order placed with ``body`` would differ from this one (Tango answers a reused ``externalRefID``
+        with the original order, even for another item, amount or recipient)."""
+        found = []
+        if self.utid and body.get("utid") and self.utid != body["utid"]:
+            found.append(f"utid {self.utid} (asked {body['utid']})")
+        asked = body.get("amount")
+        if self.denomination is not None and asked is not None and self.denomination.value != Decimal(str(asked)):
+            found.append(f"amount {self.denomination.value} (asked {asked})")
+        email = (body.get("recipient") or {}).get("email")
+        held = self.recipient.email if self.recipient else None
+        if email and held and email.lower() != held.lower():
+            found.append(f"recipient {held} (asked {email})")
+        return found
 
 
 class LineItem(TangoModel):

@@ -4,12 +4,12 @@ create-then-wait pattern."""
 from __future__ import annotations
 
 import time
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider_tremendous.checks import Check, Verdict, run_check
+from airflow_provider_tremendous.vendors import VendorConnectionMixin
 from airflow_provider_tremendous.waiting import (
     default_deferrable,
     poll_until_done,
@@ -19,7 +19,7 @@ from airflow_provider_tremendous.waiting import (
 )
 
 if TYPE_CHECKING:
-    from airflow_provider_tremendous.hooks.tremendous import TremendousHook
+    pass
 
 #: The default connection id (the hook's ``default_conn_name``, kept here so DAG files need not import the hook).
 DEFAULT_CONN_ID = "tremendous_default"
@@ -27,7 +27,7 @@ DEFAULT_POLL_INTERVAL = 30.0
 DEFAULT_TIMEOUT = 24 * 3600.0
 
 
-class TremendousBaseOperator(BaseOperator):
+class TremendousBaseOperator(VendorConnectionMixin, BaseOperator):
     """Base of the Tremendous operators.
 
     :param tremendous_conn_id: the Tremendous connection (default ``tremendous_default``).
@@ -45,22 +45,6 @@ class TremendousBaseOperator(BaseOperator):
         super().__init__(**kwargs)
         self.tremendous_conn_id = tremendous_conn_id
         self.hook_params = hook_params or {}
-
-    #: Whose API the operator calls (``tremendous`` or ``tangocard``); see :mod:`..payouts.vendors`.
-    vendor = "tremendous"
-
-    @property
-    def connection_id(self) -> str:
-        """The connection the hook and triggers use."""
-        return str(self.tremendous_conn_id)
-
-    @cached_property
-    def hook(self) -> TremendousHook:
-        """The hook (created when first used, never at DAG parse time)."""
-        from airflow_provider_tremendous.payouts.vendors import sync_hook
-
-        hook: TremendousHook = sync_hook(self.vendor, self.connection_id, self.hook_params)
-        return hook
 
 
 class TremendousWaitingOperator(TremendousBaseOperator):

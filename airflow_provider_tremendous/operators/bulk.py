@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     from airflow_provider_tremendous.payouts.prepare import Prepared
 
 
-FUNDING_HINT = {"tremendous": "TremendousCreateInvoiceOperator", "tangocard": "TangoCardFundAccountOperator"}
-
-
 class TremendousPayoutError(TremendousError):
     """Some rows could not be paid (see the result file); the others were paid exactly once."""
 
@@ -73,7 +70,6 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         "result_path",
         "tremendous_conn_id",
         "conn_id",
-        "utid",
         "tango_options",
         "shard_index",
     )
@@ -118,8 +114,8 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
     ) -> None:
         super().__init__(**kwargs)
         self.conn_id = conn_id
-        self.utid = utid
         self.tango_options: dict[str, Any] = {
+            "utid": utid,
             "customer_identifier": customer_identifier,
             "account_identifier": account_identifier,
             "etid": etid,
@@ -183,10 +179,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             self.paying_conn_id, self.hook_params, funding_source_id=self.funding_source_id, **self.tango_options
         )
         self._adapter = adapter
-        defaults = self.defaults
-        if adapter.vendor == "tangocard" and self.utid:
-            defaults = {**defaults, "products": [str(self.utid)]}
-        spec = RowSpec(self.key_field, self.columns, defaults, self.custom_field_columns)
+        spec = RowSpec(self.key_field, self.columns, adapter.row_defaults(self.defaults), self.custom_field_columns)
         prepared = prepare(self.rows, spec, payout_id, adapter.unit_cost, shard, adapter.row_problems)
         try:
             return self._run(prepared, adapter, payout_id, shard)
@@ -244,9 +237,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         finally:
             writer.close()
         summary = self._summary(payout_id, prepared, tally, result_path, shard, to_pay)
-        summary |= {"vendor": adapter.vendor, "conn_id": self.paying_conn_id}
-        if adapter.vendor == "tangocard":
-            summary["account_identifier"] = getattr(adapter, "account", None)
+        summary |= {"vendor": adapter.vendor, "conn_id": self.paying_conn_id, **adapter.summary_fields()}
         self.log.info("Payout %s done: %s", payout_id, {k: summary[k] for k in ("paid", "created", "failed")})
         if tally.failed and self.fail_on_error and not self.is_dry_run:
             raise TremendousPayoutError(
@@ -292,7 +283,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             raise TremendousInputError(
                 f"the balance has {available:.2f} available but this payout needs {to_pay:.2f} "
                 f"({prepared.in_shard - known} rows to pay): short by {to_pay - available:.2f}. Fund the balance "
-                f"(e.g. {FUNDING_HINT.get(adapter.vendor, 'a deposit')}) and retry; nothing was sent"
+                f"(e.g. {adapter.funding_hint}) and retry; nothing was sent"
             )
 
     def _write_rejects(self, prepared: Prepared, result_path: str) -> None:

@@ -51,7 +51,6 @@ class TremendousReconcileOperator(TremendousBaseOperator):
         "report_path",
         "tremendous_conn_id",
         "conn_id",
-        "utid",
         "tango_options",
     )
 
@@ -75,8 +74,8 @@ class TremendousReconcileOperator(TremendousBaseOperator):
     ) -> None:
         super().__init__(**kwargs)
         self.conn_id = conn_id
-        self.utid = utid
         self.tango_options: dict[str, Any] = {
+            "utid": utid,
             "customer_identifier": customer_identifier,
             "account_identifier": account_identifier,
         }
@@ -97,10 +96,7 @@ class TremendousReconcileOperator(TremendousBaseOperator):
 
         payout_id = check_payout_id(self.payout_id)
         adapter = payout_adapter(str(self.conn_id or self.tremendous_conn_id), self.hook_params, **self.tango_options)
-        defaults = self.defaults
-        if adapter.vendor == "tangocard" and self.utid:
-            defaults = {**defaults, "products": [str(self.utid)]}
-        spec = RowSpec(self.key_field, self.columns, defaults, self.custom_field_columns)
+        spec = RowSpec(self.key_field, self.columns, adapter.row_defaults(self.defaults), self.custom_field_columns)
         prepared = prepare(self.rows, spec, payout_id, lambda currency: Decimal(1))
         try:
             intended = {row["external_id"]: row for row in prepared.spooled()}

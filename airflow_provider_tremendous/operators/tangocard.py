@@ -12,11 +12,20 @@ from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from airflow.providers.common.compat.sdk import AirflowFailException
+
 from airflow_provider_tremendous.checks import Verdict
-from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.errors import (
+    TremendousError,
+    TremendousInputError,
+    TremendousResponseError,
+    TremendousServerError,
+    TremendousTransportError,
+)
 from airflow_provider_tremendous.external_ids import task_instance_external_id
 from airflow_provider_tremendous.operators.base import TremendousWaitingOperator
 from airflow_provider_tremendous.validation import EMAIL
+from airflow_provider_tremendous.vendors import TANGOCARD, VendorConnectionMixin
 from airflow_provider_tremendous.waiting import raise_if_failed
 
 if TYPE_CHECKING:
@@ -26,6 +35,15 @@ DEFAULT_CONN_ID = "tangocard_default"
 #: Tango's limit for ``externalRefID``.
 MAX_EXTERNAL_REF = 100
 EXTERNAL_REF = re.compile(r"^[A-Za-z0-9:._-]{1,100}$")
+
+
+class TangoCardReplayMismatchError(TremendousError, AirflowFailException):
+    """The ``externalRefID`` already belongs to an order for another item, amount or recipient: nothing was paid
+    now, and retrying the same input cannot change that."""
+
+
+class TangoCardDepositUncertainError(TremendousError, AirflowFailException):
+    """A deposit's answer was lost: the card may have been charged. Not retried automatically."""
 
 
 def _amount(value: Any, name: str = "amount") -> Decimal:
@@ -38,20 +56,18 @@ def _amount(value: Any, name: str = "amount") -> Decimal:
     return amount
 
 
-class TangoCardConnectionMixin:
-    """The Tango Card connection of an operator or sensor: ``tangocard_conn_id``, its hook, and the vendor name
-    the shared waiting code passes to the trigger."""
+class TangoCardConnectionMixin(VendorConnectionMixin):
+    """The Tango Card connection of an operator or sensor: ``tangocard_conn_id`` and its hook."""
 
-    vendor = "tangocard"
+    vendor = TANGOCARD
     tangocard_conn_id: str
-    hook_params: dict[str, Any]
 
     @property
     def connection_id(self) -> str:
         return str(self.tangocard_conn_id)
 
     @cached_property
-    def hook(self) -> TangoCardHook:
+    def hook(self) -> TangoCardHook:  # type: ignore[override]
         """The Tango Card hook (created when first used, never at DAG parse time)."""
         from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 
@@ -204,6 +220,13 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
         response = self.hook.create_order.with_http_info(body)
         order = response.data
         if response.status_code == 200:
+            changed = order.differences(body)
+            if changed:
+                raise TangoCardReplayMismatchError(
+                    f"externalRefID {body['externalRefID']!r} already belongs to order {order.reference_order_id} "
+                    f"with {', '.join(changed)}. Nothing was paid now. If the reward changed on purpose, give it a "
+                    "new external_ref_id; otherwise fix the input so it matches the original order."
+                )
             self.log.info(
                 "Order %s (externalRefID %s) already existed: not paid again",
                 order.reference_order_id,
@@ -218,26 +241,23 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
             )
         context["ti"].xcom_push(key="reference_order_id", value=order.reference_order_id)
         if not self.wait_for_completion:
-            return _public(order.to_xcom())
+            return order.to_xcom()
         check = TangoCardOrdersCheck([order.reference_order_id], partial=self.on_partial)  # type: ignore[arg-type]
         return self.wait_then_finish(context, check, {"order_id": order.reference_order_id})  # type: ignore[no-any-return]
 
     def finish(self, context: Any, verdict: Verdict, state: dict[str, Any]) -> dict[str, Any]:
         raise_if_failed(verdict)
-        return _public(self.hook.get_order(state["order_id"]).to_xcom())
-
-
-def _public(order: dict[str, Any]) -> dict[str, Any]:
-    """The order without its reward credentials (gift codes and redemption links stay out of XCom and logs)."""
-    return {k: v for k, v in order.items() if k != "reward"}
+        return self.hook.get_order(state["order_id"]).to_xcom()
 
 
 class TangoCardFundAccountOperator(TangoCardBaseOperator):
     """Fund an account from a registered credit card, once.
 
-    The deposit carries an ``externalRefID`` (given, or derived from the task instance), so a retried task gets the
-    original deposit back instead of charging the card again; it is retried after an ambiguous failure only
-    because of that key.
+    The deposit carries an ``externalRefID`` (given, or derived from the task instance). Tango's documentation says
+    deposits accept one but not that a repeat returns the original deposit, and a deposit cannot be looked up by
+    it. So a deposit is never sent twice on a guess: the hook does not retry it after an answer was lost, and this
+    task then fails *without Airflow retries*, saying the card may have been charged and which key to quote. Only
+    answers that prove nothing happened (429, a refused connection) are retried.
 
     :param amount: USD to deposit; templated.
     :param credit_card_token: the registered card's token; templated.
@@ -275,9 +295,20 @@ class TangoCardFundAccountOperator(TangoCardBaseOperator):
             "amount": float(_amount(self.amount)),
             "externalRefID": self._key(context, self.external_ref_id),
         }
-        response = self.hook.create_credit_card_deposit.with_http_info(body)
+        try:
+            response = self.hook.create_credit_card_deposit.with_http_info(body)
+        except (TremendousTransportError, TremendousServerError, TremendousResponseError) as error:
+            raise TangoCardDepositUncertainError(
+                f"the deposit of {body['amount']} USD (externalRefID {body['externalRefID']!r}) may have been charged: "
+                f"its answer was lost ({error}). Not retried, to never charge the card twice. Check the account's "
+                "balance or Tango's portal before running this task again."
+            ) from error
         deposit = response.data
         replay = "already existed: not charged again" if response.status_code == 200 else "charged"
         self.log.info("Deposit %s of %s USD %s", deposit.reference_deposit_id, deposit.amount, replay)
-        balance = self.hook.get_account(account).current_balance
+        try:  # the card is charged: a failure to read the balance must not fail (and so retry) the task
+            balance = self.hook.get_account(account).current_balance
+        except TremendousError as error:
+            self.log.warning("Deposit done; the balance could not be read afterwards: %s", error)
+            balance = None
         return {**deposit.to_xcom(), "currentBalance": float(balance) if balance is not None else None}

@@ -69,8 +69,18 @@ class PayoutAdapter(Protocol):
     def done_status(self) -> str:
         """The status that means "paid and delivered" (reconciliation's expectation)."""
 
+    @property
+    def funding_hint(self) -> str:
+        """How to add funds, for the pre-flight message."""
+
     #: Why the whole run stopped (e.g. insufficient funds, a revoked key); ``None`` while it goes on.
     stop_reason: str | None
+
+    def row_defaults(self, defaults: dict[str, Any]) -> dict[str, Any]:
+        """The operator's row defaults, completed with the vendor's own (Tango Card: the ``utid`` as product)."""
+
+    def summary_fields(self) -> dict[str, Any]:
+        """Vendor facts the run's summary must carry for waits and reconciliation (Tango Card: the account)."""
 
     def unit_cost(self, currency: str) -> Decimal:
         """Cost in the account's currency of one unit of ``currency``."""
@@ -94,6 +104,7 @@ class VendorAdapter:
 
     vendor: ClassVar[str] = ""
     done_status: ClassVar[str] = ""
+    funding_hint: ClassVar[str] = "a deposit"
 
     def __init__(self) -> None:
         self.stop_reason: str | None = None
@@ -116,6 +127,12 @@ class VendorAdapter:
     def row_problems(self, row: dict[str, Any]) -> list[tuple[str, str]]:
         return []
 
+    def row_defaults(self, defaults: dict[str, Any]) -> dict[str, Any]:
+        return defaults
+
+    def summary_fields(self) -> dict[str, Any]:
+        return {}
+
     # -- the shared rules ----------------------------------------------------------------------------------
     def pay(self, row: dict[str, Any]) -> Outcome:
         try:
@@ -125,21 +142,24 @@ class VendorAdapter:
                 self.stop_reason = self.stop_reason or f"{error.status} {error.message}"
             return self.failed(row, str(error), permanent=True)
         except AMBIGUOUS as error:
-            return self._resolve(row, error)
+            return self.resolve(row, error)
         except e.TremendousAPIError as error:
             if error.in_progress:  # still in process after every retry: it exists or soon will
-                return self._resolve(row, error)
+                return self.resolve(row, error)
             return self.rejected(row, error)
         return self.paid(row, placed, ALREADY_EXISTED if replay else CREATED)
 
-    def _resolve(self, row: dict[str, Any], error: Exception) -> Outcome:
+    def resolve(self, row: dict[str, Any], error: Exception) -> Outcome:
         """The answer was lost: the order may exist. Look it up before calling it failed."""
         try:
             placed = self.lookup(row["external_id"])
         except e.TremendousError:
             placed = None
         if placed is not None:  # created by this request, or by an earlier try whose answer was lost
-            created_now = placed.created_at is not None and placed.created_at >= self.started - CLOCK_SKEW
+            created = placed.created_at
+            if created is not None and created.tzinfo is None:  # an API time without zone is UTC
+                created = created.replace(tzinfo=dt.timezone.utc)
+            created_now = created is not None and created >= self.started - CLOCK_SKEW
             return self.paid(row, placed, CREATED if created_now else ALREADY_EXISTED)
         return self.failed(row, f"not paid ({error}); safe to retry: the same key will be used")
 

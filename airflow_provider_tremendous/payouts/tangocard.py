@@ -19,6 +19,15 @@ from airflow_provider_tremendous import errors as e
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 from airflow_provider_tremendous.models.tangocard import CatalogItem, Order, TangoOrderStatus
 from airflow_provider_tremendous.payouts.adapter import Placed, VendorAdapter, VendorOrder
+from airflow_provider_tremendous.payouts.outcomes import Outcome
+from airflow_provider_tremendous.tangocard.errors import TangoCardConflictError
+
+
+class _ReplayMismatch(TangoCardConflictError):
+    """Tango returned the original order for this key, and it differs from the row (amount changed since...)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(status=409, message=message, method="POST", path="/orders")
 
 
 def _placed(order: Order) -> Placed:
@@ -28,6 +37,7 @@ def _placed(order: Order) -> Placed:
 class TangoCardPayoutAdapter(VendorAdapter):
     """Bulk payouts through :class:`TangoCardHook`, from one account.
 
+    :param utid: the catalog item of rows that name none in their ``products`` column.
     :param customer_identifier, account_identifier: the paying account (default: the connection's extras).
     :param etid: email template for emailed rewards.
     :param sender: ``{"firstName", "lastName", "email"}`` shown as the sender.
@@ -36,10 +46,12 @@ class TangoCardPayoutAdapter(VendorAdapter):
 
     vendor = "tangocard"
     done_status = TangoOrderStatus.COMPLETE
+    funding_hint = "TangoCardFundAccountOperator"
 
     def __init__(
         self,
         hook: TangoCardHook,
+        utid: str | None = None,
         customer_identifier: str | None = None,
         account_identifier: str | None = None,
         etid: str | None = None,
@@ -49,6 +61,7 @@ class TangoCardPayoutAdapter(VendorAdapter):
     ) -> None:
         super().__init__()
         self.hook = hook
+        self.utid = utid
         self.customer, self.account = hook.account_ids(customer_identifier, account_identifier)
         self.extras = {"etid": etid, "sender": sender, "message": message, "emailSubject": email_subject}
 
@@ -67,6 +80,13 @@ class TangoCardPayoutAdapter(VendorAdapter):
         if not rate:
             raise e.TremendousInputError(f"no exchange rate for {currency}: Tango Card does not price it")
         return Decimal(1) / rate
+
+    def row_defaults(self, defaults: dict[str, Any]) -> dict[str, Any]:
+        """Rows without their own ``products`` pay the adapter's ``utid``."""
+        return {**defaults, "products": [str(self.utid)]} if self.utid else defaults
+
+    def summary_fields(self) -> dict[str, Any]:
+        return {"account_identifier": self.account}
 
     def row_problems(self, row: dict[str, Any]) -> list[tuple[str, str]]:
         reward = row["reward"]
@@ -121,8 +141,20 @@ class TangoCardPayoutAdapter(VendorAdapter):
         return {k: v for k, v in body.items() if v not in (None, "", {})}
 
     def submit(self, row: dict[str, Any]) -> tuple[Placed, bool]:
-        response = self.hook.create_order.with_http_info(self.order_body(row))
-        return _placed(response.data), response.status_code == 200
+        body = self.order_body(row)
+        response = self.hook.create_order.with_http_info(body)
+        replay = response.status_code == 200
+        changed = response.data.differences(body) if replay else []
+        if changed:
+            raise _ReplayMismatch(f"externalRefID already used for {', '.join(changed)}: not paid again")
+        return _placed(response.data), replay
+
+    def rejected(self, row: dict[str, Any], error: e.TremendousAPIError) -> Outcome:
+        if isinstance(error, _ReplayMismatch):
+            return self.failed(row, error.message, permanent=True)
+        if isinstance(error, TangoCardConflictError):  # 409.024 "already exists": find it rather than call it failed
+            return self.resolve(row, error)
+        return super().rejected(row, error)
 
     def lookup(self, external_id: str) -> Placed | None:
         order = self.hook.find_order(external_id, account=self.account)

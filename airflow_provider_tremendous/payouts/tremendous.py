@@ -25,6 +25,7 @@ class TremendousPayoutAdapter(VendorAdapter):
 
     vendor = "tremendous"
     done_status = "EXECUTED"
+    funding_hint = "TremendousCreateInvoiceOperator"
 
     def __init__(self, hook: TremendousHook, funding_source_id: str = "balance") -> None:
         super().__init__()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import AirflowSensorTimeout, BaseSensorOperator, PokeReturnValue
@@ -11,13 +10,14 @@ from airflow.providers.common.compat.sdk import AirflowSensorTimeout, BaseSensor
 from airflow_provider_tremendous.checks import Check, run_check
 from airflow_provider_tremendous.errors import TremendousWaitTimeoutError
 from airflow_provider_tremendous.operators.base import DEFAULT_CONN_ID
+from airflow_provider_tremendous.vendors import VendorConnectionMixin
 from airflow_provider_tremendous.waiting import default_deferrable, raise_if_failed, status_trigger, verdict_from_event
 
 if TYPE_CHECKING:
-    from airflow_provider_tremendous.hooks.tremendous import TremendousHook
+    pass
 
 
-class TremendousBaseSensor(BaseSensorOperator):
+class TremendousBaseSensor(VendorConnectionMixin, BaseSensorOperator):
     """Base of the Tremendous sensors: subclasses build the :class:`Check`.
 
     A failure status fails the task at once (without retries: they cannot change it); success pushes the
@@ -41,22 +41,6 @@ class TremendousBaseSensor(BaseSensorOperator):
         self.tremendous_conn_id = tremendous_conn_id
         self.deferrable = default_deferrable() if deferrable is None else deferrable
         self.hook_params = hook_params or {}
-
-    #: Whose API the sensor polls (``tremendous`` or ``tangocard``); see :mod:`..payouts.vendors`.
-    vendor = "tremendous"
-
-    @property
-    def connection_id(self) -> str:
-        """The connection polled."""
-        return str(self.tremendous_conn_id)
-
-    @cached_property
-    def hook(self) -> TremendousHook:
-        """The hook (created when first used, never at DAG parse time)."""
-        from airflow_provider_tremendous.payouts.vendors import sync_hook
-
-        hook: TremendousHook = sync_hook(self.vendor, self.connection_id, self.hook_params)
-        return hook
 
     def build_check(self) -> Check:
         """What to wait for."""

@@ -11,9 +11,9 @@ from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider_tremendous.checks import Check, arun_check, load_all
 from airflow_provider_tremendous.errors import TremendousError
-from airflow_provider_tremendous.payouts.vendors import TREMENDOUS, async_hook
 from airflow_provider_tremendous.transport.request import ApiRequest
 from airflow_provider_tremendous.transport.retry import is_retryable
+from airflow_provider_tremendous.vendors import TREMENDOUS, async_hook
 
 _READ = ApiRequest(method="GET", path="")
 

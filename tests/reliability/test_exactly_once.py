@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,14 +38,45 @@ def _rows(count: int) -> list[dict[str, Any]]:
     ]
 
 
+def retry_until_paid(make_operator: Callable[[], Any]) -> int:
+    """Run the payout task until it succeeds, like Airflow's task retries would; return the tries it took."""
+    tries = 0
+    while True:
+        tries += 1
+        try:
+            make_operator().execute(context())
+            return tries
+        except TremendousPayoutError:
+            assert tries < 5, "a few task retries must finish the payout"
+
+
+def fault_figures(
+    stats: dict[str, int], keys: list[str], costs: list[Any], intended: list[dict[str, Any]], tries: int
+) -> dict[str, Any]:
+    """What a ledger says after a payout under faults: requests, faults, duplicates, missing keys, totals."""
+    counts = Counter(keys)
+    return {
+        "rows": len(intended),
+        "task_tries": tries,
+        "api_requests": stats["requests"],
+        "injected_429": stats.get("rate_limited", 0),
+        "injected_5xx_before_commit": stats.get("error_before_commit", 0),
+        "injected_5xx_after_commit": stats.get("error_after_commit", 0),
+        "injected_drops_after_commit": stats.get("dropped_after_commit", 0),
+        "orders_in_ledger": len(keys),
+        "keys_paid_twice": sum(1 for n in counts.values() if n > 1),
+        "keys_missing": len({f"reliability:{r['respondent_id']}" for r in intended} - set(counts)),
+        "intended_total": str(sum(Decimal(row["amount"]) for row in intended)),
+        "charged_total": str(sum(Decimal(str(cost)) for cost in costs)),
+    }
+
+
 def run_payout_under_faults(sandbox: Any, tmp_path: Path, rows: int, seed: int) -> dict[str, Any]:
     """Pay ``rows`` rows through the faulty sandbox, retrying the task like Airflow would; return the figures."""
     sandbox.admin.faults(seed=seed, **FAULTS)
     intended = _rows(rows)
-    tries, summary = 0, None
-    while summary is None:
-        tries += 1
-        operator = TremendousBulkPayoutOperator(
+    tries = retry_until_paid(
+        lambda: TremendousBulkPayoutOperator(
             task_id="pay",
             rows=intended,
             payout_id="reliability",
@@ -55,29 +87,10 @@ def run_payout_under_faults(sandbox: Any, tmp_path: Path, rows: int, seed: int) 
             hook_params={"rate_limit_per_second": 0},
             progress_interval=60,
         )
-        try:
-            summary = operator.execute(context())
-        except TremendousPayoutError:
-            assert tries < 5, "a few task retries must finish the payout"
-    stats = sandbox.admin.stats()
+    )
     ledger = sandbox.admin.ledger()
-    counts = Counter(row["external_id"] for row in ledger)
-    intended_total = sum(Decimal(row["amount"]) for row in intended)
-    charged = sum(Decimal(str(row["charged"])) for row in ledger)
-    return {
-        "rows": rows,
-        "task_tries": tries,
-        "api_requests": stats["requests"],
-        "injected_429": stats.get("rate_limited", 0),
-        "injected_5xx_before_commit": stats.get("error_before_commit", 0),
-        "injected_5xx_after_commit": stats.get("error_after_commit", 0),
-        "injected_drops_after_commit": stats.get("dropped_after_commit", 0),
-        "orders_in_ledger": len(ledger),
-        "keys_paid_twice": sum(1 for n in counts.values() if n > 1),
-        "keys_missing": len({f"reliability:{r['respondent_id']}" for r in intended} - set(counts)),
-        "intended_total": str(intended_total),
-        "charged_total": str(charged),
-    }
+    keys, costs = [r["external_id"] for r in ledger], [r["charged"] for r in ledger]
+    return fault_figures(sandbox.admin.stats(), keys, costs, intended, tries)
 
 
 def test_2000_row_payout_under_faults_pays_each_key_exactly_once(tremendous_sandbox: Any, tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,9 +13,8 @@ from typing import Any
 import pytest
 
 from airflow_provider_tremendous.errors import TremendousTransportError
-from airflow_provider_tremendous.operators.bulk import TremendousPayoutError
 from airflow_provider_tremendous.operators.tangocard import TangoCardCreateOrderOperator
-from tests.reliability.test_exactly_once import FAULTS
+from tests.reliability.test_exactly_once import FAULTS, fault_figures, retry_until_paid
 from tests.support.context import context
 from tests.tangocard.conftest import tango_bulk
 
@@ -40,38 +38,14 @@ def run_tango_payout_under_faults(sandbox: Any, tmp_path: Path, rows: int, seed:
     sandbox.admin.faults(seed=seed, **FAULTS)
     sandbox.admin.settings(tango_in_process_seconds=0.3)  # quick retries after a lost answer meet 409.002
     intended = _rows(rows)
-    tries, summary = 0, None
-    while summary is None:
-        tries += 1
-        operator = tango_bulk(
-            tmp_path,
-            intended,
-            payout_id="reliability",
-            max_concurrency=16,
-            hook_params={"rate_limit_per_second": 0},
+    tries = retry_until_paid(
+        lambda: tango_bulk(
+            tmp_path, intended, payout_id="reliability", max_concurrency=16, hook_params={"rate_limit_per_second": 0}
         )
-        try:
-            summary = operator.execute(context())
-        except TremendousPayoutError:
-            assert tries < 5, "a few task retries must finish the payout"
-    stats = sandbox.admin.stats()
+    )
     ledger = sandbox.admin.tangocard_ledger()["orders"]
-    counts = Counter(row["external_ref_id"] for row in ledger)
-    return {
-        "vendor": "tangocard",
-        "rows": rows,
-        "task_tries": tries,
-        "api_requests": stats["requests"],
-        "injected_429": stats.get("rate_limited", 0),
-        "injected_5xx_before_commit": stats.get("error_before_commit", 0),
-        "injected_5xx_after_commit": stats.get("error_after_commit", 0),
-        "injected_drops_after_commit": stats.get("dropped_after_commit", 0),
-        "orders_in_ledger": len(ledger),
-        "keys_paid_twice": sum(1 for n in counts.values() if n > 1),
-        "keys_missing": len({f"reliability:{r['respondent_id']}" for r in intended} - set(counts)),
-        "intended_total": str(sum(Decimal(r["amount"]) for r in intended)),
-        "charged_total": str(sum(Decimal(str(r["cost"])) for r in ledger)),
-    }
+    keys, costs = [r["external_ref_id"] for r in ledger], [r["cost"] for r in ledger]
+    return {"vendor": "tangocard", **fault_figures(sandbox.admin.stats(), keys, costs, intended, tries)}
 
 
 def test_2000_row_tango_payout_under_faults_pays_each_key_exactly_once(tremendous_sandbox: Any, tmp_path: Path) -> None:

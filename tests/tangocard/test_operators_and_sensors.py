@@ -25,6 +25,19 @@ from tests.tangocard.conftest import ACCOUNT, order_body
 RECIPIENT = {"email": "winner@example.com", "firstName": "Ada", "lastName": "Lovelace"}
 
 
+def _register_card(hook: TangoCardHook) -> Any:
+    """Register the sandbox test card for the default account."""
+    return hook.register_credit_card(
+        {
+            "customerIdentifier": "sandbox-customer",
+            "accountIdentifier": ACCOUNT,
+            "label": "card",
+            "ipAddress": "127.0.0.1",
+            "creditCard": {"number": "4111111111111111", "expiration": "2030-12"},
+        }
+    )
+
+
 def _order_operator(**kwargs: Any) -> TangoCardCreateOrderOperator:
     settings: dict[str, Any] = {"task_id": "pay", "utid": "U000001", "amount": "15.00", "recipient": RECIPIENT}
     return TangoCardCreateOrderOperator(**(settings | kwargs))
@@ -76,15 +89,7 @@ def test_create_order_can_wait_in_the_worker_or_defer(tremendous_sandbox: Any) -
 
 def test_fund_account_charges_once_per_task_instance(tremendous_sandbox: Any) -> None:
     hook = TangoCardHook()
-    card = hook.register_credit_card(
-        {
-            "customerIdentifier": "sandbox-customer",
-            "accountIdentifier": ACCOUNT,
-            "label": "card",
-            "ipAddress": "127.0.0.1",
-            "creditCard": {"number": "4111111111111111", "expiration": "2030-12"},
-        }
-    )
+    card = _register_card(hook)
     before = hook.get_balance().current_balance or 0
     operator = TangoCardFundAccountOperator(task_id="fund", amount=250, credit_card_token=card.token)
     first = operator.execute(context())
@@ -164,3 +169,37 @@ def test_sensor_needs_exactly_one_target() -> None:
         TangoCardOrderSensor(task_id="s")
     with pytest.raises(ValueError, match="on_partial"):
         TangoCardOrderSensor(task_id="s", reference_order_id="RA1", on_partial="maybe")
+
+
+def test_a_replay_for_another_amount_is_not_taken_as_paid(tremendous_sandbox: Any) -> None:
+    """Tango answers a reused externalRefID with the original order even for another amount: the operator says so
+    and fails without retries instead of reporting the new amount as paid."""
+    from airflow_provider_tremendous.operators.tangocard import TangoCardReplayMismatchError
+
+    _order_operator(external_ref_id="fixed-key").execute(context())
+    with pytest.raises(TangoCardReplayMismatchError, match=r"amount 15(\.0+)? \(asked 25"):
+        _order_operator(external_ref_id="fixed-key", amount="25.00").execute(context())
+    assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 1
+
+
+def test_gift_credentials_never_reach_xcom_from_any_wait(tremendous_sandbox: Any) -> None:
+    order = TangoCardHook().create_order(order_body("secret-codes"))
+    assert order.reward, "the hook gives the credentials to code that asks for them"
+    assert "reward" not in order.to_xcom()
+    sensor = TangoCardOrderSensor(task_id="wait", reference_order_id=order.reference_order_id, deferrable=False)
+    done = sensor.poke(context())
+    assert "redeem" not in str(getattr(done, "xcom_value", None))
+
+
+def test_a_deposit_whose_answer_is_lost_is_never_sent_again(tremendous_sandbox: Any) -> None:
+    hook = TangoCardHook()
+    card = _register_card(hook)
+    tremendous_sandbox.admin.faults(drop_after_commit_rate=1.0, path_prefix="/creditCardDeposits", method="POST")
+    operator = TangoCardFundAccountOperator(task_id="fund", amount=250, credit_card_token=card.token)
+    from airflow_provider_tremendous.operators.tangocard import TangoCardDepositUncertainError
+
+    with pytest.raises(TangoCardDepositUncertainError, match="may have been charged"):
+        operator.execute(context())
+    deposits = tremendous_sandbox.state.collections["tango_deposits"]
+    assert len(deposits) == 1, "charged once, and the hook did not send it again"
+    assert tremendous_sandbox.admin.stats()["dropped_after_commit"] == 1

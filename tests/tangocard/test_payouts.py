@@ -115,3 +115,49 @@ def test_reconcile_and_wait_follow_the_connection_that_paid(tremendous_sandbox: 
     ).execute(context())
     assert report["not_executed"] == 1
     assert "COMPLETE" in (tmp_path / "reconcile2.csv").read_text()
+
+
+def test_a_row_whose_amount_changed_since_it_was_paid_is_not_paid_again(
+    tremendous_sandbox: Any, tmp_path: Path
+) -> None:
+    rows = respondents(3)
+    tango_bulk(tmp_path, rows).execute(context())
+    (tmp_path / "results.csv").unlink()
+    rows[1]["amount"] = "7.00"
+    summary = tango_bulk(tmp_path, rows, fail_on_error=False).execute(context())
+    assert (summary["already_existed"], summary["failed"]) == (2, 1)
+    (failed,) = [r for r in results(tmp_path / "results.csv") if r["outcome"] == "failed"]
+    assert failed["key"] == "T00001" and "externalRefID already used for amount 5" in failed["error"]
+    assert len(_ledger(tremendous_sandbox)) == 3
+
+
+def test_a_409_024_is_looked_up_instead_of_failed() -> None:
+    """409.024 ("an order with this external reference ID already exists"): the order exists, find it."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from airflow_provider_tremendous.models.tangocard import Order
+    from airflow_provider_tremendous.payouts.tangocard import TangoCardPayoutAdapter
+    from airflow_provider_tremendous.tangocard.errors import TangoCardConflictError
+
+    existing = Order(referenceOrderID="RA1", externalRefID="p:k", status="COMPLETE", createdAt=dt.datetime(2026, 1, 1))
+
+    def conflict(body: Any) -> Any:
+        raise TangoCardConflictError(status=409, message="exists", i18n_key="409.024", method="POST", path="/orders")
+
+    hook = SimpleNamespace(
+        account_ids=lambda c, a: ("c", "a"),
+        create_order=SimpleNamespace(with_http_info=conflict),
+        find_order=lambda ref, account: existing if ref == "p:k" else None,
+    )
+    adapter = TangoCardPayoutAdapter(hook)  # type: ignore[arg-type]
+    row = {
+        "row": 1,
+        "key": "k",
+        "external_id": "p:k",
+        "amount": "5.00",
+        "currency": "USD",
+        "reward": {"products": ["U000002"], "delivery": {"method": "LINK"}, "recipient": {}},
+    }
+    outcome = adapter.pay(row)
+    assert (outcome.outcome, outcome.order_id) == ("already_existed", "RA1")

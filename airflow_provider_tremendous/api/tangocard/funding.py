@@ -28,12 +28,12 @@ class FundingAPI:
     def unregister_credit_card(self, body: Body) -> CreditCardUnregistration:
         """Unregister a card (``customerIdentifier``, ``accountIdentifier``, ``creditCardToken``)."""
 
-    @tango_endpoint("POST", "/creditCardDeposits", idempotency_field="externalRefID")
+    @tango_endpoint("POST", "/creditCardDeposits")
     def create_credit_card_deposit(self, body: Body) -> CreditCardDeposit:
-        """Charge a registered card into an account (``amount`` in USD, ``creditCardToken``).
+        """Charge a registered card into an account (``amount`` in USD, ``creditCardToken``, ``externalRefID``).
 
-        With ``externalRefID`` the call is idempotent (a replay returns the original deposit) and is retried after
-        an ambiguous failure; without it, it is sent once.
+        Never retried after the request may have reached Tango: that a repeated ``externalRefID`` returns the
+        original deposit is not documented, so a retry could charge the card twice.
         """
 
     @tango_endpoint("GET", "/creditCardDeposits/{deposit_id}")
