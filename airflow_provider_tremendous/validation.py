@@ -4,13 +4,14 @@ order is created. The API validates too; checking first means a bad row never re
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.money import AmountError, decimals_for, parse_amount
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE = re.compile(r"^\+?[1-9]\d{6,14}$")
@@ -28,15 +29,19 @@ class RewardValue(BaseModel):
 
     @field_validator("denomination", mode="before")
     @classmethod
-    def _amount(cls, value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise ValueError("must be a number, e.g. 10 or 12.50")
-        number = float(value)
-        if not math.isfinite(number) or number <= 0:
-            raise ValueError("must be a positive, finite amount")
-        if abs(round(number * 100) - number * 100) > 1e-6:
-            raise ValueError("must have at most 2 decimal places (cents)")
-        return number
+    def _amount(cls, value: Any) -> float:
+        """The one money parser; sent as a JSON number, exact for amounts with at most 2 decimals."""
+        try:
+            return float(parse_amount(value))
+        except AmountError as error:
+            raise ValueError(str(error)) from None
+
+    @model_validator(mode="after")
+    def _currency_decimals(self) -> RewardValue:
+        places = decimals_for(self.currency_code)
+        if Decimal(repr(self.denomination)) != Decimal(repr(self.denomination)).quantize(Decimal(1).scaleb(-places)):
+            raise ValueError(f"denomination: {self.currency_code} amounts have {places} decimals at most")
+        return self
 
 
 class RewardRecipient(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from decimal import Decimal
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
 
 #: How many recent invoices are searched for one this task instance already created.
 RECENT_INVOICES = 50
+#: The largest invoice this operator creates (a larger amount is a unit mistake far more often than intended).
+MAX_INVOICE = Decimal(10_000_000)
 
 
 class TremendousCreateInvoiceOperator(TremendousBaseOperator):
@@ -38,7 +41,7 @@ class TremendousCreateInvoiceOperator(TremendousBaseOperator):
     def __init__(
         self,
         *,
-        amount: float | str,
+        amount: str | int | Decimal,
         currency_code: str | None = None,
         po_number: str | None = None,
         memo: str | None = None,
@@ -51,13 +54,13 @@ class TremendousCreateInvoiceOperator(TremendousBaseOperator):
         self.memo = memo
 
     def _amount(self) -> float:
+        """The one money parser (never rounded: ``1000.005`` and ``"1e3"`` are refused), sent as a JSON number."""
+        from airflow_provider_tremendous.money import AmountError, parse_amount
+
         try:
-            amount = round(float(self.amount), 2)
-        except (TypeError, ValueError):
-            raise TremendousInputError(f"amount must be a number, got {self.amount!r}") from None
-        if not 0 < amount <= 10_000_000:
-            raise TremendousInputError(f"amount must be positive (and at most 10,000,000), got {amount}")
-        return amount
+            return float(parse_amount(self.amount, maximum=MAX_INVOICE))
+        except AmountError as error:
+            raise TremendousInputError(f"amount: {error}; nothing was sent") from None
 
     def _po_number(self, context: Any) -> str:
         if self.po_number:

@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
 from airflow_provider_tremendous.currencies import CURRENCY_CODES
+from airflow_provider_tremendous.money import AmountError, decimals_for, parse_amount
 from airflow_provider_tremendous.validation import EMAIL, PHONE, PRODUCT_ID
 
 #: The reward fields a row can carry (column names default to these).
@@ -30,7 +31,6 @@ FIELDS = (
     "deliver_at",
 )
 MAX_AMOUNT = Decimal("100000")
-MAX_KEY = 200
 
 
 @dataclass(frozen=True)
@@ -41,12 +41,20 @@ class RowSpec:
     :param columns: reward field → column name, for columns named differently (``{"amount": "reward_usd"}``).
     :param defaults: values for fields a row leaves empty (``{"currency": "USD", "campaign_id": "..."}``).
     :param custom_field_columns: custom field id → column name, sent as ``custom_fields``.
+    :param keep_case: compare keys case-sensitively (``R17`` and ``r17`` are then two people); changes ids.
+    :param decimal_separator: ``"."`` (default) or ``","`` for every amount of the input; never guessed.
     """
 
     key_field: str
     columns: dict[str, str] = field(default_factory=dict)
     defaults: dict[str, Any] = field(default_factory=dict)
     custom_field_columns: dict[str, str] = field(default_factory=dict)
+    keep_case: bool = False
+    decimal_separator: str = "."
+
+    def context(self) -> dict[str, Any]:
+        """The validation context of :class:`PayoutRow` (how amounts are written)."""
+        return {"decimal_separator": self.decimal_separator}
 
     def extract(self, raw: dict[str, Any]) -> dict[str, Any]:
         """The row's reward fields (column names mapped, blanks replaced by defaults)."""
@@ -61,30 +69,14 @@ class RowSpec:
         return values
 
 
-def _amount(value: Any) -> Decimal:
-    if isinstance(value, bool) or value is None:
-        raise ValueError("is missing: give the reward amount, e.g. 10 or 12.50")
-    try:
-        amount = Decimal(str(value).strip().replace(",", "")) if isinstance(value, str) else Decimal(str(value))
-    except InvalidOperation:
-        raise ValueError(f"{value!r} is not a number: use digits with an optional decimal point, e.g. 12.50") from None
-    if not amount.is_finite() or amount <= 0:
-        raise ValueError(f"{value!r} must be a positive amount")
-    if amount > MAX_AMOUNT:
-        raise ValueError(f"{value!r} is implausibly large (over {MAX_AMOUNT:,}): check the unit (dollars, not cents)")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(f"{value!r} has more than 2 decimal places: round to cents")
-    return amount.quantize(Decimal("0.01"))
-
-
 class PayoutRow(BaseModel):
     """A validated row: everything needed to pay one key."""
 
     model_config = ConfigDict(extra="forbid")
 
     key: str
-    amount: Decimal
     currency: str
+    amount: Decimal
     name: str | None = None
     email: str | None = None
     phone: str | None = None
@@ -95,20 +87,23 @@ class PayoutRow(BaseModel):
     deliver_at: dt.date | None = None
     custom_fields: list[dict[str, Any]] | None = None
 
-    @field_validator("key", mode="before")
-    @classmethod
-    def _key(cls, value: Any) -> str:
-        text = "" if value is None else str(value).strip()
-        if not text:
-            raise ValueError("is empty: every row needs a unique key (the key_field column)")
-        if len(text) > MAX_KEY:
-            raise ValueError(f"is longer than {MAX_KEY} characters")
-        return text
-
     @field_validator("amount", mode="before")
     @classmethod
-    def _check_amount(cls, value: Any) -> Decimal:
-        return _amount(value)
+    def _check_amount(cls, value: Any, info: ValidationInfo) -> Decimal:
+        """The strict money grammar (:mod:`airflow_provider_tremendous.money`), in the currency's decimals."""
+        if value is None:
+            raise ValueError("is missing: give the reward amount, e.g. 10 or 12.50")
+        currency = info.data.get("currency")
+        separator = (info.context or {}).get("decimal_separator", ".")
+        try:
+            amount = parse_amount(value, decimals=decimals_for(currency), decimal_separator=separator)
+        except AmountError as error:
+            raise ValueError(str(error)) from None
+        if amount > MAX_AMOUNT:
+            raise ValueError(
+                f"{value!r} is implausibly large (over {MAX_AMOUNT:,}): check the unit (dollars, not cents)"
+            )
+        return amount.quantize(Decimal(1).scaleb(-decimals_for(currency)))
 
     @field_validator("currency", mode="before")
     @classmethod
@@ -177,7 +172,7 @@ class PayoutRow(BaseModel):
     def reward(self) -> dict[str, Any]:
         """The API's ``reward`` object for this row."""
         reward: dict[str, Any] = {
-            "value": {"denomination": float(self.amount), "currency_code": self.currency},
+            "value": {"denomination": float(self.amount), "currency_code": self.currency},  # exact: ≤ 2 decimals
             "delivery": {"method": self.delivery_method},
             "recipient": {k: v for k, v in (("name", self.name), ("email", self.email), ("phone", self.phone)) if v},
         }
