@@ -77,7 +77,7 @@ with DAG(
             writer = csv.writer(handle)
             writer.writerow(["reference_line_item_id", "reference_order_id", "external_ref_id", "status", "amount"])
             for item in hook.iter_line_items(start_date=payout["created_after"]):
-                if (item.external_ref_id or "").startswith(payout["external_id_prefix"]):
+                if (item.external_ref_id or "").startswith(tuple(payout["external_id_prefixes"])):
                     amount = item.amount.value if item.amount else ""
                     writer.writerow(
                         [

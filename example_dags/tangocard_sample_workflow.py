@@ -37,6 +37,9 @@ with DAG(
         "deposit": 100,
         "utid": "U000001",
         "amount": 10,
+        # what this reward is for: the order's idempotency key (letters and digits), so that a new DAG run for the
+        # same winner finds the first order instead of paying again; a production connection requires one
+        "reward_key": "sampleWinner202611",
     },
     tags=["tangocard", "example"],
     default_args={"retries": 1, "retry_delay": dt.timedelta(seconds=5)},
@@ -156,6 +159,7 @@ with DAG(
         task_id="place_order",
         utid="{{ params.utid }}",
         amount="{{ params.amount }}",
+        external_ref_id="{{ params.reward_key }}",
         recipient={"email": "winner@example.com", "firstName": "Sample", "lastName": "Winner"},
         sender={"firstName": "Survey", "lastName": "Team", "email": "ops@example.com"},
         message="Thank you for taking part!",

@@ -15,6 +15,12 @@ GET_EACH_UP_TO = 5
 MAX_EXAMPLES = 20
 
 
+def matches_prefix(external_id: str | None, prefix: str | list[str]) -> bool:
+    """Whether ``external_id`` belongs to a payout known by one prefix or by its prefixes under every id
+    derivation (a payout begun before canonical keys may hold orders under both)."""
+    return bool(external_id) and str(external_id).startswith((prefix,) if isinstance(prefix, str) else tuple(prefix))
+
+
 class OrdersCheck(Check):
     """Every order in ``order_ids`` (ids or external_ids) must reach ``success_statuses``.
 
@@ -112,16 +118,17 @@ class PayoutRunCheck(OrdersCheck):
     Orders are found with list calls only (500 per request, from ``created_after`` on): a run of N orders costs
     about ceil(N/500) requests per check, plus one page per 500 other orders created meanwhile.
 
-    :param external_id_prefix: ``<payout_id>:``.
+    :param external_id_prefix: ``<payout_id>:``, or the list of the payout's prefixes (summary
+        ``external_id_prefixes``).
     :param expected_count: how many orders the run paid (fewer found is a failure).
     """
 
     kind = "payout"
 
     def __init__(
-        self, external_id_prefix: str, expected_count: int, created_after: str | None = None, **rules: Any
+        self, external_id_prefix: str | list[str], expected_count: int, created_after: str | None = None, **rules: Any
     ) -> None:
-        super().__init__([external_id_prefix], created_after=created_after, **rules)
+        super().__init__(["payout"], created_after=created_after, **rules)
         self.external_id_prefix = external_id_prefix
         self.expected_count = int(expected_count)
 
@@ -139,7 +146,7 @@ class PayoutRunCheck(OrdersCheck):
         while True:
             page = yield ("list_orders", (), {**filters, "offset": offset})
             for order in page.items:
-                if order.external_id and order.external_id.startswith(self.external_id_prefix):
+                if order.external_id and matches_prefix(order.external_id, self.external_id_prefix):
                     statuses[order.external_id] = OrderStatus.normalize(order.status)
             offset += len(page.items)
             if len(page.items) < 500 or (page.total_count is not None and offset >= page.total_count):

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from airflow_provider_tremendous.checks import Check, Plan, Verdict
-from airflow_provider_tremendous.checks.orders import OrdersCheck
+from airflow_provider_tremendous.checks.orders import OrdersCheck, matches_prefix
 from airflow_provider_tremendous.models.tangocard import Account, Order
 
 PartialRule = Literal["fail", "succeed", "wait"]
@@ -61,16 +61,14 @@ class TangoCardPayoutRunCheck(OrdersCheck):
 
     def __init__(
         self,
-        external_id_prefix: str,
+        external_id_prefix: str | list[str],
         expected_count: int,
         account_identifier: str | None = None,
         created_after: str | None = None,
         partial: PartialRule = "fail",
     ) -> None:
         success, failure = _rules(partial)
-        super().__init__(
-            [external_id_prefix], success_statuses=success, failure_statuses=failure, created_after=created_after
-        )
+        super().__init__(["payout"], success_statuses=success, failure_statuses=failure, created_after=created_after)
         self.external_id_prefix = external_id_prefix
         self.expected_count = int(expected_count)
         self.account_identifier = account_identifier
@@ -94,7 +92,7 @@ class TangoCardPayoutRunCheck(OrdersCheck):
         while True:
             page = yield ("list_orders", (), {**filters, "page": number})
             for order in page.items:
-                if order.external_ref_id and order.external_ref_id.startswith(self.external_id_prefix):
+                if matches_prefix(order.external_ref_id, self.external_id_prefix):
                     statuses[order.external_ref_id] = order.status
             number += 1
             seen = page.offset + len(page.items)

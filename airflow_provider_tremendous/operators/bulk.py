@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.errors import TremendousError, TremendousInputError
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator
-from airflow_provider_tremendous.payouts.keys import check_payout_id, prefix
-from airflow_provider_tremendous.payouts.ledger import ResultWriter, read_paid
+from airflow_provider_tremendous.payouts.keys import IdScheme, check_payout_id, prefix, prefixes
+from airflow_provider_tremendous.payouts.ledger import ResultWriter, known_payment, read_paid
 from airflow_provider_tremendous.payouts.outcomes import ALREADY_PAID, DRY_RUN, INVALID, Outcome, Tally
 from airflow_provider_tremendous.payouts.sender import Progress, send_rows
 
@@ -30,10 +30,13 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
 
     Every row is read and validated before the first order; by default one invalid row stops the run with a report
     of every bad row (row number, field, reason) and nothing is paid (``on_invalid="skip"`` pays the valid rows and
-    records the rejects). Each row's external_id is ``<payout_id>:<key>``: re-running the DAG, retrying the task or
-    submitting the same file again never pays a key twice; keys the previous try's result file records as paid are
-    not even sent again. Orders go out on ``max_concurrency`` threads under the hook's rate limiter (10 req/s by
-    default); a 429 pauses every thread.
+    records the rejects). Keys are compared in canonical form (trimmed, NFKC, case-folded, ``17.0`` = ``17``), so
+    two spellings of one key are duplicates, refused with both row numbers. Each row's external_id derives from
+    the payout id and the canonical key (``<payout_id>:<key>`` on Tremendous; alphanumeric on Tango Card): re-running
+    the DAG, retrying the task or submitting the same file again never pays a key twice, and a row whose id was
+    different under an earlier derivation is first looked up under that id. Keys the previous try's result file
+    records as paid are not even sent again. Orders go out on ``max_concurrency`` threads under the hook's rate
+    limiter (10 req/s by default); a 429 pauses every thread.
 
     :param rows: a list of dicts (e.g. an upstream XCom), a ``.csv``/``.jsonl`` path, or an object-storage URI;
         templated.
@@ -42,11 +45,15 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
     :param columns: reward field → column name for differently named columns (fields: amount, currency, name, email,
         phone, products, campaign_id, delivery_method, language, deliver_at).
     :param amount, currency, products, campaign_id, delivery_method, language: defaults for rows leaving them empty.
+    :param keep_case: compare keys case-sensitively (``R17`` and ``r17`` are two people); it changes the ids, and a
+        payout begun with the other setting is still found (its ids are looked up before sending).
+    :param decimal_separator: ``"."`` (default) or ``","`` when every amount of the input uses a decimal comma;
+        never guessed. Amounts are digits with an optional decimal part (see docs/bulk_payouts.md).
     :param custom_field_columns: custom field id → column name.
     :param funding_source_id: what pays (``balance`` by default).
     :param on_invalid: ``"fail"`` (default: nothing is sent if any row is invalid) or ``"skip"``.
     :param max_rows, max_total_amount, max_amount_per_recipient: guards, checked before sending (amounts in the
-        organization's currency).
+        organization's currency, written like any amount: ``"500"``, ``500``, ``Decimal("500.00")``).
     :param dry_run: validate, price and write the result file, send nothing.
     :param preflight_funding: fail before sending when the balance cannot cover the rows still to pay.
     :param max_concurrency: orders in flight at once.
@@ -82,7 +89,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         payout_id: str,
         key_field: str,
         columns: dict[str, str] | None = None,
-        amount: float | str | None = None,
+        amount: str | int | Decimal | None = None,
         currency: str | None = "USD",
         products: list[str] | None = None,
         campaign_id: str | None = None,
@@ -92,8 +99,10 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         funding_source_id: str = "balance",
         on_invalid: str = "fail",
         max_rows: int | None = None,
-        max_total_amount: float | None = None,
-        max_amount_per_recipient: float | None = None,
+        max_total_amount: str | int | Decimal | None = None,
+        max_amount_per_recipient: str | int | Decimal | None = None,
+        keep_case: bool = False,
+        decimal_separator: str = ".",
         dry_run: bool = False,
         preflight_funding: bool = True,
         max_concurrency: int = 8,
@@ -125,6 +134,10 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         }
         if on_invalid not in ("fail", "skip"):
             raise ValueError("on_invalid must be 'fail' or 'skip'")
+        if decimal_separator not in (".", ","):
+            raise ValueError("decimal_separator must be '.' or ','")
+        self.keep_case = keep_case
+        self.decimal_separator = decimal_separator
         self.rows = rows
         self.payout_id = payout_id
         self.key_field = key_field
@@ -179,10 +192,18 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             self.paying_conn_id, self.hook_params, funding_source_id=self.funding_source_id, **self.tango_options
         )
         self._adapter = adapter
-        spec = RowSpec(self.key_field, self.columns, adapter.row_defaults(self.defaults), self.custom_field_columns)
-        prepared = prepare(self.rows, spec, payout_id, adapter.unit_cost, shard, adapter.row_problems)
+        spec = RowSpec(
+            self.key_field,
+            self.columns,
+            adapter.row_defaults(self.defaults),
+            self.custom_field_columns,
+            keep_case=self.keep_case,
+            decimal_separator=self.decimal_separator,
+        )
+        caps = self._caps()
+        prepared = prepare(self.rows, spec, payout_id, adapter.unit_cost, shard, adapter.row_problems, adapter.vendor)
         try:
-            return self._run(prepared, adapter, payout_id, shard)
+            return self._run(prepared, adapter, payout_id, shard, caps)
         finally:
             prepared.cleanup()
 
@@ -198,13 +219,32 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         if adapter is not None:
             adapter.stop_reason = adapter.stop_reason or "the task was killed"
 
+    def _caps(self) -> dict[str, Decimal | None]:
+        """``max_total_amount`` and ``max_amount_per_recipient``, read by the one money parser."""
+        from airflow_provider_tremendous.money import AmountError, parse_amount
+
+        caps: dict[str, Decimal | None] = {}
+        for name in ("max_total_amount", "max_amount_per_recipient"):
+            value = getattr(self, name)
+            try:
+                caps[name] = None if value is None else parse_amount(value)
+            except AmountError as error:
+                raise TremendousInputError(f"{name}: {error}; nothing was sent") from None
+        return caps
+
     def _run(
-        self, prepared: Prepared, adapter: PayoutAdapter, payout_id: str, shard: tuple[int, int]
+        self,
+        prepared: Prepared,
+        adapter: PayoutAdapter,
+        payout_id: str,
+        shard: tuple[int, int],
+        caps: dict[str, Decimal | None],
     ) -> dict[str, Any]:
         result_path = self.result_path or self._default_result_path(payout_id, shard)
-        self._check_guards(prepared, result_path)
+        self._check_guards(prepared, result_path, caps)
         ledger = read_paid(result_path)
-        to_pay = sum((Decimal(r["cost"]) for r in prepared.spooled() if r["key"] not in ledger), Decimal(0))
+        unpaid = [Decimal(r["cost"]) for r in prepared.spooled() if not known_payment(ledger, r)]
+        to_pay, recorded = sum(unpaid, Decimal(0)), prepared.in_shard - len(unpaid)
         self.log.info(
             "Payout %s: %d rows, %d valid, %d invalid; %d in this shard, %d already paid per %s",
             payout_id,
@@ -212,11 +252,11 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             prepared.valid,
             prepared.invalid,
             prepared.in_shard,
-            len(ledger),
+            recorded,
             result_path,
         )
         if not self.is_dry_run and self.preflight_funding:
-            self._check_funds(adapter, prepared, to_pay, len(ledger))
+            self._check_funds(adapter, prepared, to_pay, recorded)
         tally = Tally()
         writer = ResultWriter(result_path)
         try:
@@ -226,7 +266,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
                 for row in pending:
                     self._record(writer, tally, None, Outcome.for_row(row, DRY_RUN))
             else:
-                progress = Progress(prepared.in_shard - len(ledger), self.log, self.progress_interval)
+                progress = Progress(prepared.in_shard - recorded, self.log, self.progress_interval)
                 send_rows(
                     pending,
                     adapter.pay,
@@ -237,6 +277,11 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         finally:
             writer.close()
         summary = self._summary(payout_id, prepared, tally, result_path, shard, to_pay)
+        summary |= {
+            "external_id_prefix": prefix(payout_id, adapter.vendor),
+            "external_id_prefixes": prefixes(payout_id, adapter.vendor),
+            "id_scheme": IdScheme(keep_case=self.keep_case).label,
+        }
         summary |= {"vendor": adapter.vendor, "conn_id": self.paying_conn_id, **adapter.summary_fields()}
         self.log.info("Payout %s done: %s", payout_id, {k: summary[k] for k in ("paid", "created", "failed")})
         if tally.failed and self.fail_on_error and not self.is_dry_run:
@@ -251,7 +296,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         suffix = f"-shard{shard[0]}of{shard[1]}" if shard[1] > 1 else ""
         return str(Path(tempfile.gettempdir()) / "tremendous-payouts" / f"{payout_id}{suffix}.csv")
 
-    def _check_guards(self, prepared: Prepared, result_path: str) -> None:
+    def _check_guards(self, prepared: Prepared, result_path: str, caps: dict[str, Decimal | None]) -> None:
         if prepared.rows_total == 0:
             raise TremendousInputError("rows: the input has no rows; nothing to pay")
         if self.max_rows is not None and prepared.rows_total > self.max_rows:
@@ -263,16 +308,17 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
                 f"{prepared.invalid} of {prepared.rows_total} rows are invalid; nothing was sent. Fix them, or pass "
                 f"on_invalid='skip' to pay the valid rows. All problems: {result_path}\n{problems}"
             )
-        total = prepared.cost_total
-        if self.max_total_amount is not None and total > Decimal(str(self.max_total_amount)):
+        total, total_cap = prepared.cost_total, caps["max_total_amount"]
+        if total_cap is not None and total > total_cap:
             raise TremendousInputError(
-                f"the payout totals {total:.2f}, over max_total_amount={self.max_total_amount}; nothing was sent"
+                f"the payout totals {total:.2f}, over max_total_amount={total_cap}; nothing was sent"
             )
         who, most = prepared.top_recipient
-        if self.max_amount_per_recipient is not None and most > Decimal(str(self.max_amount_per_recipient)):
+        recipient_cap = caps["max_amount_per_recipient"]
+        if recipient_cap is not None and most > recipient_cap:
             raise TremendousInputError(
-                f"recipient {who} would receive {most:.2f}, over max_amount_per_recipient="
-                f"{self.max_amount_per_recipient}; nothing was sent"
+                f"recipient {who} would receive {most:.2f}, over max_amount_per_recipient={recipient_cap}; "
+                "nothing was sent"
             )
 
     def _check_funds(self, adapter: PayoutAdapter, prepared: Prepared, to_pay: Decimal, known: int) -> None:
@@ -305,13 +351,15 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
     ) -> Any:
         """Yield the rows still to pay; rows the ledger records as paid are written as ``already_paid``."""
         for row in prepared.spooled():
-            known = ledger.get(row["key"])
+            known = known_payment(ledger, row)
             if known is None:
                 yield row
                 continue
             outcome = Outcome.for_row(
                 row,
                 ALREADY_PAID,
+                external_id=known["external_id"],
+                id_scheme=known.get("id_scheme") or "v1",
                 order_id=known.get("order_id"),
                 reward_id=known.get("reward_id"),
                 status=known.get("status"),
@@ -338,7 +386,6 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         sent = tally.outcomes["created"] + tally.outcomes["already_existed"] + tally.outcomes["failed"]
         return {
             "payout_id": payout_id,
-            "external_id_prefix": prefix(payout_id),
             "dry_run": self.is_dry_run,
             "shard": {"index": shard[0], "count": shard[1]},
             "rows": prepared.rows_total,

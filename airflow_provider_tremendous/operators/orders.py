@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.checks import Verdict
 from airflow_provider_tremendous.errors import TremendousConflictError, TremendousUnprocessableError
-from airflow_provider_tremendous.external_ids import task_instance_external_id
+from airflow_provider_tremendous.external_ids import single_order_key, task_instance_external_id
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator, TremendousWaitingOperator
 from airflow_provider_tremendous.operators.links import ORDER_URL_KEY, TremendousOrderLink
 from airflow_provider_tremendous.waiting import raise_if_failed
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.models import Order
+
+
+def _digits(phone: str | None) -> str:
+    return re.sub(r"\D", "", phone or "")
 
 
 class TremendousCreateOrderOperator(TremendousWaitingOperator):
@@ -58,10 +64,16 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
         from airflow_provider_tremendous.validation import validate_external_id
 
         if self.external_id:
-            return validate_external_id(self.external_id)
+            validate_external_id(self.external_id)
         ti = context["ti"]
         map_index = getattr(ti, "map_index", -1)
-        return task_instance_external_id(ti.dag_id, ti.task_id, ti.run_id, -1 if map_index is None else map_index)
+        return single_order_key(
+            self.external_id,
+            self.hook.settings.is_production,
+            lambda: task_instance_external_id(ti.dag_id, ti.task_id, ti.run_id, -1 if map_index is None else map_index),
+            "external_id",
+            self.log,
+        )
 
     def execute(self, context: Any) -> dict[str, Any]:
         from airflow_provider_tremendous.checks.orders import OrdersCheck
@@ -81,6 +93,11 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
 
     def _create(self, body: dict[str, Any]) -> Order:
         external_id = body["external_id"]
+        existing = self.hook.find_order(external_id)  # looked up first: a replay never depends on the POST alone
+        if existing is not None:
+            self._check_existing(existing, body)
+            self.log.info("Order %s (external_id %s) already existed: not paid again", existing.id, external_id)
+            return existing
         try:
             response = self.hook.create_order.with_http_info(body)
         except TremendousConflictError as error:
@@ -101,6 +118,38 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
         else:
             self.log.info("Created order %s (external_id %s), status %s", order.id, external_id, order.status)
         return order
+
+    @staticmethod
+    def _check_existing(order: Order, body: dict[str, Any]) -> None:
+        """An order found under this external_id must be this reward (amount, currency, recipient)."""
+        reward = order.rewards[0] if order.rewards else None
+        wanted = body["reward"]
+        found = {
+            "amount": reward.value.denomination if reward and reward.value else None,
+            "currency": reward.value.currency_code if reward and reward.value else None,
+            "email": (reward.recipient.email or "").lower() if reward and reward.recipient else "",
+            "phone": _digits(reward.recipient.phone) if reward and reward.recipient else "",
+        }
+        asked = {
+            "amount": wanted["value"]["denomination"],
+            "currency": wanted["value"].get("currency_code") or found["currency"],
+            "email": (wanted.get("recipient", {}).get("email") or "").lower(),
+            "phone": _digits(wanted.get("recipient", {}).get("phone")),
+        }
+        changed = [name for name in asked if found[name] is not None and str(found[name]) != str(asked[name])]
+        if "amount" in changed and Decimal(str(found["amount"])) == Decimal(str(asked["amount"])):
+            changed.remove("amount")
+        if changed:
+            raise TremendousConflictError(
+                status=409,
+                message=(
+                    f"external_id {body['external_id']!r} already belongs to order {order.id} with another "
+                    f"{', '.join(changed)}. Nothing was paid now. If the reward changed on purpose, give it a new "
+                    "external_id; otherwise fix the input so it matches the original order."
+                ),
+                method="GET",
+                path="/orders",
+            )
 
     def finish(self, context: Any, verdict: Verdict, state: dict[str, Any]) -> dict[str, Any]:
         raise_if_failed(verdict)

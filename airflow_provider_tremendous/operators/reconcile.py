@@ -13,10 +13,26 @@ from typing import Any
 from airflow_provider_tremendous.errors import TremendousError
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator
 from airflow_provider_tremendous.payouts.adapter import VendorOrder
-from airflow_provider_tremendous.payouts.keys import check_payout_id, prefix
+from airflow_provider_tremendous.payouts.keys import check_payout_id, prefixes
 
 KINDS = ("missing", "unexpected", "amount_mismatch", "recipient_mismatch", "not_executed")
 REPORT_COLUMNS = ["kind", "key", "external_id", "order_id", "status", "expected", "actual"]
+
+
+def _by_intended_id(actual: dict[str, VendorOrder], intended: dict[str, dict[str, Any]]) -> dict[str, VendorOrder]:
+    """Orders keyed by the id their row has now: an order placed under a row's earlier-derivation id (see
+    :func:`~airflow_provider_tremendous.payouts.keys.row_ids`) counts as that row's order."""
+    earlier = {alt: ext for ext, row in intended.items() for alt in row.get("alternate_ids") or {}}
+    keyed = {ident: order for ident, order in actual.items() if ident in intended}
+    for ident, order in actual.items():
+        row_id = earlier.get(ident)
+        if ident in intended:
+            continue
+        if row_id is not None and row_id not in keyed:
+            keyed[row_id] = order
+        else:  # no row, or the row has another order already (paid twice): reported as unexpected
+            keyed[ident] = order
+    return keyed
 
 
 class TremendousReconciliationError(TremendousError):
@@ -40,6 +56,9 @@ class TremendousReconcileOperator(TremendousBaseOperator):
     :param conn_id: the connection that paid, ``tremendous`` or ``tangocard`` (default ``tremendous_conn_id``);
         templated. For Tango Card, ``customer_identifier``/``account_identifier`` name the account (default: the
         connection's extras), ``utid`` the item rows default to, and ``not_executed`` means "not COMPLETE".
+    :param keep_case, decimal_separator: as on the bulk payout (keys and amounts are read the same way). A row is
+        matched by its external id under any derivation (see docs/bulk_payouts.md), so a payout begun before
+        canonical keys reconciles too.
     :return: counts per kind, ``matched``, ``report_path`` and a few examples.
     """
 
@@ -70,9 +89,13 @@ class TremendousReconcileOperator(TremendousBaseOperator):
         customer_identifier: str | None = None,
         account_identifier: str | None = None,
         utid: str | None = None,
+        keep_case: bool = False,
+        decimal_separator: str = ".",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.keep_case = keep_case
+        self.decimal_separator = decimal_separator
         self.conn_id = conn_id
         self.tango_options: dict[str, Any] = {
             "utid": utid,
@@ -96,14 +119,22 @@ class TremendousReconcileOperator(TremendousBaseOperator):
 
         payout_id = check_payout_id(self.payout_id)
         adapter = payout_adapter(str(self.conn_id or self.tremendous_conn_id), self.hook_params, **self.tango_options)
-        spec = RowSpec(self.key_field, self.columns, adapter.row_defaults(self.defaults), self.custom_field_columns)
-        prepared = prepare(self.rows, spec, payout_id, lambda currency: Decimal(1))
+        spec = RowSpec(
+            self.key_field,
+            self.columns,
+            adapter.row_defaults(self.defaults),
+            self.custom_field_columns,
+            keep_case=self.keep_case,
+            decimal_separator=self.decimal_separator,
+        )
+        prepared = prepare(self.rows, spec, payout_id, lambda currency: Decimal(1), vendor=adapter.vendor)
         try:
             intended = {row["external_id"]: row for row in prepared.spooled()}
         finally:
             prepared.cleanup()
         since = None if str(self.created_after or "").strip() in ("", "None") else str(self.created_after)
-        actual = {o.external_id: o for o in adapter.orders_with_prefix(prefix(payout_id), since)}
+        scanned = adapter.orders_with_prefix(tuple(prefixes(payout_id, adapter.vendor)), since)
+        actual = _by_intended_id({o.external_id: o for o in scanned}, intended)
         report_path = self.report_path or str(Path(tempfile.gettempdir()) / f"tremendous-reconcile-{payout_id}.csv")
         counts: Counter[str] = Counter()
         examples: list[str] = []

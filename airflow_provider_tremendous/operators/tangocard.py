@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,8 @@ from airflow_provider_tremendous.errors import (
     TremendousServerError,
     TremendousTransportError,
 )
-from airflow_provider_tremendous.external_ids import task_instance_external_id
+from airflow_provider_tremendous.external_ids import single_order_key, task_instance_external_id
+from airflow_provider_tremendous.money import AmountError, parse_amount
 from airflow_provider_tremendous.operators.base import TremendousWaitingOperator
 from airflow_provider_tremendous.validation import EMAIL
 from airflow_provider_tremendous.vendors import TANGOCARD, VendorConnectionMixin
@@ -30,11 +31,12 @@ from airflow_provider_tremendous.waiting import raise_if_failed
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
+    from airflow_provider_tremendous.models.tangocard import Order
 
 DEFAULT_CONN_ID = "tangocard_default"
 #: Tango's limit for ``externalRefID``.
 MAX_EXTERNAL_REF = 100
-EXTERNAL_REF = re.compile(r"^[A-Za-z0-9:._-]{1,100}$")
+EXTERNAL_REF = re.compile(r"[A-Za-z0-9]{1,100}", re.ASCII)
 
 
 class TangoCardReplayMismatchError(TremendousError, AirflowFailException):
@@ -47,13 +49,17 @@ class TangoCardDepositUncertainError(TremendousError, AirflowFailException):
 
 
 def _amount(value: Any, name: str = "amount") -> Decimal:
+    """An amount read by the one money parser (Tango: at most 2 decimals, 422.140)."""
     try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise TremendousInputError(f"{name}: {value!r} is not a number, e.g. 10 or 12.50; nothing was sent") from None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise TremendousInputError(f"{name}: {value!r} must be positive with at most 2 decimals; nothing was sent")
-    return amount
+        return parse_amount(value)
+    except AmountError as error:
+        raise TremendousInputError(f"{name}: {error}; nothing was sent") from None
+
+
+def _ti_parts(context: Any) -> tuple[str, str, str, int]:
+    ti = context["ti"]
+    map_index = getattr(ti, "map_index", -1)
+    return ti.dag_id, ti.task_id, ti.run_id, -1 if map_index is None else map_index
 
 
 class TangoCardConnectionMixin(VendorConnectionMixin):
@@ -94,19 +100,25 @@ class TangoCardBaseOperator(TangoCardConnectionMixin, TremendousWaitingOperator)
         self.customer_identifier = customer_identifier
         self.account_identifier = account_identifier
 
-    def _key(self, context: Any, given: str | None) -> str:
-        """The given idempotency key (checked), else one derived from the task instance (≤ 100 characters)."""
-        if given:
-            if not EXTERNAL_REF.match(str(given)):
-                raise TremendousInputError(
-                    f"externalRefID {given!r} must be 1-{MAX_EXTERNAL_REF} characters of letters, digits, ':._-'; "
-                    "nothing was sent"
-                )
-            return str(given)
-        ti = context["ti"]
-        map_index = getattr(ti, "map_index", -1)
-        index = -1 if map_index is None else map_index
-        return task_instance_external_id(ti.dag_id, ti.task_id, ti.run_id, index, max_length=MAX_EXTERNAL_REF)
+    def _key(self, context: Any, given: str | None, required_on_production: bool = True) -> str:
+        """The given idempotency key (checked), else one derived from the task instance (for orders: on the sandbox
+        only): letters and digits only, ≤ 100 characters, as Tango documents."""
+        if given and not EXTERNAL_REF.fullmatch(str(given)):
+            raise TremendousInputError(
+                f"external_ref_id {given!r} must be 1-{MAX_EXTERNAL_REF} letters and digits (A-Z, a-z, 0-9), as "
+                "Tango Card documents; nothing was sent"
+            )
+        return single_order_key(
+            given,
+            required_on_production and self.hook.settings.is_production,
+            lambda: task_instance_external_id(*_ti_parts(context), max_length=MAX_EXTERNAL_REF, alphanumeric=True),
+            "external_ref_id",
+            self.log,
+        )
+
+    def _earlier_keys(self, context: Any, given: str | None) -> list[str]:
+        """Keys an earlier version derived for this task instance (with ``.`` and ``-``), looked up before sending."""
+        return [] if given else [task_instance_external_id(*_ti_parts(context), max_length=MAX_EXTERNAL_REF)]
 
 
 class TangoCardCreateOrderOperator(TangoCardBaseOperator):
@@ -217,20 +229,19 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
         from airflow_provider_tremendous.checks.tangocard import TangoCardOrdersCheck
 
         body = self.build_body(context)
-        response = self.hook.create_order.with_http_info(body)
-        order = response.data
-        if response.status_code == 200:
-            changed = order.differences(body)
-            if changed:
-                raise TangoCardReplayMismatchError(
-                    f"externalRefID {body['externalRefID']!r} already belongs to order {order.reference_order_id} "
-                    f"with {', '.join(changed)}. Nothing was paid now. If the reward changed on purpose, give it a "
-                    "new external_ref_id; otherwise fix the input so it matches the original order."
-                )
+        order = self._existing(body, self._earlier_keys(context, self.external_ref_id))
+        replayed = order is not None
+        if order is None:
+            response = self.hook.create_order.with_http_info(body)
+            order = response.data
+            replayed = response.status_code == 200
+            if replayed:
+                self._check_replay(order, body, body["externalRefID"])
+        if replayed:
             self.log.info(
                 "Order %s (externalRefID %s) already existed: not paid again",
                 order.reference_order_id,
-                body["externalRefID"],
+                order.external_ref_id,
             )
         else:
             self.log.info(
@@ -245,6 +256,26 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
         check = TangoCardOrdersCheck([order.reference_order_id], partial=self.on_partial)  # type: ignore[arg-type]
         return self.wait_then_finish(context, check, {"order_id": order.reference_order_id})  # type: ignore[no-any-return]
 
+    def _existing(self, body: dict[str, Any], earlier: list[str]) -> Order | None:
+        """The order already placed under this key (or under the key an earlier version derived), looked up
+        before sending: Tango's idempotency may lapse (one document says after 90 days), a look-up does not."""
+        for key in (body["externalRefID"], *earlier):
+            order = self.hook.find_order(key, account=body["accountIdentifier"])
+            if order is not None:
+                self._check_replay(order, body, key)
+                return order
+        return None
+
+    @staticmethod
+    def _check_replay(order: Order, body: dict[str, Any], key: str) -> None:
+        changed = order.differences(body)
+        if changed:
+            raise TangoCardReplayMismatchError(
+                f"externalRefID {key!r} already belongs to order {order.reference_order_id} with "
+                f"{', '.join(changed)}. Nothing was paid now. If the reward changed on purpose, give it a new "
+                "external_ref_id; otherwise fix the input so it matches the original order."
+            )
+
     def finish(self, context: Any, verdict: Verdict, state: dict[str, Any]) -> dict[str, Any]:
         raise_if_failed(verdict)
         return self.hook.get_order(state["order_id"]).to_xcom()
@@ -253,7 +284,8 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
 class TangoCardFundAccountOperator(TangoCardBaseOperator):
     """Fund an account from a registered credit card, once.
 
-    The deposit carries an ``externalRefID`` (given, or derived from the task instance). Tango's documentation says
+    The deposit carries an ``externalRefID`` (given, or derived from the task instance, on production too: a funding
+    schedule is meant to deposit once per DAG run; letters and digits only). Tango's documentation says
     deposits accept one but not that a repeat returns the original deposit, and a deposit cannot be looked up by
     it. So a deposit is never sent twice on a guess: the hook does not retry it after an answer was lost, and this
     task then fails *without Airflow retries*, saying the card may have been charged and which key to quote. Only
@@ -293,7 +325,7 @@ class TangoCardFundAccountOperator(TangoCardBaseOperator):
             "accountIdentifier": account,
             "creditCardToken": str(self.credit_card_token),
             "amount": float(_amount(self.amount)),
-            "externalRefID": self._key(context, self.external_ref_id),
+            "externalRefID": self._key(context, self.external_ref_id, required_on_production=False),
         }
         try:
             response = self.hook.create_credit_card_deposit.with_http_info(body)

@@ -94,7 +94,7 @@ class PayoutAdapter(Protocol):
     def pay(self, row: dict[str, Any]) -> Outcome:
         """Pay one spooled row (idempotently, by its ``external_id``) and report what happened."""
 
-    def orders_with_prefix(self, prefix: str, created_after: str | None) -> Iterator[VendorOrder]:
+    def orders_with_prefix(self, prefix: str | tuple[str, ...], created_after: str | None) -> Iterator[VendorOrder]:
         """Every order whose external_id starts with ``prefix`` (for reconciliation)."""
 
 
@@ -135,6 +135,9 @@ class VendorAdapter:
 
     # -- the shared rules ----------------------------------------------------------------------------------
     def pay(self, row: dict[str, Any]) -> Outcome:
+        earlier = self.paid_earlier(row)
+        if earlier is not None:
+            return earlier
         try:
             placed, replay = self.submit(row)
         except STOPPING as error:
@@ -148,6 +151,25 @@ class VendorAdapter:
                 return self.resolve(row, error)
             return self.rejected(row, error)
         return self.paid(row, placed, ALREADY_EXISTED if replay else CREATED)
+
+    def paid_earlier(self, row: dict[str, Any]) -> Outcome | None:
+        """A row whose key had another id under an earlier derivation (or the other ``keep_case``) may have been
+        paid under that id: look each up before sending. Found: the row is paid. Not checkable: not sent now."""
+        for ident, scheme in (row.get("alternate_ids") or {}).items():
+            try:
+                placed = self.lookup(ident)
+            except e.TremendousError as error:
+                if isinstance(error, STOPPING):
+                    with self._lock:
+                        self.stop_reason = self.stop_reason or f"{error.status} {error.message}"
+                return self.failed(
+                    row,
+                    f"uncertain, not sent now: it may have been paid under its {scheme} id {ident}, which could "
+                    f"not be checked ({error}); a retry checks again before sending",
+                )
+            if placed is not None:
+                return self.paid(row, placed, ALREADY_EXISTED, external_id=ident, id_scheme=scheme)
+        return None
 
     def resolve(self, row: dict[str, Any], error: Exception) -> Outcome:
         """The answer was lost: the order may exist. Look it up before calling it failed."""
@@ -164,7 +186,7 @@ class VendorAdapter:
         return self.failed(row, f"not paid ({error}); safe to retry: the same key will be used")
 
     @staticmethod
-    def paid(row: dict[str, Any], placed: Placed, outcome: str) -> Outcome:
+    def paid(row: dict[str, Any], placed: Placed, outcome: str, **fields: Any) -> Outcome:
         created_at = placed.created_at.isoformat() if placed.created_at else None
         return Outcome.for_row(
             row,
@@ -173,6 +195,7 @@ class VendorAdapter:
             reward_id=placed.reward_id,
             status=placed.status,
             created_at=created_at,
+            **fields,
         )
 
     @staticmethod

@@ -1,14 +1,61 @@
-"""Idempotency keys of a payout run: ``<payout_id>:<row key>``, the same on every try, run and resubmission."""
+"""What counts as the same payment: canonical row keys, and the versioned derivation of external ids from them.
+
+**Canonical keys.** Keys are compared, de-duplicated and turned into ids in one form (:func:`canonical_key`):
+Unicode NFKC, case-folded (unless ``keep_case``), trimmed; control, zero-width and bidi characters refused;
+numbers as pandas produces them (``17``, ``17.0``, ``Decimal("17")``, and the text ``"17.0"``) written as the
+integer ``17``. So ``17``/``17.0``, ``R17``/``r17`` and ``José`` in NFC/NFD are each one key.
+
+**External ids (derivation v2).** Injective per vendor: distinct (payout, canonical key) pairs never share an id.
+- Tremendous: ``<payout_id>:<key>`` (readable) while it fits in 100 characters and the key does not start with
+  ``#``; otherwise ``<payout_id>:#<32 hex digits of SHA-256(key)>`` (128 bits). No literal key reaches the hashed
+  namespace (``#...`` keys are always hashed), and ``:`` never occurs in a payout id.
+- Tango Card (``[A-Za-z0-9]{1,100}`` only): ``v2`` + 24 hex digits of SHA-256 of the payout id (the payout's
+  fixed-length tag, shared by its orders) + 32 hex digits of SHA-256 of payout id and key: 58 characters.
+
+**Earlier derivations.** v1 (before canonical keys) used ``<payout_id>:<key as written>``, or
+``<payout_id>:h-<hash>`` for long keys, for both vendors. A row whose id differs under another derivation (v1, or
+v2 with the other ``keep_case``) carries those ids as ``alternate_ids``: before sending it, the run looks each up
+at the vendor, and an order found there is the row's payment. So a payout begun under an earlier derivation, or
+with the other case option, is never paid again under new ids. docs/bulk_payouts.md has test vectors.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from airflow_provider_tremendous.errors import TremendousInputError
 
 MAX_EXTERNAL_ID = 100  # fits Tremendous (255) and Tango Card (100)
+MAX_KEY = 200
 PAYOUT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
+TANGO_ID = re.compile(r"[A-Za-z0-9]{1,100}", re.ASCII)
+CURRENT_VERSION = 2
+#: Unicode categories refused in keys: control, format (zero-width, bidi marks and isolates), line/paragraph
+#: separators, unassigned and private use.
+_REFUSED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cn", "Co", "Cs"}
+_PANDAS_INTEGER = re.compile(r"([0-9]+)\.0+", re.ASCII)
+_HASHED_MARK = "#"
+
+
+@dataclass(frozen=True)
+class IdScheme:
+    """One derivation of external ids: its version and the options that change ids."""
+
+    version: int = CURRENT_VERSION
+    keep_case: bool = False
+
+    @property
+    def label(self) -> str:
+        """How results record it: ``v1``, ``v2`` or ``v2-keep-case``."""
+        return f"v{self.version}" + ("-keep-case" if self.keep_case and self.version > 1 else "")
+
+
+LEGACY_V1 = IdScheme(1)
 
 
 def check_payout_id(payout_id: str) -> str:
@@ -21,18 +68,112 @@ def check_payout_id(payout_id: str) -> str:
     return payout_id
 
 
-def prefix(payout_id: str) -> str:
-    """The external_id prefix shared by every order of a payout run."""
+# -- canonical keys ------------------------------------------------------------------------------------------------
+def canonical_key(value: Any, keep_case: bool = False) -> str:
+    """The one form in which ``value`` is compared and turned into ids, or :class:`ValueError` with the fix."""
+    text = _number_key(value) if isinstance(value, (int, float, Decimal)) else _text_key(value)
+    if not keep_case:
+        text = unicodedata.normalize("NFKC", text.casefold())
+    match = _PANDAS_INTEGER.fullmatch(text)
+    if match:  # "17.0": what pandas writes for an integer column with a blank cell
+        text = match.group(1)
+    if len(text) > MAX_KEY:
+        raise ValueError(f"is longer than {MAX_KEY} characters: use a shorter identifier (e.g. the respondent id)")
+    return text
+
+
+def _number_key(value: int | float | Decimal) -> str:
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is a true/false value, not a key: point key_field at the id column")
+    if isinstance(value, int):
+        return str(value)
+    number = Decimal(repr(value)) if isinstance(value, float) else value
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not a key: every row needs an identifier (the key_field column)")
+    if number != number.to_integral_value():
+        raise ValueError(f"{value!r} is a fractional number, not an identifier: check the key_field column")
+    return str(int(number))
+
+
+def _text_key(value: Any) -> str:
+    if value is None:
+        raise ValueError("is empty: every row needs a unique key (the key_field column)")
+    if not isinstance(value, str):
+        raise ValueError(f"{type(value).__name__} is not a key: give text or a whole number")
+    bad = [ch for ch in value if unicodedata.category(ch) in _REFUSED_CATEGORIES]
+    if bad:
+        names = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(bad))
+        raise ValueError(
+            f"contains invisible or control characters ({names}): remove them; keys that look alike must be alike"
+        )
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not text:
+        raise ValueError("is empty: every row needs a unique key (the key_field column)")
+    return text
+
+
+def legacy_key(value: Any) -> str | None:
+    """The key as derivation v1 wrote it (``str(value).strip()``), or ``None`` if v1 had none."""
+    if value is None or isinstance(value, bool):
+        return None
+    text = str(value).strip()
+    return text if 0 < len(text) <= MAX_KEY else None
+
+
+# -- external ids --------------------------------------------------------------------------------------------------
+def _hex(*parts: str, digits: int) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:digits]
+
+
+def prefix(payout_id: str, vendor: str = "tremendous", scheme: IdScheme | None = None) -> str:
+    """The external_id prefix shared by every order of a payout under ``scheme`` (default: the current one)."""
+    scheme = scheme or IdScheme()
+    if scheme.version >= 2 and vendor == "tangocard":
+        return f"v2{_hex('payout', payout_id, digits=24)}"
     return f"{payout_id}:"
 
 
-def external_id(payout_id: str, key: str) -> str:
-    """The external_id of one row; keys too long for the vendor's limit are shortened with a hash."""
-    candidate = f"{prefix(payout_id)}{key}"
-    if len(candidate) <= MAX_EXTERNAL_ID:
+def prefixes(payout_id: str, vendor: str = "tremendous") -> list[str]:
+    """Every prefix a payout's orders can carry, under every derivation (for waits and reconciliation)."""
+    return list(dict.fromkeys(prefix(payout_id, vendor, scheme) for scheme in (IdScheme(), LEGACY_V1)))
+
+
+def external_id(payout_id: str, key: str, vendor: str = "tremendous", scheme: IdScheme | None = None) -> str:
+    """The external_id of one row. ``key`` is the canonical key under v2 and the key as written under v1."""
+    scheme = scheme or IdScheme()
+    head = prefix(payout_id, vendor, scheme)
+    if scheme.version == 1:
+        candidate = f"{head}{key}"
+        return candidate if len(candidate) <= MAX_EXTERNAL_ID else f"{head}h-{_hex(key, digits=32)}"
+    if vendor == "tangocard":
+        return f"{head}{_hex(payout_id, key, digits=32)}"
+    candidate = f"{head}{key}"
+    if len(candidate) <= MAX_EXTERNAL_ID and not key.startswith(_HASHED_MARK):
         return candidate
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    return f"{prefix(payout_id)}h-{digest}"
+    return f"{head}{_HASHED_MARK}{_hex(key, digits=32)}"
+
+
+@dataclass(frozen=True)
+class RowIds:
+    """A row's key and ids: the canonical key, its external id now, and its ids under other derivations
+    (``alternate_ids``: id → the derivation's label)."""
+
+    key: str
+    external_id: str
+    alternate_ids: dict[str, str]
+
+
+def row_ids(payout_id: str, value: Any, vendor: str = "tremendous", keep_case: bool = False) -> RowIds:
+    """Canonicalise a row's key value and derive its ids (``ValueError`` with the fix for a bad key)."""
+    key = canonical_key(value, keep_case)
+    current = external_id(payout_id, key, vendor, IdScheme(keep_case=keep_case))
+    others: dict[str, str] = {}
+    legacy = legacy_key(value)
+    if legacy is not None:
+        others[external_id(payout_id, legacy, vendor, LEGACY_V1)] = LEGACY_V1.label
+    other_case = IdScheme(keep_case=not keep_case)
+    others.setdefault(external_id(payout_id, canonical_key(value, not keep_case), vendor, other_case), other_case.label)
+    return RowIds(key, current, {ident: label for ident, label in others.items() if ident != current})
 
 
 def shard_of(key: str, shard_count: int) -> int:

@@ -13,7 +13,19 @@ from typing import IO, Any
 
 from airflow_provider_tremendous.payouts.outcomes import PAID, Outcome
 
-COLUMNS = ["row", "key", "external_id", "order_id", "reward_id", "status", "outcome", "amount", "currency", "error"]
+COLUMNS = [
+    "row",
+    "key",
+    "external_id",
+    "order_id",
+    "reward_id",
+    "status",
+    "outcome",
+    "amount",
+    "currency",
+    "error",
+    "id_scheme",
+]
 
 
 def _location(path: str) -> Any:
@@ -25,8 +37,9 @@ def _location(path: str) -> Any:
 
 
 def read_paid(path: str | None) -> dict[str, dict[str, str]]:
-    """Keys a previous try recorded as paid, from a local or object-storage result file (a truncated last line
-    from a killed worker is ignored)."""
+    """External ids a previous try recorded as paid, from a local or object-storage result file (a truncated
+    last line from a killed worker is ignored). Keyed by external id, not by key: ids name the payout, the
+    derivation and the canonical key, so another payout's file, or another spelling, never matches."""
     if not path:
         return {}
     location = _location(path)
@@ -37,8 +50,8 @@ def read_paid(path: str | None) -> dict[str, dict[str, str]]:
         lines = handle.read().splitlines(keepends=True)  # object-storage handles are not always iterable
     records: Any = csv.DictReader(lines) if path.endswith(".csv") else (_json_or_none(line) for line in lines)
     for record in records:
-        if record and record.get("outcome") in PAID and record.get("order_id") and record.get("key"):
-            paid[record["key"]] = record
+        if record and record.get("outcome") in PAID and record.get("order_id") and record.get("external_id"):
+            paid[record["external_id"]] = record
     return paid
 
 
@@ -48,6 +61,14 @@ def _json_or_none(line: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
+
+
+def known_payment(ledger: dict[str, dict[str, str]], row: dict[str, Any]) -> dict[str, str] | None:
+    """The ledger's record of ``row``'s payment under any of its ids (current or earlier derivation)."""
+    for ident in (row["external_id"], *row.get("alternate_ids", ())):
+        if ident in ledger:
+            return ledger[ident]
+    return None
 
 
 class ResultWriter:

@@ -35,12 +35,15 @@ class Outcome:
     error: str | None = None
     permanent: bool = False
     created_at: str | None = None
+    id_scheme: str | None = None
 
     @classmethod
     def for_row(cls, row: dict[str, Any], outcome: str, **fields: Any) -> Outcome:
-        """The outcome of a spooled row (its number, key, external_id, amount and currency filled in)."""
-        identity = {k: row[k] for k in ("row", "key", "external_id", "amount", "currency")}
-        return cls(outcome=outcome, **identity, **fields)
+        """The outcome of a spooled row (its number, key, external_id, id scheme, amount and currency filled in;
+        ``fields`` may name another ``external_id``, e.g. one found under an earlier derivation)."""
+        identity: dict[str, Any] = {k: row.get(k) for k in ("row", "key", "external_id", "amount", "currency")}
+        identity["id_scheme"] = row.get("id_scheme")
+        return cls(outcome=outcome, **(identity | fields))
 
     def record(self) -> dict[str, Any]:
         """The result-file line."""
@@ -55,6 +58,7 @@ class Outcome:
             "amount": self.amount,
             "currency": self.currency,
             "error": self.error,
+            "id_scheme": self.id_scheme,
         }
 
 

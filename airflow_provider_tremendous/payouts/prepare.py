@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from airflow_provider_tremendous.errors import TremendousInputError
-from airflow_provider_tremendous.payouts.keys import external_id, shard_of
+from airflow_provider_tremendous.payouts.keys import IdScheme, RowIds, row_ids, shard_of
 from airflow_provider_tremendous.payouts.rows import PayoutRow, RowSpec, row_errors
 from airflow_provider_tremendous.payouts.sources import RowProblem, iter_rows
 
@@ -88,6 +88,11 @@ def _check_columns(raw: dict[str, Any], spec: RowSpec) -> None:
         )
 
 
+def _shown(value: Any) -> str | None:
+    """A key value as the row wrote it, for messages."""
+    return None if value in (None, "") else str(value)
+
+
 def prepare(
     rows: Any,
     spec: RowSpec,
@@ -95,16 +100,22 @@ def prepare(
     unit_cost: Callable[[str], Decimal],
     shard: tuple[int, int] = (0, 1),
     vendor_check: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None,
+    vendor: str = "tremendous",
 ) -> Prepared:
     """Validate every row, find duplicate keys, price the payout, and spool this shard's valid rows.
+
+    Keys are canonicalised (:func:`~airflow_provider_tremendous.payouts.keys.canonical_key`): two rows whose
+    canonical keys are equal are duplicates, whatever their spelling.
 
     :param unit_cost: the cost, in the organization's currency, of one unit of a currency.
     :param shard: ``(index, count)``: only rows whose key falls in shard ``index`` are spooled for sending.
     :param vendor_check: the vendor's own rules for a valid row (e.g. Tango Card's catalog ranges), as
         ``(field, reason)`` problems; a row with any is invalid like any other.
+    :param vendor: whose external-id rules apply (``tremendous`` or ``tangocard``).
     """
     result = Prepared()
-    seen: dict[str, int] = {}
+    scheme = IdScheme(keep_case=spec.keep_case)
+    seen: dict[str, tuple[int, str | None]] = {}
     header_checked = False
     per_recipient: dict[str, Decimal] = {}
     spool = tempfile.NamedTemporaryFile("w", suffix=".jsonl", prefix="payout-rows-", delete=False)  # noqa: SIM115
@@ -127,26 +138,47 @@ def prepare(
             if not header_checked:
                 _check_columns(raw, spec)
                 header_checked = True
+            written = raw.get(spec.key_field)
+            ids: RowIds | None = None
+            problems: list[tuple[str, str]] = []
             try:
-                row = PayoutRow.model_validate(spec.extract(raw))
+                ids = row_ids(payout_id, written, vendor, spec.keep_case)
+            except ValueError as error:
+                problems.append((spec.key_field, str(error)))
+            try:
+                row = PayoutRow.model_validate(
+                    {**spec.extract(raw), "key": ids.key if ids else "?"}, context=spec.context()
+                )
             except ValidationError as error:
+                problems.extend(row_errors(error))
+            if problems or ids is None:
                 result.invalid += 1
-                key = raw.get(spec.key_field)
-                for where, reason in row_errors(error):
-                    reject(InvalidRow(number, str(key) if key not in (None, "") else None, where, reason))
+                for where, reason in problems:
+                    reject(InvalidRow(number, _shown(written), where, reason))
                 continue
-            if row.key in seen:
+            if ids.key in seen:
                 result.invalid += 1
+                first, first_written = seen[ids.key]
+                spelled = "" if first_written == _shown(written) else f" (written {first_written!r} there)"
                 reject(
-                    InvalidRow(number, row.key, spec.key_field, f"duplicate key: already used by row {seen[row.key]}")
+                    InvalidRow(
+                        number,
+                        _shown(written),
+                        spec.key_field,
+                        f"duplicate key: {ids.key!r} is already row {first}'s key{spelled}; keys are compared "
+                        "trimmed, case-folded and Unicode-normalised, with 17.0 = 17. Pay each person once: remove "
+                        "one of the rows (or pass keep_case=True if case distinguishes people)",
+                    )
                 )
                 continue
-            seen[row.key] = number
+            seen[ids.key] = (number, _shown(written))
             cost = row.amount * unit_cost(row.currency)
             record = {
                 "row": number,
-                "key": row.key,
-                "external_id": external_id(payout_id, row.key),
+                "key": ids.key,
+                "external_id": ids.external_id,
+                "alternate_ids": ids.alternate_ids,
+                "id_scheme": scheme.label,
                 "amount": str(row.amount),
                 "currency": row.currency,
                 "cost": str(cost),  # in the organization's currency: what this row takes from the balance
@@ -157,7 +189,7 @@ def prepare(
             if problems:
                 result.invalid += 1
                 for where, reason in problems:
-                    reject(InvalidRow(number, row.key, where, reason))
+                    reject(InvalidRow(number, _shown(written), where, reason))
                 continue
             result.valid += 1
             result.cost_total += cost
@@ -168,7 +200,7 @@ def prepare(
             per_recipient[row.recipient_key] = recipient_total
             if recipient_total > result.top_recipient[1]:
                 result.top_recipient = (row.recipient_key, recipient_total)
-            if shard_of(row.key, shard[1]) == shard[0]:
+            if shard_of(ids.key, shard[1]) == shard[0]:
                 result.in_shard += 1
                 spool.write(json.dumps(record) + "\n")
     return result

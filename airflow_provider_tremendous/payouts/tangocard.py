@@ -160,7 +160,7 @@ class TangoCardPayoutAdapter(VendorAdapter):
         order = self.hook.find_order(external_id, account=self.account)
         return _placed(order) if order is not None else None
 
-    def orders_with_prefix(self, prefix: str, created_after: str | None) -> Iterator[VendorOrder]:
+    def orders_with_prefix(self, prefix: str | tuple[str, ...], created_after: str | None) -> Iterator[VendorOrder]:
         filters: dict[str, Any] = {"account_identifier": self.account}
         if created_after:
             filters["start_date"] = created_after

@@ -73,7 +73,7 @@ class TremendousPayoutAdapter(VendorAdapter):
             )
         return super().rejected(row, error)
 
-    def orders_with_prefix(self, prefix: str, created_after: str | None) -> Iterator[VendorOrder]:
+    def orders_with_prefix(self, prefix: str | tuple[str, ...], created_after: str | None) -> Iterator[VendorOrder]:
         filters: dict[str, Any] = {"created_at_gte": created_after} if created_after else {}
         for order in self.hook.iter_orders(**filters):
             if order.external_id and order.external_id.startswith(prefix):

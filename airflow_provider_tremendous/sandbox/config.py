@@ -45,7 +45,9 @@ class SandboxSettings(BaseModel):
 
     The ``tango_`` settings drive the Tango Card emulator: the default account's starting balance, how long an
     order stays ``PENDING`` (0 = ``COMPLETE`` at once) and how long a replay of its ``externalRefID`` gets
-    409.002 (in process). Delays are in (sandbox-clock) seconds; 0 makes a transition happen at the next request. ``POST
+    409.002 (in process). ``tango_lenient_external_ref_ids`` takes the lenient reading of "100 alphanumeric
+    characters" (``[A-Za-z0-9:._-]``); by default anything but ``[A-Za-z0-9]`` gets 422.111 (strictness.md #1).
+    Delays are in (sandbox-clock) seconds; 0 makes a transition happen at the next request. ``POST
     /_sandbox/advance`` moves the sandbox clock forward so tests never sleep.
     """
 
@@ -63,6 +65,7 @@ class SandboxSettings(BaseModel):
     tango_starting_balance: float = Field(default=100_000.0, ge=0)
     tango_order_pending_seconds: float = Field(default=0.0, ge=0)
     tango_in_process_seconds: float = Field(default=0.0, ge=0)
+    tango_lenient_external_ref_ids: bool = False
 
 
 class SandboxConfig(BaseModel):

@@ -97,21 +97,22 @@ class TremendousOrderSensor(TremendousBaseSensor):
             raise TremendousInputError(
                 "payout must be the summary (or shard summaries) of TremendousBulkPayoutOperator"
             )
-        prefixes = {s["external_id_prefix"] for s in summaries}
+        prefixes = {tuple(s.get("external_id_prefixes") or [s["external_id_prefix"]]) for s in summaries}
         if len(prefixes) != 1:
             raise TremendousInputError(f"payout summaries of different payouts: {sorted(prefixes)}")
+        prefix = list(prefixes.pop())
         starts = [s["created_after"] for s in summaries if s.get("created_after")]
         if summaries[0].get("vendor") == "tangocard":
-            return self._tangocard_payout_check(summaries, prefixes.pop(), min(starts) if starts else None)
+            return self._tangocard_payout_check(summaries, prefix, min(starts) if starts else None)
         return PayoutRunCheck(
-            prefixes.pop(),
+            prefix,
             sum(int(s["paid"]) for s in summaries),
             created_after=str(self.created_after) if self.created_after else (min(starts) if starts else None),
             **self._rules(),
         )
 
     def _tangocard_payout_check(
-        self, summaries: list[dict[str, Any]], prefix: str, start: str | None
+        self, summaries: list[dict[str, Any]], prefix: list[str], start: str | None
     ) -> TangoCardPayoutRunCheck:
         """The run was paid through Tango Card: poll that connection's account until every order is COMPLETE."""
         from airflow_provider_tremendous.checks.tangocard import TangoCardPayoutRunCheck

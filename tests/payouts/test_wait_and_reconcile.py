@@ -125,7 +125,7 @@ def test_reconciliation_finds_every_kind_of_discrepancy(tremendous_sandbox: Any,
     assert result["not_executed"] == 4 and result["matched"] == 2  # the 4 intended orders found are all OPEN
     with (tmp_path / "reconciliation.csv").open(newline="") as handle:
         kinds = {(row["kind"], row["key"] or row["external_id"]) for row in csv.DictReader(handle)}
-    assert ("missing", "R99999") in kinds and ("unexpected", "survey-42:R00002") in kinds
+    assert ("missing", "r99999") in kinds and ("unexpected", "survey-42:r00002") in kinds
     with pytest.raises(TremendousReconciliationError, match="missing"):
         _reconcile(intended, tmp_path, fail_on_discrepancy=True)
 

@@ -50,13 +50,13 @@ CATALOGUE = [
     Case("missing phone for PHONE", rows_with(delivery_method="PHONE"), ["row 2", "phone", "PHONE delivery needs one"]),
     Case("zero amount", rows_with(amount="0"), ["row 2", "amount", "positive"]),
     Case("negative amount", rows_with(amount="-5"), ["row 2", "amount", "positive"]),
-    Case("NaN amount", rows_with(amount="NaN"), ["row 2", "amount", "positive"]),
-    Case("infinite amount", rows_with(amount="inf"), ["row 2", "amount", "positive"]),
+    Case("NaN amount", rows_with(amount="NaN"), ["row 2", "amount", "not an amount"]),
+    Case("infinite amount", rows_with(amount="inf"), ["row 2", "amount", "not an amount"]),
     Case("absurdly large amount", rows_with(amount="2500000"), ["row 2", "amount", "dollars, not cents"]),
-    Case("over-precise amount", rows_with(amount="10.005"), ["row 2", "amount", "round to cents"]),
-    Case("amount in words", rows_with(amount="ten"), ["row 2", "amount", "not a number"]),
+    Case("over-precise amount", rows_with(amount="10.005"), ["row 2", "amount", "3 decimals, more than the 2 allowed"]),
+    Case("amount in words", rows_with(amount="ten"), ["row 2", "amount", "not an amount"]),
     Case("empty amount, no default", rows_with(amount=""), ["row 2", "amount", "give the reward amount"]),
-    Case("boolean amount", rows_with(amount=True), ["row 2", "amount", "give the reward amount"]),
+    Case("boolean amount", rows_with(amount=True), ["row 2", "amount", "True is not an amount"]),
     Case("unknown currency", rows_with(currency="XYZ"), ["row 2", "currency", "ISO-4217"]),
     Case("misspelled currency", rows_with(currency="usdd"), ["row 2", "currency", "ISO-4217"]),
     Case(
@@ -71,6 +71,41 @@ CATALOGUE = [
     Case("empty key", rows_with(respondent_id=""), ["row 2", "key", "every row needs a unique key"]),
     Case("blank key", rows_with(respondent_id="   "), ["row 2", "key", "every row needs a unique key"]),
     Case("over-long key (external_id)", rows_with(respondent_id="K" * 201), ["row 2", "key", "longer than 200"]),
+    # money rules, part 1: amounts that are not their plain decimal reading, and re-spelled keys
+    Case("decimal comma", rows_with(amount="10,50"), ["row 2", "amount", "has a comma", "decimal_separator=','"]),
+    Case("thousands comma", rows_with(amount="1,050.00"), ["row 2", "amount", "has a comma"]),
+    Case("exponent", rows_with(amount="1e3"), ["row 2", "amount", "exponent notation", "write the amount out"]),
+    Case("exponent, upper case", rows_with(amount="2.5E1"), ["row 2", "amount", "exponent notation"]),
+    Case("underscore separator", rows_with(amount="1_000"), ["row 2", "amount", "grouping separator"]),
+    Case("space separator", rows_with(amount="1 000"), ["row 2", "amount", "grouping separator"]),
+    Case("no-break space separator", rows_with(amount="1\u00a0000"), ["row 2", "amount", "grouping separator"]),
+    Case("full-width digits", rows_with(amount="\uff11\uff10"), ["row 2", "amount", "non-ASCII digits"]),
+    Case("Arabic-Indic digits", rows_with(amount="\u0661\u0660"), ["row 2", "amount", "non-ASCII digits"]),
+    Case("plus sign", rows_with(amount="+5"), ["row 2", "amount", "has a sign"]),
+    Case("leading point", rows_with(amount=".5"), ["row 2", "amount", "both sides"]),
+    Case("trailing point", rows_with(amount="5."), ["row 2", "amount", "both sides"]),
+    Case("inexact float", rows_with(amount=0.1 + 0.2), ["row 2", "amount", "floating-point"]),
+    Case("decimals for JPY", rows_with(amount="500.5", currency="JPY"), ["row 2", "amount", "has none"]),
+    Case(
+        "point under decimal_separator=','",
+        rows_with(amount="10.50"),
+        ["row 2", "amount", "decimal_separator=','"],
+        {"decimal_separator": ","},
+    ),
+    Case(
+        "max_total_amount with a comma", rows_with(), ["max_total_amount", "has a comma"], {"max_total_amount": "1,5"}
+    ),
+    Case("key 17 and 17.0", [{**GOOD, "respondent_id": 17}, {**GOOD, "respondent_id": 17.0}], ["row 2", "row 1"]),
+    Case("key R1 and r1", rows_with(respondent_id="r1"), ["row 2", "duplicate key", "already row 1's key", "'R1'"]),
+    Case(
+        "key NFC and NFD",
+        [{**GOOD, "respondent_id": "Jos\u00e9"}, {**GOOD, "respondent_id": "Jose\u0301"}],
+        ["row 2", "duplicate key"],
+    ),
+    Case("key with a zero-width space", rows_with(respondent_id="R\u200b2"), ["row 2", "U+200B", "remove them"]),
+    Case("key with a bidi override", rows_with(respondent_id="\u202eR2"), ["row 2", "U+202E"]),
+    Case("fractional number key", rows_with(respondent_id=2.5), ["row 2", "fractional number"]),
+    Case("boolean key", rows_with(respondent_id=True), ["row 2", "true/false"]),
     Case(
         "deliver_at in the past",
         rows_with(deliver_at=str(TODAY - dt.timedelta(days=1))),
@@ -174,7 +209,7 @@ def test_bad_bulk_input_is_refused_before_any_order(case: Case, tremendous_sandb
 def test_one_bad_row_among_many_stops_everything(tremendous_sandbox: Any, tmp_path: Path) -> None:
     rows = [{**GOOD, "respondent_id": f"R{i}", "email": f"r{i}@example.com"} for i in range(500)]
     rows[417]["amount"] = "10.001"
-    with pytest.raises(e.TremendousInputError, match=r"row 418 .*amount.*round to cents"):
+    with pytest.raises(e.TremendousInputError, match=r"row 418 .*amount.*more than the 2 allowed"):
         TremendousBulkPayoutOperator(
             task_id="pay",
             rows=rows,

@@ -17,6 +17,7 @@ import pytest
 from airflow_provider_tremendous import errors as e
 from airflow_provider_tremendous.operators.bulk import TremendousBulkPayoutOperator, TremendousPayoutError
 from airflow_provider_tremendous.operators.orders import TremendousCreateOrderOperator
+from airflow_provider_tremendous.payouts.keys import row_ids
 from tests.sandbox.conftest import order_body
 from tests.support.context import context
 
@@ -51,7 +52,12 @@ def retry_until_paid(make_operator: Callable[[], Any]) -> int:
 
 
 def fault_figures(
-    stats: dict[str, int], keys: list[str], costs: list[Any], intended: list[dict[str, Any]], tries: int
+    stats: dict[str, int],
+    keys: list[str],
+    costs: list[Any],
+    intended: list[dict[str, Any]],
+    tries: int,
+    vendor: str = "tremendous",
 ) -> dict[str, Any]:
     """What a ledger says after a payout under faults: requests, faults, duplicates, missing keys, totals."""
     counts = Counter(keys)
@@ -65,7 +71,9 @@ def fault_figures(
         "injected_drops_after_commit": stats.get("dropped_after_commit", 0),
         "orders_in_ledger": len(keys),
         "keys_paid_twice": sum(1 for n in counts.values() if n > 1),
-        "keys_missing": len({f"reliability:{r['respondent_id']}" for r in intended} - set(counts)),
+        "keys_missing": len(
+            {row_ids("reliability", r["respondent_id"], vendor).external_id for r in intended} - set(counts)
+        ),
         "intended_total": str(sum(Decimal(row["amount"]) for row in intended)),
         "charged_total": str(sum(Decimal(str(cost)) for cost in costs)),
     }

@@ -45,7 +45,7 @@ def run_tango_payout_under_faults(sandbox: Any, tmp_path: Path, rows: int, seed:
     )
     ledger = sandbox.admin.tangocard_ledger()["orders"]
     keys, costs = [r["external_ref_id"] for r in ledger], [r["cost"] for r in ledger]
-    return {"vendor": "tangocard", **fault_figures(sandbox.admin.stats(), keys, costs, intended, tries)}
+    return {"vendor": "tangocard", **fault_figures(sandbox.admin.stats(), keys, costs, intended, tries, "tangocard")}
 
 
 def test_2000_row_tango_payout_under_faults_pays_each_key_exactly_once(tremendous_sandbox: Any, tmp_path: Path) -> None:

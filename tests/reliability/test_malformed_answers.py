@@ -11,13 +11,13 @@ from tests.payouts.conftest import results
 from tests.support.context import context
 from tests.support.http_stub import Recorded, Reply, StubServer
 
-ORDER = {"id": "ORD1", "external_id": "m:R1", "status": "EXECUTED", "created_at": "2026-11-01T00:00:00Z", "rewards": []}
+ORDER = {"id": "ORD1", "external_id": "m:r1", "status": "EXECUTED", "created_at": "2026-11-01T00:00:00Z", "rewards": []}
 
 
 def _pay(tmp_path: Path, **kwargs: object) -> TremendousBulkPayoutOperator:
     return TremendousBulkPayoutOperator(
         task_id="pay",
-        rows=[{"respondent_id": "R1", "amount": "5", "email": "a@example.com"}],
+        rows=[{"respondent_id": "r1", "amount": "5", "email": "a@example.com"}],
         payout_id="m",
         key_field="respondent_id",
         campaign_id="CAMPAIGN00001",
@@ -49,7 +49,7 @@ def test_truncated_json_is_resolved_by_looking_the_order_up(stub_conn: StubServe
     assert summary["paid"] == 1
     (line,) = results(tmp_path / "r.csv")
     assert line["order_id"] == "ORD1"
-    assert stub_conn.requests[1].path == "/api/v2/orders/m%3AR1"
+    assert stub_conn.requests[1].path == "/api/v2/orders/m%3Ar1"
 
 
 def test_unknown_status_is_recorded_and_waited_on_not_taken_for_success(stub_conn: StubServer, tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ def _fresh_tokens() -> Iterator[None]:
     clear_token_cache()
 
 
-def order_body(ref: str | None = "order-1", amount: float = 10, utid: str = "U000001", **extra: Any) -> dict[str, Any]:
+def order_body(ref: str | None = "order1", amount: float = 10, utid: str = "U000001", **extra: Any) -> dict[str, Any]:
     """A valid emailed order from the sandbox's default account."""
     body: dict[str, Any] = {
         "customerIdentifier": CUSTOMER,

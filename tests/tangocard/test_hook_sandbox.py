@@ -47,7 +47,7 @@ def test_customers_accounts_cards_and_deposits_move_the_balance(tremendous_sandb
         "accountIdentifier": "a1",
         "creditCardToken": card.token,
         "amount": 50,
-        "externalRefID": "dep-1",
+        "externalRefID": "dep1",
     }
     first = hook.create_credit_card_deposit.with_http_info(deposit)
     again = hook.create_credit_card_deposit.with_http_info(deposit)
@@ -63,15 +63,15 @@ def test_customers_accounts_cards_and_deposits_move_the_balance(tremendous_sandb
 def test_orders_are_idempotent_by_external_ref_id_and_spend_the_balance(tremendous_sandbox: Any) -> None:
     hook = TangoCardHook()
     before = hook.get_balance().current_balance
-    created = hook.create_order.with_http_info(order_body("ref-1", amount=12.5))
-    replay = hook.create_order.with_http_info(order_body("ref-1", amount=99))  # a replay returns the original
+    created = hook.create_order.with_http_info(order_body("ref1", amount=12.5))
+    replay = hook.create_order.with_http_info(order_body("ref1", amount=99))  # a replay returns the original
     assert (created.status_code, replay.status_code) == (201, 200)
     assert replay.data.reference_order_id == created.data.reference_order_id
     assert replay.data.denomination is not None and replay.data.denomination.value == Decimal("12.5")
     assert created.data.status == "COMPLETE" and created.data.reference_order_id.startswith("RA")
     assert before is not None and hook.get_balance().current_balance == before - Decimal("12.5")
     assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 1
-    assert hook.find_order("ref-1") is not None and hook.find_order("nope") is None
+    assert hook.find_order("ref1") is not None and hook.find_order("nope") is None
     assert hook.get_order(created.data.reference_order_id).reward is not None
 
 
@@ -115,7 +115,7 @@ def test_in_process_replay_is_retried_after_two_seconds_with_the_same_id(tremend
 
 def test_line_items_are_keyset_paged_and_order_lists_page_numbered(tremendous_sandbox: Any) -> None:
     hook = TangoCardHook()
-    refs = [f"p-{i}" for i in range(7)]
+    refs = [f"p{i}" for i in range(7)]
     for ref in refs:
         hook.create_order(order_body(ref, amount=1))
     first = hook.list_line_items(max_results=3)
@@ -126,7 +126,7 @@ def test_line_items_are_keyset_paged_and_order_lists_page_numbered(tremendous_sa
     assert sorted(o.external_ref_id for o in orders) == sorted(refs)
     page = hook.list_orders(page=1, elements_per_block=2)
     assert page.total_count == 7 and page.offset == 2
-    only = hook.list_line_items(external_ref_id="p-3").items
+    only = hook.list_line_items(external_ref_id="p3").items
     assert len(only) == 1 and hook.get_line_item(only[0].reference_line_item_id).status == "COMPLETE"
 
 
@@ -158,7 +158,7 @@ def test_catalog_rates_and_email_templates(tremendous_sandbox: Any) -> None:
     hook.delete_email_template(etids[0])
     with pytest.raises(te.TangoCardNotFoundError):
         hook.get_email_template(etids[0])
-    order = hook.create_order(order_body("with-template", etid=etids[1]))
+    order = hook.create_order(order_body("withtemplate", etid=etids[1]))
     assert order.etid == etids[1]
 
 

@@ -3,6 +3,7 @@ pre-flight funding, reconciliation, waiting) through the Tango adapter."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 
 from airflow_provider_tremendous.errors import TremendousInputError, TremendousWaitFailedError
 from airflow_provider_tremendous.operators.reconcile import TremendousReconcileOperator
+from airflow_provider_tremendous.payouts.keys import external_id
 from airflow_provider_tremendous.sensors.orders import TremendousOrderSensor
 from tests.payouts.conftest import results
 from tests.support.context import context
@@ -26,7 +28,9 @@ def test_pays_each_row_once_and_a_rerun_pays_nobody_again(tremendous_sandbox: An
     summary = tango_bulk(tmp_path, rows, max_concurrency=4).execute(context())
     assert (summary["vendor"], summary["paid"], summary["created"], summary["failed"]) == ("tangocard", 12, 12, 0)
     ledger = _ledger(tremendous_sandbox)
-    assert sorted(r["external_ref_id"] for r in ledger) == sorted(f"survey-7:{r['respondent_id']}" for r in rows)
+    expected = sorted(external_id("survey-7", r["respondent_id"].lower(), "tangocard") for r in rows)
+    assert sorted(r["external_ref_id"] for r in ledger) == expected
+    assert all(re.fullmatch(r"[A-Za-z0-9]{1,100}", ref) for ref in expected), "Tango ids are alphanumeric"
     assert {r["utid"] for r in ledger} == {"U000002"} and {r["status"] for r in ledger} == {"COMPLETE"}
     assert tremendous_sandbox.admin.tangocard_ledger()["balances"][ACCOUNT] == 100_000 - 12 * 5
     (tmp_path / "results.csv").unlink()  # even without the result file, the keys make a re-run safe
@@ -127,7 +131,7 @@ def test_a_row_whose_amount_changed_since_it_was_paid_is_not_paid_again(
     summary = tango_bulk(tmp_path, rows, fail_on_error=False).execute(context())
     assert (summary["already_existed"], summary["failed"]) == (2, 1)
     (failed,) = [r for r in results(tmp_path / "results.csv") if r["outcome"] == "failed"]
-    assert failed["key"] == "T00001" and "externalRefID already used for amount 5" in failed["error"]
+    assert failed["key"] == "t00001" and "externalRefID already used for amount 5" in failed["error"]
     assert len(_ledger(tremendous_sandbox)) == 3
 
 

@@ -9,7 +9,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from airflow_provider_tremendous.sandbox.state import SEEDERS, SandboxState, public
-from airflow_provider_tremendous.sandbox.tangocard.errors import TangoSandboxError, bad_request, field_error, not_found
+from airflow_provider_tremendous.sandbox.tangocard.errors import (
+    TangoSandboxError,
+    bad_request,
+    check_external_ref,
+    field_error,
+    not_found,
+)
 
 CUSTOMERS = "tango_customers"
 ACCOUNTS = "tango_accounts"
@@ -191,6 +197,7 @@ def create_deposit(state: SandboxState, body: Any) -> tuple[int, dict[str, Any]]
     account = get_account(state, str(body["accountIdentifier"]), str(body["customerIdentifier"]))
     ref = body.get("externalRefID")
     if ref:
+        check_external_ref(str(ref), state.config.settings.tango_lenient_external_ref_ids)
         for deposit in state.collections[DEPOSITS].values():
             if deposit.get("externalRefID") == ref and deposit["_account"] == account["accountIdentifier"]:
                 return 200, public(deposit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Mapping
 from http import HTTPStatus
@@ -47,6 +48,21 @@ def field_error(path: str, message: str, invalid_value: Any = None, constraint: 
 def bad_request(*errors: dict[str, Any]) -> TangoSandboxError:
     """400 with field errors."""
     return TangoSandboxError(400, "400.001", "Invalid request. See errors for details.", list(errors))
+
+
+STRICT_EXTERNAL_REF = re.compile(r"[A-Za-z0-9]{1,100}", re.ASCII)
+LENIENT_EXTERNAL_REF = re.compile(r"[A-Za-z0-9:._-]{1,100}", re.ASCII)
+
+
+def check_external_ref(ref: str, lenient: bool) -> None:
+    """``externalRefID``: "a maximum of 100 alphanumeric characters" (422.110 too long, 422.111 other characters;
+    the lenient setting also takes ``:._-``)."""
+    if len(ref) > 100:
+        raise TangoSandboxError(422, "422.110", "The externalRefID must be at most 100 characters")
+    if not (LENIENT_EXTERNAL_REF if lenient else STRICT_EXTERNAL_REF).fullmatch(ref):
+        raise TangoSandboxError(
+            422, "422.111", "The externalRefID contains possibly insecure characters: use letters and digits only"
+        )
 
 
 def not_found(kind: str, ident: str) -> TangoSandboxError:

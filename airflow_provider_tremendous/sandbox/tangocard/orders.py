@@ -26,6 +26,7 @@ from airflow_provider_tremendous.sandbox.tangocard.catalog import ITEMS, usd_per
 from airflow_provider_tremendous.sandbox.tangocard.errors import (
     TangoSandboxError,
     bad_request,
+    check_external_ref,
     field_error,
     not_found,
     page_number,
@@ -35,7 +36,6 @@ from airflow_provider_tremendous.sandbox.tangocard.reference import TEMPLATES
 ORDERS = "tango_orders"
 LINE_ITEMS = "tango_line_items"
 REFS = "tango_refs"
-EXTERNAL_REF = re.compile(r"^[A-Za-z0-9:._-]{1,100}$")
 RESEND_INTERVAL = 24 * 3600.0
 MAX_LISTED = 10_000
 
@@ -63,8 +63,7 @@ def create_order(state: SandboxState, body: Any) -> tuple[int, dict[str, Any]]:
     ref = body.get("externalRefID")
     if ref is not None:
         ref = str(ref)
-        if not EXTERNAL_REF.match(ref):
-            raise bad_request(field_error("externalRefID", "must be 1-100 characters of A-Z, 0-9, ':._-'", ref))
+        check_external_ref(ref, state.config.settings.tango_lenient_external_ref_ids)
         existing = state.collections[REFS].get(_ref_key(account["accountIdentifier"], ref))
         if existing is not None:
             order = state.collections[ORDERS][existing["order"]]

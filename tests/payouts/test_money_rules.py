@@ -1,0 +1,271 @@
+"""Money rules, part 1, against the strict sandbox: one test per defect the outside review found (each failed on
+the code before canonical keys and the money parser), plus resuming payouts begun under the earlier id derivation.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.hooks import TremendousHook
+from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
+from airflow_provider_tremendous.operators.invoices import TremendousCreateInvoiceOperator
+from airflow_provider_tremendous.operators.orders import TremendousCreateOrderOperator
+from airflow_provider_tremendous.operators.tangocard import TangoCardCreateOrderOperator
+from airflow_provider_tremendous.payouts.keys import LEGACY_V1, canonical_key, external_id, row_ids
+from tests.payouts.conftest import bulk, respondents, results
+from tests.sandbox.conftest import order_body
+from tests.support.context import context
+from tests.tangocard.conftest import ACCOUNT, CUSTOMER, tango_bulk
+
+REWARD = order_body()["reward"]
+
+
+def _paid(sandbox: Any) -> Counter[str]:
+    return Counter(r["external_id"] for r in sandbox.admin.ledger())
+
+
+# -- amounts -------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("amount", ["10,50", "1e3", "1_000", "1 000", "\uff11\uff10", "+5", ".5", "5."])
+def test_an_ambiguous_amount_pays_nobody(tremendous_sandbox: Any, tmp_path: Path, amount: str) -> None:
+    """Was: "10,50" paid as 1,050.00 and "1e3" as 1,000.00."""
+    rows = respondents(4)
+    rows[2]["amount"] = amount
+    with pytest.raises(e.TremendousInputError, match=r"row 3 \(key R00002\): amount: "):
+        bulk(tmp_path, rows).execute(context())
+    assert tremendous_sandbox.admin.ledger() == []
+
+
+def test_a_decimal_comma_is_paid_only_when_chosen(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    rows = respondents(2, amount="10,50")
+    summary = bulk(tmp_path, rows, decimal_separator=",").execute(context())
+    assert summary["paid_by_currency"] == {"USD": "21.00"}
+    assert {r["amount"] for r in tremendous_sandbox.admin.ledger()} == {10.5}
+
+
+def test_caps_are_read_by_the_same_parser(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    with pytest.raises(e.TremendousInputError, match="max_total_amount: '1e3' is in exponent notation"):
+        bulk(tmp_path, respondents(2), max_total_amount="1e3").execute(context())
+    with pytest.raises(e.TremendousInputError, match=r"over max_total_amount=9\.99"):
+        bulk(tmp_path, respondents(2), max_total_amount="9.99").execute(context())
+    assert tremendous_sandbox.admin.ledger() == []
+
+
+@pytest.mark.parametrize("amount", ["1000.005", "1e3", 1000.005, "10,00"])
+def test_the_invoice_operator_refuses_instead_of_rounding(tremendous_sandbox: Any, amount: Any) -> None:
+    """Was: 1000.005 silently rounded and "1e3" accepted."""
+    with pytest.raises(e.TremendousInputError, match=r"amount: .*nothing was sent"):
+        TremendousCreateInvoiceOperator(task_id="fund", amount=amount).execute(context())
+
+
+def test_a_single_reward_with_a_decimal_comma_is_refused(tremendous_sandbox: Any) -> None:
+    reward = {**REWARD, "value": {"denomination": "10,50", "currency_code": "USD"}}
+    with pytest.raises(e.TremendousInputError, match="has a comma"):
+        TremendousCreateOrderOperator(task_id="pay", reward=reward).execute(context())
+    assert tremendous_sandbox.admin.ledger() == []
+
+
+# -- keys ----------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "spellings",
+    [[17, 17.0], ["17", "17.0"], ["R17", "r17"], ["Jos\u00e9", "Jose\u0301"], ["r17", " R17 "]],
+    ids=["int-float", "pandas-text", "case", "nfc-nfd", "spaces"],
+)
+def test_one_person_under_two_spellings_is_refused_with_both_rows(
+    tremendous_sandbox: Any, tmp_path: Path, spellings: list[Any]
+) -> None:
+    """Was: the same person paid once per spelling of the key."""
+    rows = [
+        {"respondent_id": key, "amount": "5", "name": "Jo", "email": f"p{n}@example.com"}
+        for n, key in enumerate(spellings)
+    ]
+    with pytest.raises(e.TremendousInputError, match=r"row 2 .*duplicate key: .* is already row 1's key"):
+        bulk(tmp_path, rows).execute(context())
+    assert tremendous_sandbox.admin.ledger() == []
+
+
+def test_keep_case_makes_case_significant(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    rows = [{"respondent_id": k, "amount": "5", "email": f"{k}@example.com", "name": "x"} for k in ("Ab", "aB")]
+    summary = bulk(tmp_path, rows, keep_case=True).execute(context())
+    assert summary["paid"] == 2 and set(_paid(tremendous_sandbox)) == {"survey-42:Ab", "survey-42:aB"}
+
+
+def test_a_re_spelled_key_next_run_is_not_paid_again(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Rows exported once with integers and once by pandas with floats are the same people."""
+    first = [{"respondent_id": i, "amount": "5", "email": f"p{i}@example.com", "name": "x"} for i in range(5)]
+    bulk(tmp_path, first).execute(context())
+    again = [{**row, "respondent_id": float(row["respondent_id"])} for row in first]
+    (tmp_path / "results.csv").unlink()
+    summary = bulk(tmp_path, again).execute(context())
+    assert (summary["created"], summary["already_existed"]) == (0, 5)
+    assert sum(_paid(tremendous_sandbox).values()) == 5
+
+
+# -- payouts begun under the earlier derivation ------------------------------------------------------------------
+def _pay_as_v1(payout_id: str, rows: list[dict[str, Any]]) -> None:
+    """Orders exactly as the provider before canonical keys placed them (external id of the key as written)."""
+    hook = TremendousHook()
+    for row in rows:
+        legacy = str(row["respondent_id"]).strip()
+        reward = {
+            "value": {"denomination": 5.0, "currency_code": "USD"},  # as the bulk operator sends it
+            "recipient": {"name": row["name"], "email": row["email"]},
+            "delivery": {"method": "EMAIL"},
+            "campaign_id": "CAMPAIGN00001",
+        }
+        ident = external_id(payout_id, legacy, scheme=LEGACY_V1)
+        body = {"external_id": ident, "payment": {"funding_source_id": "balance"}, "reward": reward}
+        hook.create_order(body)
+
+
+def test_a_payout_begun_before_canonical_keys_is_resumed_without_paying_again(
+    tremendous_sandbox: Any, tmp_path: Path
+) -> None:
+    rows = respondents(6)
+    rows[4]["respondent_id"] = "Long-" + "K" * 120  # hashed under both derivations, differently
+    rows[5]["respondent_id"] = 42.0  # written "42.0" by v1
+    _pay_as_v1("survey-42", rows[:4] + rows[4:])
+    assert sum(_paid(tremendous_sandbox).values()) == 6
+    summary = bulk(tmp_path, rows).execute(context())
+    assert (summary["paid"], summary["created"], summary["already_existed"]) == (6, 0, 6)
+    assert sum(_paid(tremendous_sandbox).values()) == 6, "nobody paid again under the new ids"
+    recorded = {line["external_id"]: line["id_scheme"] for line in results(tmp_path / "results.csv")}
+    assert set(recorded.values()) == {"v1"}, "each row records the derivation its order was found under"
+
+
+@settings(deadline=None, max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    keys=st.lists(
+        st.one_of(
+            st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,12}", fullmatch=True),
+            st.integers(0, 10**6).map(float),
+            st.text(min_size=90, max_size=120, alphabet="abcXYZ"),
+        ),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda k: canonical_key(k),
+    ),
+    already=st.integers(0, 6),
+)
+def test_property_no_key_of_a_v1_payout_is_paid_twice_on_resume(
+    tremendous_sandbox: Any, tmp_path: Path, keys: list[Any], already: int
+) -> None:
+    tremendous_sandbox.admin.reset()
+    rows = [{"respondent_id": k, "amount": "5", "email": f"p{n}@example.com", "name": "x"} for n, k in enumerate(keys)]
+    _pay_as_v1("prop", rows[:already])
+    result = tmp_path / f"r{abs(hash(tuple(map(str, keys))))}.csv"
+    bulk(tmp_path, rows, payout_id="prop", result_path=str(result)).execute(context())
+    paid = _paid(tremendous_sandbox)
+    assert sum(paid.values()) == len(rows) and max(paid.values()) == 1
+
+
+def test_switching_keep_case_mid_payout_pays_nobody_twice(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    rows = respondents(5)
+    bulk(tmp_path, rows[:3], keep_case=True).execute(context())
+    (tmp_path / "results.csv").unlink()
+    summary = bulk(tmp_path, rows).execute(context())
+    assert (summary["created"], summary["already_existed"]) == (2, 3)
+    assert sum(_paid(tremendous_sandbox).values()) == 5
+
+
+def test_a_legacy_look_up_that_fails_sends_nothing_and_says_uncertain(
+    tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIRFLOW_CONN_TREMENDOUS_DEFAULT", tremendous_sandbox.airflow_conn_json(max_retries=0))
+    tremendous_sandbox.admin.faults(error_rate=1.0, method="GET", path_prefix="/orders")
+    summary = bulk(tmp_path, respondents(2), fail_on_error=False).execute(context())
+    assert summary["failed"] == 2 and tremendous_sandbox.admin.ledger() == []
+    assert all("uncertain, not sent now" in r["error"] for r in results(tmp_path / "results.csv"))
+
+
+# -- Tango Card ids ------------------------------------------------------------------------------------------------
+def test_the_strict_emulator_refuses_what_tango_documents_forbid(tremendous_sandbox: Any) -> None:
+    from tests.tangocard.conftest import order_body as tango_order
+
+    with pytest.raises(e.TremendousAPIError, match=r"422\.111"):
+        TangoCardHook().create_order(tango_order("survey-7:T00001"))
+    with pytest.raises(e.TremendousAPIError, match=r"422\.110"):
+        TangoCardHook().create_order(tango_order("a" * 101))
+    tremendous_sandbox.admin.settings(tango_lenient_external_ref_ids=True)
+    assert TangoCardHook().create_order(tango_order("survey-7:T00001")).external_ref_id == "survey-7:T00001"
+
+
+def test_a_tango_payout_begun_with_old_ids_on_a_lenient_api_is_not_paid_again(
+    tremendous_sandbox: Any, tmp_path: Path
+) -> None:
+    from tests.tangocard.conftest import order_body as tango_order
+    from tests.tangocard.conftest import respondents as tango_rows
+
+    tremendous_sandbox.admin.settings(tango_lenient_external_ref_ids=True)
+    rows = tango_rows(4)
+    for row in rows[:2]:
+        body = tango_order(f"survey-7:{row['respondent_id']}", amount=5, utid="U000002")
+        body["recipient"] = {"email": row["email"], "firstName": "Resp"}
+        TangoCardHook().create_order(body)
+    summary = tango_bulk(tmp_path, rows).execute(context())
+    assert (summary["created"], summary["already_existed"]) == (2, 2)
+    refs = [o["external_ref_id"] for o in tremendous_sandbox.admin.tangocard_ledger()["orders"]]
+    assert len(refs) == 4
+    assert sorted(refs[2:]) == sorted(
+        row_ids("survey-7", r["respondent_id"], "tangocard").external_id for r in rows[2:]
+    )
+
+
+# -- single orders -------------------------------------------------------------------------------------------------
+def test_production_single_orders_need_an_explicit_key(
+    tremendous_sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: a new DAG run for the same person derived a new key and paid again, on production too."""
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_TREMENDOUS_DEFAULT",
+        tremendous_sandbox.airflow_conn_json(api_key="PROD_x", environment="production"),
+    )
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_TANGOCARD_DEFAULT", tremendous_sandbox.tangocard_conn_json(environment="production")
+    )
+    before = tremendous_sandbox.admin.stats().get("requests", 0)
+    with pytest.raises(e.TremendousInputError, match="production connection needs an explicit idempotency key"):
+        TremendousCreateOrderOperator(task_id="pay", reward=REWARD).execute(context())
+    recipient = {"email": "a@example.com", "firstName": "A"}
+    with pytest.raises(e.TremendousInputError, match="production connection needs an explicit idempotency key"):
+        TangoCardCreateOrderOperator(task_id="pay", utid="U000001", amount="10", recipient=recipient).execute(context())
+    assert tremendous_sandbox.admin.stats().get("requests", 0) == before, "nothing was sent"
+
+
+def test_a_given_key_is_looked_up_before_sending(tremendous_sandbox: Any) -> None:
+    TremendousHook().create_order(order_body("given-1"))
+    order = TremendousCreateOrderOperator(task_id="pay", reward=REWARD, external_id="given-1").execute(context())
+    assert len(tremendous_sandbox.admin.ledger()) == 1 and order["external_id"] == "given-1"
+    changed = {**REWARD, "value": {"denomination": 25, "currency_code": "USD"}}
+    with pytest.raises(e.TremendousConflictError, match="another amount"):
+        TremendousCreateOrderOperator(task_id="pay", reward=changed, external_id="given-1").execute(context())
+    assert len(tremendous_sandbox.admin.ledger()) == 1
+
+
+def test_a_tango_order_begun_under_the_old_derived_key_is_not_paid_again(tremendous_sandbox: Any) -> None:
+    from airflow_provider_tremendous.external_ids import task_instance_external_id
+
+    tremendous_sandbox.admin.settings(tango_lenient_external_ref_ids=True)
+    old = task_instance_external_id("dag", "pay", "run", -1, max_length=100)  # dots: the key before this change
+    body = {
+        "customerIdentifier": CUSTOMER,
+        "accountIdentifier": ACCOUNT,
+        "utid": "U000001",
+        "amount": 10,
+        "sendEmail": True,
+        "externalRefID": old,
+        "recipient": {"email": "a@example.com", "firstName": "A"},
+    }
+    first = TangoCardHook().create_order(body)
+    recipient = {"email": "a@example.com", "firstName": "A"}
+    again = TangoCardCreateOrderOperator(task_id="pay", utid="U000001", amount="10", recipient=recipient).execute(
+        context(dag_id="dag", task_id="pay", run_id="run")
+    )
+    assert again["referenceOrderID"] == first.reference_order_id
+    assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 1
