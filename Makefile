@@ -37,6 +37,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python -m benchmarks.sandbox_throughput
 	$(VENV)/bin/python -m benchmarks.bulk_payouts
+	$(VENV)/bin/python -m benchmarks.validation
 	RELIABILITY_FIGURES=docs/benchmarks/reliability_5000.json $(VENV)/bin/python -m pytest -m slow tests/reliability -q
 
 # Regenerate the pinned dependency sets (one per supported Airflow version) after changing dependencies.

@@ -151,39 +151,6 @@ def wait_cost(sandbox: Any, orders: int) -> dict[str, Any]:
     return {"orders": orders, "ceil_n_over_500": -(-orders // 500), **measured}
 
 
-def memory_and_xcom(rows: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "rows.csv"
-        with path.open("w", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["respondent_id", "amount", "name", "email"])
-            for i in range(rows):
-                writer.writerow([f"M{i:07d}", "2.50", f"Member {i}", f"m{i}@example.com"])
-        code = f"""
-import json, resource, os
-from airflow_provider_tremendous.operators.bulk import TremendousBulkPayoutOperator
-from tests.support.context import context
-baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-summary = TremendousBulkPayoutOperator(task_id="m", rows={str(path)!r}, payout_id="mem", key_field="respondent_id",
-    campaign_id="CAMPAIGN00001", dry_run=True, result_path={str(Path(tmp) / "r.csv")!r}).execute(context())
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({{"peak_rss_mb": round(peak / 1024, 1), "rss_after_imports_mb": round(baseline / 1024, 1),
-                  "xcom_bytes": len(json.dumps(summary)), "would_pay": summary["would_pay"]}}))
-"""
-        env = {
-            **os.environ,
-            "AIRFLOW_CONN_TREMENDOUS_DEFAULT": json.dumps(
-                {"conn_type": "tremendous", "host": "http://127.0.0.1:9/api/v2", "password": "TEST_unused"}
-            ),
-        }
-        start = time.perf_counter()
-        output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-        result = json.loads(output.stdout.strip().splitlines()[-1])
-        result["seconds"] = round(time.perf_counter() - start, 1)
-        result["rows"] = rows
-        return result
-
-
 def import_cost() -> dict[str, Any]:
     code = (
         "import airflow.sdk\n"
@@ -229,7 +196,9 @@ def main() -> None:
     results["speedup_at_50"] = round(
         results["bulk_50"]["orders_per_second"] / results["sdk_loop_50"]["orders_per_second"], 2
     )
-    results["memory_100k"] = memory_and_xcom(10_000 if args.quick else 100_000)
+    from benchmarks.validation import validate_100k  # the dry run now reads product ranges from the sandbox
+
+    results["memory_100k"] = validate_100k(10_000 if args.quick else 100_000)
     results["import"] = import_cost()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=2) + "\n")
