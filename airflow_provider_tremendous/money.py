@@ -27,6 +27,11 @@ _THREE_DECIMALS = "BHD IQD JOD KWD LYD OMR TND"
 MINOR_UNITS = {**dict.fromkeys(_ZERO_DECIMALS.split(), 0), **dict.fromkeys(_THREE_DECIMALS.split(), 3)}
 SEPARATORS = (".", ",")
 _EXAMPLE = {".": "12.50", ",": "12,50"}
+#: The largest reward a single row or order may carry: larger amounts are unit mistakes (cents given as dollars)
+#: far more often than intended, and every amount up to it is exact as a JSON number.
+MAX_REWARD = Decimal(100_000)
+#: Tango Card: "more than 6 digits" is refused (422.140).
+TANGO_MAX = Decimal("999999.99")
 
 
 class AmountError(ValueError):
@@ -116,7 +121,7 @@ def _read(value: Any, decimals: int, separator: str) -> Decimal:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, float):
-        text = repr(value)
+        text = float.__repr__(value)  # a float subclass (numpy's float64) has a repr of its own
         if not re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", text, re.ASCII):
             raise AmountError(
                 f"{text} is a floating-point number that is not an exact amount: pass it as text or Decimal "

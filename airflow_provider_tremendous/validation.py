@@ -11,10 +11,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from airflow_provider_tremendous.errors import TremendousInputError
-from airflow_provider_tremendous.money import AmountError, decimals_for, parse_amount
+from airflow_provider_tremendous.limits import text_problems, too_long
+from airflow_provider_tremendous.money import MAX_REWARD, AmountError, decimals_for, parse_amount
+from airflow_provider_tremendous.recipients import check_email, check_phone, invisible_characters
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-PHONE = re.compile(r"^\+?[1-9]\d{6,14}$")
 PRODUCT_ID = re.compile(r"^[A-Z0-9]{4,20}$")
 MAX_EXTERNAL_ID = 255
 
@@ -32,7 +32,7 @@ class RewardValue(BaseModel):
     def _amount(cls, value: Any) -> float:
         """The one money parser; sent as a JSON number, exact for amounts with at most 2 decimals."""
         try:
-            return float(parse_amount(value))
+            return float(parse_amount(value, maximum=MAX_REWARD))
         except AmountError as error:
             raise ValueError(str(error)) from None
 
@@ -56,15 +56,23 @@ class RewardRecipient(BaseModel):
     @field_validator("email")
     @classmethod
     def _email(cls, value: str | None) -> str | None:
-        if value is not None and not EMAIL.match(value.strip()):
-            raise ValueError("is not a valid email address")
-        return value.strip() if value else value
+        """email-validator, syntax only; non-ASCII (homoglyph-prone) addresses refused."""
+        return None if value is None else check_email(value).sent
 
     @field_validator("phone")
     @classmethod
     def _phone(cls, value: str | None) -> str | None:
-        if value is not None and not PHONE.match(re.sub(r"[\s().-]", "", value)):
-            raise ValueError("must be a phone number with + and country code, e.g. +14155550123")
+        """phonenumbers: + and the country code required; sent in E.164."""
+        return None if value is None else check_phone(value)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        problem = (
+            None if value is None else invisible_characters(value) or too_long("tremendous", "recipient.name", value)
+        )
+        if problem:
+            raise ValueError(problem)
         return value
 
 
@@ -135,7 +143,12 @@ def validate_reward(reward: Any, where: str = "reward") -> dict[str, Any]:
         raise TremendousInputError(
             "Invalid reward, nothing was sent:\n" + describe_validation_error(error, where)
         ) from None
-    return spec.model_dump(mode="json", exclude_none=True)
+    checked = spec.model_dump(mode="json", exclude_none=True)
+    problems = text_problems("tremendous", checked)
+    if problems:
+        lines = "\n".join(f"{where} {field}: {reason}" for field, reason in problems)
+        raise TremendousInputError(f"Invalid reward, nothing was sent:\n{lines}")
+    return checked
 
 
 def validate_external_id(external_id: Any) -> str:

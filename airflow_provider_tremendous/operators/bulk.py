@@ -18,6 +18,7 @@ from airflow_provider_tremendous.payouts.sender import Progress, send_rows
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.payouts.adapter import PayoutAdapter
+    from airflow_provider_tremendous.payouts.history import PayoutHistory
     from airflow_provider_tremendous.payouts.prepare import Prepared
 
 
@@ -49,11 +50,17 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         payout begun with the other setting is still found (its ids are looked up before sending).
     :param decimal_separator: ``"."`` (default) or ``","`` when every amount of the input uses a decimal comma;
         never guessed. Amounts are digits with an optional decimal part (see docs/bulk_payouts.md).
+    :param default_phone_region: the region (e.g. ``"US"``) of phone numbers written without a country code; without
+        it such numbers are refused. Phones are sent in E.164.
+    :param allow_international_email: accept non-ASCII addresses (refused by default: they can imitate Latin ones).
+    :param allow_shared_recipients: let two keys pay the same email or phone (refused by default: one person under
+        two keys); per-recipient caps still sum them.
     :param custom_field_columns: custom field id → column name.
     :param funding_source_id: what pays (``balance`` by default).
     :param on_invalid: ``"fail"`` (default: nothing is sent if any row is invalid) or ``"skip"``.
     :param max_rows, max_total_amount, max_amount_per_recipient: guards, checked before sending (amounts in the
-        organization's currency, written like any amount: ``"500"``, ``500``, ``Decimal("500.00")``).
+        organization's currency, written like any amount: ``"500"``, ``500``, ``Decimal("500.00")``); the
+        per-recipient cap sums a person's rows by case-folded email and by E.164 phone.
     :param dry_run: validate, price and write the result file, send nothing.
     :param preflight_funding: fail before sending when the balance cannot cover the rows still to pay.
     :param max_concurrency: orders in flight at once.
@@ -103,6 +110,9 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         max_amount_per_recipient: str | int | Decimal | None = None,
         keep_case: bool = False,
         decimal_separator: str = ".",
+        default_phone_region: str | None = None,
+        allow_international_email: bool = False,
+        allow_shared_recipients: bool = False,
         dry_run: bool = False,
         preflight_funding: bool = True,
         max_concurrency: int = 8,
@@ -134,10 +144,12 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         }
         if on_invalid not in ("fail", "skip"):
             raise ValueError("on_invalid must be 'fail' or 'skip'")
-        if decimal_separator not in (".", ","):
-            raise ValueError("decimal_separator must be '.' or ','")
+        from airflow_provider_tremendous.payouts.row_rules import row_rules
+
         self.keep_case = keep_case
-        self.decimal_separator = decimal_separator
+        self.row_rules = row_rules(
+            keep_case, decimal_separator, default_phone_region, allow_international_email, allow_shared_recipients
+        )
         self.rows = rows
         self.payout_id = payout_id
         self.key_field = key_field
@@ -197,8 +209,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             self.columns,
             adapter.row_defaults(self.defaults),
             self.custom_field_columns,
-            keep_case=self.keep_case,
-            decimal_separator=self.decimal_separator,
+            **self.row_rules,
         )
         caps = self._caps()
         prepared = prepare(self.rows, spec, payout_id, adapter.unit_cost, shard, adapter.row_problems, adapter.vendor)
@@ -257,6 +268,8 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         )
         if not self.is_dry_run and self.preflight_funding:
             self._check_funds(adapter, prepared, to_pay, recorded)
+        if not self.is_dry_run:
+            adapter.history = self._read_history(adapter, payout_id, prepared)
         tally = Tally()
         writer = ResultWriter(result_path)
         try:
@@ -292,6 +305,20 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         return summary
 
     # -- steps --------------------------------------------------------------------------------------------------
+    def _read_history(self, adapter: PayoutAdapter, payout_id: str, prepared: Prepared) -> PayoutHistory:
+        """The payout's orders at the vendor, under every id derivation, before anything is sent."""
+        from airflow_provider_tremendous.payouts.history import PayoutHistory
+
+        orders = adapter.orders_with_prefix(tuple(prefixes(payout_id, adapter.vendor)), None)
+        history = PayoutHistory.of(payout_id, orders, adapter.list_cap, prepared.current_ids, prepared.ambiguous_folds)
+        self.log.info(
+            "Payout %s: the vendor holds %d orders of it already%s",
+            payout_id,
+            len(history.by_id),
+            "" if history.complete else " (a capped list: earlier ids are looked up row by row)",
+        )
+        return history
+
     def _default_result_path(self, payout_id: str, shard: tuple[int, int]) -> str:
         suffix = f"-shard{shard[0]}of{shard[1]}" if shard[1] > 1 else ""
         return str(Path(tempfile.gettempdir()) / "tremendous-payouts" / f"{payout_id}{suffix}.csv")

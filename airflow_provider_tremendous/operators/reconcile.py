@@ -56,7 +56,8 @@ class TremendousReconcileOperator(TremendousBaseOperator):
     :param conn_id: the connection that paid, ``tremendous`` or ``tangocard`` (default ``tremendous_conn_id``);
         templated. For Tango Card, ``customer_identifier``/``account_identifier`` name the account (default: the
         connection's extras), ``utid`` the item rows default to, and ``not_executed`` means "not COMPLETE".
-    :param keep_case, decimal_separator: as on the bulk payout (keys and amounts are read the same way). A row is
+    :param keep_case, decimal_separator, default_phone_region, allow_international_email, allow_shared_recipients:
+        as on the bulk payout (keys and amounts are read the same way). A row is
         matched by its external id under any derivation (see docs/bulk_payouts.md), so a payout begun before
         canonical keys reconciles too.
     :return: counts per kind, ``matched``, ``report_path`` and a few examples.
@@ -91,11 +92,18 @@ class TremendousReconcileOperator(TremendousBaseOperator):
         utid: str | None = None,
         keep_case: bool = False,
         decimal_separator: str = ".",
+        default_phone_region: str | None = None,
+        allow_international_email: bool = False,
+        allow_shared_recipients: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        from airflow_provider_tremendous.payouts.row_rules import row_rules
+
         self.keep_case = keep_case
-        self.decimal_separator = decimal_separator
+        self.row_rules = row_rules(
+            keep_case, decimal_separator, default_phone_region, allow_international_email, allow_shared_recipients
+        )
         self.conn_id = conn_id
         self.tango_options: dict[str, Any] = {
             "utid": utid,
@@ -124,8 +132,7 @@ class TremendousReconcileOperator(TremendousBaseOperator):
             self.columns,
             adapter.row_defaults(self.defaults),
             self.custom_field_columns,
-            keep_case=self.keep_case,
-            decimal_separator=self.decimal_separator,
+            **self.row_rules,
         )
         prepared = prepare(self.rows, spec, payout_id, lambda currency: Decimal(1), vendor=adapter.vendor)
         try:

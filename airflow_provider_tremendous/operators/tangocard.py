@@ -6,6 +6,7 @@ deferrable wait) and differ only in the connection (``tangocard_conn_id``) and t
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -23,9 +24,10 @@ from airflow_provider_tremendous.errors import (
     TremendousTransportError,
 )
 from airflow_provider_tremendous.external_ids import single_order_key, task_instance_external_id
-from airflow_provider_tremendous.money import AmountError, parse_amount
+from airflow_provider_tremendous.limits import text_problems
+from airflow_provider_tremendous.money import MAX_REWARD, TANGO_MAX, AmountError, parse_amount
 from airflow_provider_tremendous.operators.base import TremendousWaitingOperator
-from airflow_provider_tremendous.validation import EMAIL
+from airflow_provider_tremendous.recipients import check_email
 from airflow_provider_tremendous.vendors import TANGOCARD, VendorConnectionMixin
 from airflow_provider_tremendous.waiting import raise_if_failed
 
@@ -37,6 +39,15 @@ DEFAULT_CONN_ID = "tangocard_default"
 #: Tango's limit for ``externalRefID``.
 MAX_EXTERNAL_REF = 100
 EXTERNAL_REF = re.compile(r"[A-Za-z0-9]{1,100}", re.ASCII)
+#: What earlier versions accepted as a given key (before Tango's "alphanumeric" was read strictly).
+EARLIER_EXTERNAL_REF = re.compile(r"[A-Za-z0-9:._-]{1,100}", re.ASCII)
+
+
+def alphanumeric_key(given: str) -> str:
+    """The alphanumeric key an order key with ``:._-`` is sent as: its letters and digits (at most 60, for people)
+    then ``x`` and 32 hex digits of its SHA-256, so distinct keys stay distinct (``a-b`` and ``ab`` too)."""
+    readable = re.sub(r"[^A-Za-z0-9]", "", given)[:60]
+    return f"{readable}x{hashlib.sha256(given.encode()).hexdigest()[:32]}"
 
 
 class TangoCardReplayMismatchError(TremendousError, AirflowFailException):
@@ -48,10 +59,10 @@ class TangoCardDepositUncertainError(TremendousError, AirflowFailException):
     """A deposit's answer was lost: the card may have been charged. Not retried automatically."""
 
 
-def _amount(value: Any, name: str = "amount") -> Decimal:
-    """An amount read by the one money parser (Tango: at most 2 decimals, 422.140)."""
+def _amount(value: Any, name: str = "amount", maximum: Decimal = MAX_REWARD) -> Decimal:
+    """An amount read by the one money parser (Tango: at most 2 decimals and 6 digits, 422.140)."""
     try:
-        return parse_amount(value)
+        return parse_amount(value, maximum=min(maximum, TANGO_MAX))
     except AmountError as error:
         raise TremendousInputError(f"{name}: {error}; nothing was sent") from None
 
@@ -100,25 +111,33 @@ class TangoCardBaseOperator(TangoCardConnectionMixin, TremendousWaitingOperator)
         self.customer_identifier = customer_identifier
         self.account_identifier = account_identifier
 
-    def _key(self, context: Any, given: str | None, required_on_production: bool = True) -> str:
-        """The given idempotency key (checked), else one derived from the task instance (for orders: on the sandbox
-        only): letters and digits only, ≤ 100 characters, as Tango documents."""
+    def _key(self, context: Any, given: str | None, for_order: bool = True) -> str:
+        """The given idempotency key, else one derived from the task instance (for orders: on the sandbox only):
+        letters and digits only, ≤ 100 characters, as Tango documents. An order key that earlier versions accepted
+        (with ``:._-``) is sent as its alphanumeric form (:func:`alphanumeric_key`), after the original is looked up
+        (:meth:`_earlier_keys`); any other key is refused."""
         if given and not EXTERNAL_REF.fullmatch(str(given)):
+            if for_order and EARLIER_EXTERNAL_REF.fullmatch(str(given)):
+                return alphanumeric_key(str(given))
             raise TremendousInputError(
                 f"external_ref_id {given!r} must be 1-{MAX_EXTERNAL_REF} letters and digits (A-Z, a-z, 0-9), as "
-                "Tango Card documents; nothing was sent"
+                "Tango Card documents; nothing was sent. (A deposit cannot be looked up: if an earlier version "
+                "deposited with this key, check the account's deposits before using another.)"
             )
         return single_order_key(
             given,
-            required_on_production and self.hook.settings.is_production,
+            for_order and self.hook.settings.is_production,
             lambda: task_instance_external_id(*_ti_parts(context), max_length=MAX_EXTERNAL_REF, alphanumeric=True),
             "external_ref_id",
             self.log,
         )
 
     def _earlier_keys(self, context: Any, given: str | None) -> list[str]:
-        """Keys an earlier version derived for this task instance (with ``.`` and ``-``), looked up before sending."""
-        return [] if given else [task_instance_external_id(*_ti_parts(context), max_length=MAX_EXTERNAL_REF)]
+        """Keys an earlier version sent for this order, looked up before sending: the given key as written (when it
+        has ``:._-``), or the dotted key it derived for this task instance."""
+        if given:
+            return [] if EXTERNAL_REF.fullmatch(str(given)) else [str(given)]
+        return [task_instance_external_id(*_ti_parts(context), max_length=MAX_EXTERNAL_REF)]
 
 
 class TangoCardCreateOrderOperator(TangoCardBaseOperator):
@@ -197,8 +216,11 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
         customer, account = self.hook.account_ids(self.customer_identifier, self.account_identifier)
         recipient = {k: v for k, v in (self.recipient or {}).items() if v}
         send_email = bool(recipient.get("email")) if self.send_email is None else bool(self.send_email)
-        if recipient.get("email") and not EMAIL.match(str(recipient["email"])):
-            raise TremendousInputError(f"recipient.email: {recipient['email']!r} is not an email address")
+        if recipient.get("email"):
+            try:
+                recipient["email"] = check_email(str(recipient["email"])).sent
+            except ValueError as error:
+                raise TremendousInputError(f"recipient.email: {error}; nothing was sent") from None
         if send_email and not (recipient.get("email") and recipient.get("firstName")):
             raise TremendousInputError(
                 "recipient: an emailed reward needs recipient email and firstName (or send_email=False); "
@@ -206,8 +228,6 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
             )
         if not str(self.utid or "").strip():
             raise TremendousInputError("utid: give the catalog item to send (see TangoCardHook().get_catalog())")
-        if self.notes and len(str(self.notes)) > 150:
-            raise TremendousInputError("notes: at most 150 characters")
         body: dict[str, Any] = {
             "customerIdentifier": customer,
             "accountIdentifier": account,
@@ -223,7 +243,11 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
             "notes": self.notes,
             "campaign": self.campaign,
         }
-        return {k: v for k, v in body.items() if v not in (None, "", {})}
+        body = {k: v for k, v in body.items() if v not in (None, "", {})}
+        problems = text_problems("tangocard", body)
+        if problems:
+            raise TremendousInputError("; ".join(f"{field}: {reason}" for field, reason in problems))
+        return body
 
     def execute(self, context: Any) -> dict[str, Any]:
         from airflow_provider_tremendous.checks.tangocard import TangoCardOrdersCheck
@@ -324,8 +348,8 @@ class TangoCardFundAccountOperator(TangoCardBaseOperator):
             "customerIdentifier": customer,
             "accountIdentifier": account,
             "creditCardToken": str(self.credit_card_token),
-            "amount": float(_amount(self.amount)),
-            "externalRefID": self._key(context, self.external_ref_id, required_on_production=False),
+            "amount": float(_amount(self.amount, maximum=TANGO_MAX)),
+            "externalRefID": self._key(context, self.external_ref_id, for_order=False),
         }
         try:
             response = self.hook.create_credit_card_deposit.with_http_info(body)

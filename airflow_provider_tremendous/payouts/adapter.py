@@ -15,10 +15,13 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from airflow_provider_tremendous import errors as e
 from airflow_provider_tremendous.payouts.outcomes import ALREADY_EXISTED, CREATED, FAILED, Outcome
+
+if TYPE_CHECKING:
+    from airflow_provider_tremendous.payouts.history import PayoutHistory
 
 #: Tolerance when comparing the API's creation time with this worker's clock.
 CLOCK_SKEW = dt.timedelta(seconds=2)
@@ -75,6 +78,12 @@ class PayoutAdapter(Protocol):
 
     #: Why the whole run stopped (e.g. insufficient funds, a revoked key); ``None`` while it goes on.
     stop_reason: str | None
+    #: The payout's orders at the vendor, read before sending.
+    history: PayoutHistory | None
+
+    @property
+    def list_cap(self) -> int | None:
+        """The most orders the vendor lists (``None``: no cap)."""
 
     def row_defaults(self, defaults: dict[str, Any]) -> dict[str, Any]:
         """The operator's row defaults, completed with the vendor's own (Tango Card: the ``utid`` as product)."""
@@ -106,8 +115,13 @@ class VendorAdapter:
     done_status: ClassVar[str] = ""
     funding_hint: ClassVar[str] = "a deposit"
 
+    #: Tango Card lists at most 10,000 orders: a history that long may be incomplete.
+    list_cap: ClassVar[int | None] = None
+
     def __init__(self) -> None:
         self.stop_reason: str | None = None
+        #: The payout's orders at the vendor, read before sending (set by the run; ``None``: look up row by row).
+        self.history: PayoutHistory | None = None
         self._lock = threading.Lock()
         self.started = dt.datetime.now(dt.timezone.utc)
 
@@ -118,6 +132,10 @@ class VendorAdapter:
 
     def lookup(self, external_id: str) -> Placed | None:
         """The order placed with this idempotency key, or ``None``."""
+        raise NotImplementedError
+
+    def find(self, external_id: str) -> VendorOrder | None:
+        """The order placed with this idempotency key, as reconciliation sees it, or ``None``."""
         raise NotImplementedError
 
     def rejected(self, row: dict[str, Any], error: e.TremendousAPIError) -> Outcome:
@@ -153,37 +171,83 @@ class VendorAdapter:
         return self.paid(row, placed, ALREADY_EXISTED if replay else CREATED)
 
     def paid_earlier(self, row: dict[str, Any]) -> Outcome | None:
-        """A row whose key had another id under an earlier derivation (or the other ``keep_case``) may have been
-        paid under that id: look each up before sending. Found: the row is paid. Not checkable: not sent now."""
-        for ident, scheme in (row.get("alternate_ids") or {}).items():
+        """This row's payment if the vendor already holds it (under its id now, an earlier derivation's id, or
+        another spelling of its key), from the payout's history read before sending; without a complete history,
+        each earlier id is looked up. An order under the row's ids for another payment fails the row (not paid
+        again); an earlier id that cannot be checked leaves the row unsent and uncertain."""
+        history = self.history
+        if history is not None and history.complete:
+            order, problems = history.earlier_payment(row)
+        else:
             try:
-                placed = self.lookup(ident)
+                order, problems = self._look_up_earlier(row)
             except e.TremendousError as error:
-                if isinstance(error, STOPPING):
-                    with self._lock:
-                        self.stop_reason = self.stop_reason or f"{error.status} {error.message}"
-                return self.failed(
-                    row,
-                    f"uncertain, not sent now: it may have been paid under its {scheme} id {ident}, which could "
-                    f"not be checked ({error}); a retry checks again before sending",
-                )
-            if placed is not None:
-                return self.paid(row, placed, ALREADY_EXISTED, external_id=ident, id_scheme=scheme)
+                return self._unchecked(row, error)
+        if order is not None:
+            scheme = row.get("id_scheme") if order.external_id == row["external_id"] else None
+            scheme = scheme or (row.get("alternate_ids") or {}).get(order.external_id, "v1 (another spelling)")
+            return Outcome.for_row(
+                row,
+                ALREADY_EXISTED,
+                external_id=order.external_id,
+                id_scheme=scheme,
+                order_id=order.order_id,
+                status=order.status,
+                created_at=order.created_at,
+            )
+        if problems:
+            return self.failed(
+                row, f"external id already used for a different reward ({'; '.join(problems)}): not paid again", True
+            )
         return None
+
+    def _look_up_earlier(self, row: dict[str, Any]) -> tuple[VendorOrder | None, list[str]]:
+        from airflow_provider_tremendous.payouts.history import differences
+
+        ids = self.history.earlier_ids(row) if self.history is not None else list(row.get("alternate_ids") or {})
+        problems = []
+        for ident in ids:
+            order = self.find(ident)
+            if order is None:
+                continue
+            changed = differences(row, order)
+            if not changed:
+                return order, []
+            problems.append(f"{ident} is for {', '.join(changed)}")
+        return None, problems
+
+    def _unchecked(self, row: dict[str, Any], error: e.TremendousError) -> Outcome:
+        if isinstance(error, STOPPING):
+            with self._lock:
+                self.stop_reason = self.stop_reason or f"{error.status} {error.message}"
+        return self.failed(
+            row,
+            f"uncertain, not sent now: it may have been paid under an earlier id, which could not be checked "
+            f"({error}); a retry checks again before sending",
+        )
 
     def resolve(self, row: dict[str, Any], error: Exception) -> Outcome:
         """The answer was lost: the order may exist. Look it up before calling it failed."""
         try:
             placed = self.lookup(row["external_id"])
-        except e.TremendousError:
-            placed = None
+        except e.TremendousError as failed_lookup:
+            return self.failed(
+                row,
+                f"uncertain: the answer was lost ({error}) and so was the look-up by its key ({failed_lookup}): it "
+                "may have been paid. A retry looks it up first and sends only with the same key, so it cannot pay "
+                "twice",
+            )
         if placed is not None:  # created by this request, or by an earlier try whose answer was lost
             created = placed.created_at
             if created is not None and created.tzinfo is None:  # an API time without zone is UTC
                 created = created.replace(tzinfo=dt.timezone.utc)
             created_now = created is not None and created >= self.started - CLOCK_SKEW
             return self.paid(row, placed, CREATED if created_now else ALREADY_EXISTED)
-        return self.failed(row, f"not paid ({error}); safe to retry: the same key will be used")
+        return self.failed(
+            row,
+            f"not paid as far as the vendor shows: the answer was lost ({error}) and no order has its key; a "
+            "retry sends with the same key, so it cannot pay twice",
+        )
 
     @staticmethod
     def paid(row: dict[str, Any], placed: Placed, outcome: str, **fields: Any) -> Outcome:

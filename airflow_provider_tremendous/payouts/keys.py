@@ -29,16 +29,16 @@ from decimal import Decimal
 from typing import Any
 
 from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.recipients import invisible_characters
 
 MAX_EXTERNAL_ID = 100  # fits Tremendous (255) and Tango Card (100)
 MAX_KEY = 200
 PAYOUT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
 TANGO_ID = re.compile(r"[A-Za-z0-9]{1,100}", re.ASCII)
 CURRENT_VERSION = 2
-#: Unicode categories refused in keys: control, format (zero-width, bidi marks and isolates), line/paragraph
-#: separators, unassigned and private use.
-_REFUSED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cn", "Co", "Cs"}
-_PANDAS_INTEGER = re.compile(r"([0-9]+)\.0+", re.ASCII)
+_PANDAS_INTEGER = re.compile(r"(-?[0-9]+)\.0+", re.ASCII)
+#: Floats are exact integers only below 2**53: a larger float key may already be another person's id.
+_EXACT_FLOAT = 2**53
 _HASHED_MARK = "#"
 
 
@@ -87,7 +87,12 @@ def _number_key(value: int | float | Decimal) -> str:
         raise ValueError(f"{value!r} is a true/false value, not a key: point key_field at the id column")
     if isinstance(value, int):
         return str(value)
-    number = Decimal(repr(value)) if isinstance(value, float) else value
+    if isinstance(value, float) and value == value and abs(value) >= _EXACT_FLOAT:
+        raise ValueError(
+            f"{float.__repr__(value)} is a floating-point id too large to be exact (2**53 or more): two ids can be "
+            "the same float; export the id column as text or integers"
+        )
+    number = Decimal(float.__repr__(value)) if isinstance(value, float) else value
     if not number.is_finite():
         raise ValueError(f"{value!r} is not a key: every row needs an identifier (the key_field column)")
     if number != number.to_integral_value():
@@ -100,12 +105,9 @@ def _text_key(value: Any) -> str:
         raise ValueError("is empty: every row needs a unique key (the key_field column)")
     if not isinstance(value, str):
         raise ValueError(f"{type(value).__name__} is not a key: give text or a whole number")
-    bad = [ch for ch in value if unicodedata.category(ch) in _REFUSED_CATEGORIES]
-    if bad:
-        names = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(bad))
-        raise ValueError(
-            f"contains invisible or control characters ({names}): remove them; keys that look alike must be alike"
-        )
+    hidden = invisible_characters(value)
+    if hidden:
+        raise ValueError(hidden)
     text = unicodedata.normalize("NFKC", value).strip()
     if not text:
         raise ValueError("is empty: every row needs a unique key (the key_field column)")

@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pydantic import ValidationError
 
 from airflow_provider_tremendous.errors import TremendousInputError
-from airflow_provider_tremendous.payouts.keys import IdScheme, RowIds, row_ids, shard_of
+from airflow_provider_tremendous.payouts.keys import IdScheme, RowIds, canonical_key, row_ids, shard_of
 from airflow_provider_tremendous.payouts.rows import PayoutRow, RowSpec, row_errors
 from airflow_provider_tremendous.payouts.sources import RowProblem, iter_rows
 
@@ -53,6 +53,11 @@ class Prepared:
     top_recipient: tuple[str, Decimal] = ("", Decimal(0))
     spool: Path | None = None
     rejects: Path | None = None
+    #: Every valid row's external id now (all shards): an earlier id of one row that is another row's id now is
+    #: never looked up for it.
+    current_ids: set[str] = field(default_factory=set)
+    #: Case-folded keys that two rows share (possible only with ``keep_case=True``): matched by exact ids only.
+    ambiguous_folds: set[str] = field(default_factory=set)
 
     def spooled(self) -> Iterator[dict[str, Any]]:
         """The valid rows of this shard, read back one at a time."""
@@ -93,6 +98,119 @@ def _shown(value: Any) -> str | None:
     return None if value in (None, "") else str(value)
 
 
+@dataclass
+class _Recipient:
+    """One identity (an email, a phone): the first row and key paying it, and what it receives in total."""
+
+    row: int
+    key: str
+    total: Decimal = Decimal(0)
+
+
+class _ValidationPass:
+    """The state of one validation pass: keys and recipients seen so far, and where rows go."""
+
+    def __init__(self, spec: RowSpec, payout_id: str, vendor: str, result: Prepared, rejects: IO[str]) -> None:
+        self.spec, self.payout_id, self.vendor = spec, payout_id, vendor
+        self.result, self.rejects = result, rejects
+        self.scheme = IdScheme(keep_case=spec.keep_case)
+        self.keys: dict[str, tuple[int, str | None]] = {}  # canonical key → (first row, as written there)
+        self.recipients: dict[str, _Recipient] = {}
+        self.folds: dict[str, str] = {}  # with keep_case: folded key → the first key that folds to it
+
+    def reject(self, number: int, written: Any, problems: list[tuple[str, str]]) -> None:
+        self.result.invalid += 1
+        for where, reason in problems:
+            problem = InvalidRow(number, _shown(written), where, reason)
+            if len(self.result.invalid_examples) < KEEP_INVALID:
+                self.result.invalid_examples.append(problem)
+            self.rejects.write(json.dumps(problem.__dict__) + "\n")
+
+    def validate(self, number: int, raw: dict[str, Any]) -> tuple[RowIds, PayoutRow] | None:
+        """The row's ids and fields, or ``None`` once its problems are recorded."""
+        written = raw.get(self.spec.key_field)
+        ids: RowIds | None = None
+        problems: list[tuple[str, str]] = []
+        try:
+            ids = row_ids(self.payout_id, written, self.vendor, self.spec.keep_case)
+        except ValueError as error:
+            problems.append((self.spec.key_field, str(error)))
+        values = {**self.spec.extract(raw), "key": ids.key if ids else "?"}
+        try:
+            row = PayoutRow.model_validate(values, context=self.spec.context(self.vendor))
+        except ValidationError as error:
+            problems.extend(row_errors(error))
+        if problems or ids is None:
+            self.reject(number, written, problems)
+            return None
+        problem = self.duplicate_key(ids.key, written) or self.shared_recipient(row.recipient_ids, ids.key)
+        if problem:
+            self.reject(number, written, [problem])
+            return None
+        self.keys[ids.key] = (number, _shown(written))
+        return ids, row
+
+    def duplicate_key(self, key: str, written: Any) -> tuple[str, str] | None:
+        if key not in self.keys:
+            return None
+        first, first_written = self.keys[key]
+        spelled = "" if first_written == _shown(written) else f" (written {first_written!r} there)"
+        return (
+            self.spec.key_field,
+            f"duplicate key: {key!r} is already row {first}'s key{spelled}; keys are compared trimmed, case-folded "
+            "and Unicode-normalised, with 17.0 = 17. Pay each person once: remove one of the rows (or pass "
+            "keep_case=True if case distinguishes people)",
+        )
+
+    def shared_recipient(self, identities: list[str], key: str) -> tuple[str, str] | None:
+        """``(field, reason)`` when an email or phone of this row already belongs to a row with another key."""
+        if self.spec.allow_shared_recipients:
+            return None
+        for who in identities:
+            first = self.recipients.get(who)
+            if first is not None and first.key != key and not who.startswith("key "):
+                kind, _, address = who.partition(" ")
+                return (
+                    kind,
+                    f"{address} is already row {first.row}'s recipient (key {first.key!r}): one person under two "
+                    "keys would be paid twice. Remove one row, or pass allow_shared_recipients=True if different "
+                    "people share this address",
+                )
+        return None
+
+    def count(self, number: int, ids: RowIds, row: PayoutRow, cost: Decimal) -> None:
+        """Add a valid row to the totals: per currency, overall, and per recipient identity."""
+        result = self.result
+        result.valid += 1
+        result.cost_total += cost
+        result.current_ids.add(ids.external_id)
+        if self.spec.keep_case:
+            fold = canonical_key(ids.key)
+            if self.folds.setdefault(fold, ids.key) != ids.key:
+                result.ambiguous_folds.add(fold)
+        result.amount_by_currency[row.currency] = result.amount_by_currency.get(row.currency, Decimal(0)) + row.amount
+        for who in row.recipient_ids:  # an email and a phone are each one person's identity
+            recipient = self.recipients.setdefault(who, _Recipient(number, ids.key))
+            recipient.total += cost
+            if recipient.total > result.top_recipient[1]:
+                result.top_recipient = (who, recipient.total)
+
+    def record(self, number: int, ids: RowIds, row: PayoutRow, cost: Decimal) -> dict[str, Any]:
+        """The spooled form of a valid row."""
+        return {
+            "row": number,
+            "key": ids.key,
+            "external_id": ids.external_id,
+            "alternate_ids": ids.alternate_ids,
+            "id_scheme": self.scheme.label,
+            "amount": str(row.amount),
+            "currency": row.currency,
+            "cost": str(cost),  # in the organization's currency: what this row takes from the balance
+            "recipient": {"name": row.name, "email": row.email, "phone": row.phone},
+            "reward": row.reward(),
+        }
+
+
 def prepare(
     rows: Any,
     spec: RowSpec,
@@ -102,104 +220,46 @@ def prepare(
     vendor_check: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None,
     vendor: str = "tremendous",
 ) -> Prepared:
-    """Validate every row, find duplicate keys, price the payout, and spool this shard's valid rows.
+    """Validate every row, find duplicate keys and recipients, price the payout, and spool this shard's valid rows.
 
     Keys are canonicalised (:func:`~airflow_provider_tremendous.payouts.keys.canonical_key`): two rows whose
-    canonical keys are equal are duplicates, whatever their spelling.
+    canonical keys are equal are duplicates, whatever their spelling. Recipients are compared by identity
+    (case-folded email, E.164 phone): one identity under two keys is refused unless
+    ``spec.allow_shared_recipients``; per-recipient totals are kept per identity.
 
     :param unit_cost: the cost, in the organization's currency, of one unit of a currency.
     :param shard: ``(index, count)``: only rows whose key falls in shard ``index`` are spooled for sending.
     :param vendor_check: the vendor's own rules for a valid row (e.g. Tango Card's catalog ranges), as
         ``(field, reason)`` problems; a row with any is invalid like any other.
-    :param vendor: whose external-id rules apply (``tremendous`` or ``tangocard``).
+    :param vendor: whose external-id and field rules apply (``tremendous`` or ``tangocard``).
     """
     result = Prepared()
-    scheme = IdScheme(keep_case=spec.keep_case)
-    seen: dict[str, tuple[int, str | None]] = {}
     header_checked = False
-    per_recipient: dict[str, Decimal] = {}
     spool = tempfile.NamedTemporaryFile("w", suffix=".jsonl", prefix="payout-rows-", delete=False)  # noqa: SIM115
     rejects = tempfile.NamedTemporaryFile("w", suffix=".jsonl", prefix="payout-rejects-", delete=False)  # noqa: SIM115
     result.spool, result.rejects = Path(spool.name), Path(rejects.name)
     with spool, rejects:
-
-        def reject(problem: InvalidRow) -> None:
-            if len(result.invalid_examples) < KEEP_INVALID:
-                result.invalid_examples.append(problem)
-            rejects.write(json.dumps(problem.__dict__) + "\n")
-
+        checks = _ValidationPass(spec, payout_id, vendor, result, rejects)
         for item in iter_rows(rows):
             result.rows_total += 1
             if isinstance(item, RowProblem):
-                result.invalid += 1
-                reject(InvalidRow(item.row, None, "row", item.reason))
+                checks.reject(item.row, None, [("row", item.reason)])
                 continue
             number, raw = item
             if not header_checked:
                 _check_columns(raw, spec)
                 header_checked = True
-            written = raw.get(spec.key_field)
-            ids: RowIds | None = None
-            problems: list[tuple[str, str]] = []
-            try:
-                ids = row_ids(payout_id, written, vendor, spec.keep_case)
-            except ValueError as error:
-                problems.append((spec.key_field, str(error)))
-            try:
-                row = PayoutRow.model_validate(
-                    {**spec.extract(raw), "key": ids.key if ids else "?"}, context=spec.context()
-                )
-            except ValidationError as error:
-                problems.extend(row_errors(error))
-            if problems or ids is None:
-                result.invalid += 1
-                for where, reason in problems:
-                    reject(InvalidRow(number, _shown(written), where, reason))
+            valid = checks.validate(number, raw)
+            if valid is None:
                 continue
-            if ids.key in seen:
-                result.invalid += 1
-                first, first_written = seen[ids.key]
-                spelled = "" if first_written == _shown(written) else f" (written {first_written!r} there)"
-                reject(
-                    InvalidRow(
-                        number,
-                        _shown(written),
-                        spec.key_field,
-                        f"duplicate key: {ids.key!r} is already row {first}'s key{spelled}; keys are compared "
-                        "trimmed, case-folded and Unicode-normalised, with 17.0 = 17. Pay each person once: remove "
-                        "one of the rows (or pass keep_case=True if case distinguishes people)",
-                    )
-                )
-                continue
-            seen[ids.key] = (number, _shown(written))
+            ids, row = valid
             cost = row.amount * unit_cost(row.currency)
-            record = {
-                "row": number,
-                "key": ids.key,
-                "external_id": ids.external_id,
-                "alternate_ids": ids.alternate_ids,
-                "id_scheme": scheme.label,
-                "amount": str(row.amount),
-                "currency": row.currency,
-                "cost": str(cost),  # in the organization's currency: what this row takes from the balance
-                "recipient": {"name": row.name, "email": row.email, "phone": row.phone},
-                "reward": row.reward(),
-            }
+            record = checks.record(number, ids, row, cost)
             problems = vendor_check(record) if vendor_check else []
             if problems:
-                result.invalid += 1
-                for where, reason in problems:
-                    reject(InvalidRow(number, _shown(written), where, reason))
+                checks.reject(number, raw.get(spec.key_field), problems)
                 continue
-            result.valid += 1
-            result.cost_total += cost
-            result.amount_by_currency[row.currency] = (
-                result.amount_by_currency.get(row.currency, Decimal(0)) + row.amount
-            )
-            recipient_total = per_recipient.get(row.recipient_key, Decimal(0)) + cost
-            per_recipient[row.recipient_key] = recipient_total
-            if recipient_total > result.top_recipient[1]:
-                result.top_recipient = (row.recipient_key, recipient_total)
+            checks.count(number, ids, row, cost)
             if shard_of(ids.key, shard[1]) == shard[0]:
                 result.in_shard += 1
                 spool.write(json.dumps(record) + "\n")

@@ -14,8 +14,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
 from airflow_provider_tremendous.currencies import CURRENCY_CODES
-from airflow_provider_tremendous.money import AmountError, decimals_for, parse_amount
-from airflow_provider_tremendous.validation import EMAIL, PHONE, PRODUCT_ID
+from airflow_provider_tremendous.limits import too_long
+from airflow_provider_tremendous.money import MAX_REWARD, AmountError, decimals_for, parse_amount
+from airflow_provider_tremendous.recipients import check_email, check_phone, email_identity, invisible_characters
+from airflow_provider_tremendous.validation import PRODUCT_ID
 
 #: The reward fields a row can carry (column names default to these).
 FIELDS = (
@@ -30,7 +32,7 @@ FIELDS = (
     "language",
     "deliver_at",
 )
-MAX_AMOUNT = Decimal("100000")
+MAX_AMOUNT = MAX_REWARD
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,18 @@ class RowSpec:
     custom_field_columns: dict[str, str] = field(default_factory=dict)
     keep_case: bool = False
     decimal_separator: str = "."
+    allow_international_email: bool = False
+    default_phone_region: str | None = None
+    allow_shared_recipients: bool = False
 
-    def context(self) -> dict[str, Any]:
-        """The validation context of :class:`PayoutRow` (how amounts are written)."""
-        return {"decimal_separator": self.decimal_separator}
+    def context(self, vendor: str = "tremendous") -> dict[str, Any]:
+        """The validation context of :class:`PayoutRow`: how amounts are written, which recipients are accepted."""
+        return {
+            "decimal_separator": self.decimal_separator,
+            "allow_international_email": self.allow_international_email,
+            "default_phone_region": self.default_phone_region,
+            "vendor": vendor,
+        }
 
     def extract(self, raw: dict[str, Any]) -> dict[str, Any]:
         """The row's reward fields (column names mapped, blanks replaced by defaults)."""
@@ -118,6 +128,36 @@ class PayoutRow(BaseModel):
     def _strip(cls, value: Any) -> Any:
         return str(value).strip() or None if value is not None else None
 
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """email-validator, syntax only; non-ASCII (homoglyph) addresses only when allowed."""
+        if value is None:
+            return None
+        context = info.context or {}
+        checked = check_email(value, bool(context.get("allow_international_email")))
+        too = too_long(context.get("vendor", "tremendous"), "recipient.email", checked.sent)
+        if too:
+            raise ValueError(too)
+        return checked.sent
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """phonenumbers, to E.164 (what is sent); no country code only with a default region."""
+        return None if value is None else check_phone(value, (info.context or {}).get("default_phone_region"))
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        hidden = invisible_characters(value)
+        too = too_long((info.context or {}).get("vendor", "tremendous"), "recipient.name", value)
+        if hidden or too:
+            raise ValueError(hidden or too)
+        return value
+
     @field_validator("delivery_method", mode="before")
     @classmethod
     def _method(cls, value: Any) -> str:
@@ -144,10 +184,6 @@ class PayoutRow(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> PayoutRow:
-        if self.email is not None and not EMAIL.match(self.email):
-            raise ValueError(f"email: {self.email!r} is not a valid email address")
-        if self.phone is not None and not PHONE.match(re.sub(r"[\s().-]", "", self.phone)):
-            raise ValueError(f"phone: {self.phone!r} must have + and the country code, e.g. +14155550123")
         if self.delivery_method == "EMAIL" and not self.email:
             raise ValueError("email: missing; EMAIL delivery needs one (or set delivery_method LINK)")
         if self.delivery_method == "PHONE" and not self.phone:
@@ -165,9 +201,12 @@ class PayoutRow(BaseModel):
         return self
 
     @property
-    def recipient_key(self) -> str:
-        """Who is paid, for per-recipient caps: the email, else the phone, else the key."""
-        return (self.email or self.phone or self.key).lower()
+    def recipient_ids(self) -> list[str]:
+        """Who is paid, for per-recipient caps and duplicate detection: the case-folded email and the E.164 phone
+        (each an identity of its own), else the key."""
+        ids = [f"email {email_identity(self.email)}"] if self.email else []
+        ids += [f"phone {self.phone}"] if self.phone else []
+        return ids or [f"key {self.key}"]
 
     def reward(self) -> dict[str, Any]:
         """The API's ``reward`` object for this row."""

@@ -17,6 +17,7 @@ from typing import Any
 
 from airflow_provider_tremendous import errors as e
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
+from airflow_provider_tremendous.limits import text_problems
 from airflow_provider_tremendous.models.tangocard import CatalogItem, Order, TangoOrderStatus
 from airflow_provider_tremendous.payouts.adapter import Placed, VendorAdapter, VendorOrder
 from airflow_provider_tremendous.payouts.outcomes import Outcome
@@ -28,6 +29,21 @@ class _ReplayMismatch(TangoCardConflictError):
 
     def __init__(self, message: str) -> None:
         super().__init__(status=409, message=message, method="POST", path="/orders")
+
+
+def _vendor_order(order: Order) -> VendorOrder:
+    value = order.denomination
+    return VendorOrder(
+        external_id=order.external_ref_id or "",
+        order_id=order.reference_order_id,
+        status=order.status,
+        amount=value.value if value else Decimal(0),
+        currency=value.currency_code if value else "",
+        email=order.recipient.email if order.recipient else None,
+        phone=None,
+        created_at=order.created_at.astimezone(dt.timezone.utc).isoformat() if order.created_at else None,
+        executed=order.status == TangoOrderStatus.COMPLETE,
+    )
 
 
 def _placed(order: Order) -> Placed:
@@ -46,6 +62,7 @@ class TangoCardPayoutAdapter(VendorAdapter):
 
     vendor = "tangocard"
     done_status = TangoOrderStatus.COMPLETE
+    list_cap = 10_000  # GET /orders returns at most 10,000 results
     funding_hint = "TangoCardFundAccountOperator"
 
     def __init__(
@@ -64,6 +81,9 @@ class TangoCardPayoutAdapter(VendorAdapter):
         self.utid = utid
         self.customer, self.account = hook.account_ids(customer_identifier, account_identifier)
         self.extras = {"etid": etid, "sender": sender, "message": message, "emailSubject": email_subject}
+        problems = text_problems("tangocard", self.extras)
+        if problems:
+            raise e.TremendousInputError("; ".join(f"{field}: {reason}" for field, reason in problems))
 
     @cached_property
     def _items(self) -> dict[str, CatalogItem]:
@@ -111,6 +131,8 @@ class TangoCardPayoutAdapter(VendorAdapter):
             problems.append(("delivery_method", "Tango Card does not deliver by phone: use EMAIL or LINK"))
         if method == "EMAIL" and not reward["recipient"].get("name"):
             problems.append(("name", "Tango Card needs the recipient's first name to email a reward"))
+        recipient = self.order_body(row).get("recipient") or {}
+        problems += [("name", reason) for _, reason in text_problems("tangocard", {"recipient": recipient})]
         return problems
 
     def available_balance(self) -> Decimal | None:
@@ -160,21 +182,14 @@ class TangoCardPayoutAdapter(VendorAdapter):
         order = self.hook.find_order(external_id, account=self.account)
         return _placed(order) if order is not None else None
 
+    def find(self, external_id: str) -> VendorOrder | None:
+        order = self.hook.find_order(external_id, account=self.account)
+        return _vendor_order(order) if order is not None else None
+
     def orders_with_prefix(self, prefix: str | tuple[str, ...], created_after: str | None) -> Iterator[VendorOrder]:
         filters: dict[str, Any] = {"account_identifier": self.account}
         if created_after:
             filters["start_date"] = created_after
         for order in self.hook.iter_orders(**filters):
             if order.external_ref_id and order.external_ref_id.startswith(prefix):
-                value = order.denomination
-                yield VendorOrder(
-                    external_id=order.external_ref_id,
-                    order_id=order.reference_order_id,
-                    status=order.status,
-                    amount=value.value if value else Decimal(0),
-                    currency=value.currency_code if value else "",
-                    email=order.recipient.email if order.recipient else None,
-                    phone=None,
-                    created_at=order.created_at.astimezone(dt.timezone.utc).isoformat() if order.created_at else None,
-                    executed=order.status == TangoOrderStatus.COMPLETE,
-                )
+                yield _vendor_order(order)

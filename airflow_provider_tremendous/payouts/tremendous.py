@@ -10,9 +10,26 @@ from typing import Any
 
 from airflow_provider_tremendous import errors as e
 from airflow_provider_tremendous.hooks.tremendous import TremendousHook
-from airflow_provider_tremendous.models import Order, OrderStatus
+from airflow_provider_tremendous.models import Order, OrderStatus, Product
 from airflow_provider_tremendous.payouts.adapter import Placed, VendorAdapter, VendorOrder
 from airflow_provider_tremendous.payouts.outcomes import Outcome
+
+
+def _vendor_order(order: Order) -> VendorOrder:
+    reward = order.rewards[0] if order.rewards else None
+    value = reward.value if reward else None
+    recipient = reward.recipient if reward else None
+    return VendorOrder(
+        external_id=order.external_id or "",
+        order_id=order.id,
+        status=OrderStatus.normalize(order.status),
+        amount=Decimal(str(value.denomination)) if value else Decimal(0),
+        currency=(value.currency_code or "") if value else "",
+        email=recipient.email if recipient else None,
+        phone=recipient.phone if recipient else None,
+        created_at=order.created_at.astimezone(dt.timezone.utc).isoformat() if order.created_at else None,
+        executed=order.is_executed,
+    )
 
 
 def _placed(order: Order) -> Placed:
@@ -31,10 +48,59 @@ class TremendousPayoutAdapter(VendorAdapter):
         super().__init__()
         self.hook = hook
         self.funding_source_id = funding_source_id
+        self._campaigns: dict[str, list[str] | None] = {}  # campaign id → its products (None: no such campaign)
 
     @cached_property
     def _rates(self) -> dict[str, float]:
         return self.hook.list_forex()
+
+    @cached_property
+    def _catalog(self) -> dict[str, Product]:
+        return {product.id: product for product in self.hook.list_products()}
+
+    def _product(self, product_id: str) -> Product | None:
+        if product_id not in self._catalog:  # not listed for this organization: ask once, remember the answer
+            try:
+                self._catalog[product_id] = self.hook.get_product(product_id)
+            except e.TremendousNotFoundError:
+                return None
+        return self._catalog[product_id]
+
+    def _campaign_products(self, campaign_id: str) -> list[str] | None:
+        if campaign_id not in self._campaigns:
+            try:
+                self._campaigns[campaign_id] = list(self.hook.get_campaign(campaign_id).products)
+            except e.TremendousNotFoundError:
+                self._campaigns[campaign_id] = None
+        return self._campaigns[campaign_id]
+
+    def row_problems(self, row: dict[str, Any]) -> list[tuple[str, str]]:
+        """The API's own rule, checked before the first order: at least one product of the row (its ``products``,
+        else its campaign's) offers the amount in the currency (``skus``: min/max per currency)."""
+        reward = row["reward"]
+        products = reward.get("products")
+        where = "products"
+        if not products:
+            where = "campaign_id"
+            products = self._campaign_products(reward["campaign_id"])
+            if products is None:
+                return [("campaign_id", f"{reward['campaign_id']} is not a campaign of this organization")]
+        known = {pid: self._product(pid) for pid in products}
+        unknown = [pid for pid, product in known.items() if product is None]
+        if unknown:
+            return [(where, f"{', '.join(unknown)}: no such product in this organization's catalog")]
+        amount, currency = Decimal(row["amount"]), row["currency"]
+        bands = [
+            (Decimal(str(sku.min)), Decimal(str(sku.max)))
+            for product in known.values()
+            for sku in (product.skus if product else None) or []
+            if sku.currency_code == currency
+        ]
+        if any(low <= amount <= high for low, high in bands):
+            return []
+        offered = ", ".join(f"{low.normalize():f}-{high.normalize():f}" for low, high in sorted(set(bands))) or "none"
+        source = f"campaign {reward['campaign_id']}" if where == "campaign_id" else "the row's products"
+        return [("amount", f"no product of {source} offers {amount} {currency} (ranges in {currency}: {offered})")]
 
     def unit_cost(self, currency: str) -> Decimal:
         if currency == "USD":
@@ -73,21 +139,12 @@ class TremendousPayoutAdapter(VendorAdapter):
             )
         return super().rejected(row, error)
 
+    def find(self, external_id: str) -> VendorOrder | None:
+        order = self.hook.find_order(external_id)
+        return _vendor_order(order) if order is not None and order.external_id else None
+
     def orders_with_prefix(self, prefix: str | tuple[str, ...], created_after: str | None) -> Iterator[VendorOrder]:
         filters: dict[str, Any] = {"created_at_gte": created_after} if created_after else {}
         for order in self.hook.iter_orders(**filters):
             if order.external_id and order.external_id.startswith(prefix):
-                reward = order.rewards[0] if order.rewards else None
-                value = reward.value if reward else None
-                recipient = reward.recipient if reward else None
-                yield VendorOrder(
-                    external_id=order.external_id,
-                    order_id=order.id,
-                    status=OrderStatus.normalize(order.status),
-                    amount=Decimal(str(value.denomination)) if value else Decimal(0),
-                    currency=(value.currency_code or "") if value else "",
-                    email=recipient.email if recipient else None,
-                    phone=recipient.phone if recipient else None,
-                    created_at=order.created_at.astimezone(dt.timezone.utc).isoformat() if order.created_at else None,
-                    executed=order.is_executed,
-                )
+                yield _vendor_order(order)

@@ -22,6 +22,8 @@ class FaultConfig(BaseModel):
         window has paid without knowing it).
     :param error_after_commit_next: the next N affected requests are applied, then answered 5xx: a deterministic
         version of ``error_after_commit_rate`` for tests that need an exact number of lost answers.
+    :param skip_next: the next N affected requests pass untouched before any fault applies (e.g. a payout's reads
+        before its first order).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -36,6 +38,7 @@ class FaultConfig(BaseModel):
     path_prefix: str | None = None
     method: str | None = None
     error_after_commit_next: int = Field(default=0, ge=0)
+    skip_next: int = Field(default=0, ge=0)
     rate_limited_rate: float = Field(default=0.0, ge=0, le=1)
     after_commit_delay_ms: int = Field(default=0, ge=0, le=600_000)
 

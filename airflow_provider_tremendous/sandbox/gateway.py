@@ -169,6 +169,9 @@ class Gateway:
         affected = (faults.path_prefix is None or path[len(dialect.prefix) :].startswith(faults.path_prefix)) and (
             faults.method is None or scope["method"] == faults.method.upper()
         )
+        if affected and faults.skip_next > 0:  # a deterministic place for the faults below
+            faults.skip_next -= 1
+            affected = False
         if affected and faults.error_after_commit_next > 0:
             faults.error_after_commit_next -= 1
             await self._fail_after_commit(scope, receive, send, dialect, drop=False)

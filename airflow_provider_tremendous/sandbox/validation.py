@@ -6,15 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from airflow_provider_tremendous.currencies import CURRENCY_CODES
+from airflow_provider_tremendous.limits import text_problems
+from airflow_provider_tremendous.recipients import check_email, check_phone
 from airflow_provider_tremendous.sandbox.errors import SandboxAPIError, invalid
 from airflow_provider_tremendous.sandbox.state import SandboxState
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-PHONE = re.compile(r"^\+?[1-9]\d{6,14}$")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
 MAX_EXTERNAL_ID = 255
 
@@ -62,18 +63,30 @@ def _check_recipient(reward: dict[str, Any], method: str, errors: dict[str, Any]
         _nest(errors, ("reward", "recipient"), "is required and must be an object")
         return
     email, phone = recipient.get("email"), recipient.get("phone")
-    if method == "EMAIL" and not (isinstance(email, str) and EMAIL.match(email)):
+    if method == "EMAIL" and not _valid(email, check_email):
         _nest(errors, ("reward", "recipient", "email"), "must be a valid email address for EMAIL delivery")
-    elif email is not None and not (isinstance(email, str) and EMAIL.match(email)):
+    elif email is not None and not _valid(email, check_email):
         _nest(errors, ("reward", "recipient", "email"), "is not a valid email address")
-    digits = re.sub(r"[\s().-]", "", phone) if isinstance(phone, str) else None
-    if method == "PHONE" and not (digits and PHONE.match(digits)):
+    if (method == "PHONE" or phone is not None) and not _valid(phone, check_phone):
         _nest(
             errors, ("reward", "recipient", "phone"), "must be a phone number (+ and country code) for PHONE delivery"
         )
     name = recipient.get("name")
     if name is not None and not isinstance(name, str):
         _nest(errors, ("reward", "recipient", "name"), "must be a string")
+    for field, reason in text_problems("tremendous", reward, invisible=False):
+        _nest(errors, ("reward", *field.split(".")), reason)
+
+
+def _valid(value: Any, check: Callable[[str], Any]) -> bool:
+    """Strict reading (strictness.md #12): the same kept libraries as the client (email-validator, phonenumbers)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        check(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_shape(body: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:

@@ -102,8 +102,8 @@ def test_payout_task_retry_after_lost_answers_pays_once(
     tremendous_sandbox: Any, airflow_db: None, small_survey: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The API applies orders but their answers are lost (500 after commit), and so are the look-ups that would
-    find them: the payout task fails with those rows unresolved, Airflow retries it, and the retry finds them by
-    external_id (HTTP 201) instead of paying again."""
+    find them: the payout task fails with those rows unresolved, Airflow retries it, and the retry finds them in
+    the payout's orders (read before sending) instead of paying again."""
     monkeypatch.setenv("AIRFLOW_CONN_TREMENDOUS_DEFAULT", tremendous_sandbox.airflow_conn_json(max_retries=0))
     # keys already in canonical form, so no row has an earlier-derivation id to look up first: the faults below hit
     # the POSTs and the look-ups after them, which is what this test is about
@@ -113,8 +113,9 @@ def test_payout_task_retry_after_lost_answers_pays_once(
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    tremendous_sandbox.admin.faults(error_after_commit_next=6, path_prefix="/orders")
-    # one row at a time: the faults hit three orders *and* the look-ups that would have found them
+    # one row at a time: after the run's listing of the payout's orders, the faults hit three orders *and* the
+    # look-ups that would have found them
+    tremendous_sandbox.admin.faults(skip_next=1, error_after_commit_next=6, path_prefix="/orders")
     assert _run("survey_completion_payouts", pay_respondents={"max_concurrency": 1}).endswith("success")
     ledger = tremendous_sandbox.admin.ledger()
     assert Counter(r["external_id"] for r in ledger) == Counter(_eligible_keys(small_survey))

@@ -75,7 +75,7 @@ def test_conflicting_external_id_is_a_clear_error(tremendous_sandbox: Any) -> No
     [
         ({**REWARD, "value": {"denomination": 0}}, "value.denomination: 0 is not positive"),
         ({**REWARD, "value": {"denomination": 1.234}}, "1.234 is a floating-point number with more than 2 decimals"),
-        ({**REWARD, "recipient": {"name": "x", "email": "nope"}}, "recipient.email: is not a valid email"),
+        ({**REWARD, "recipient": {"name": "x", "email": "nope"}}, "recipient.email: 'nope' is not a valid email"),
         ({**REWARD, "products": None}, "give 'products'"),
         ({**REWARD, "products": ["bad id"]}, "product ids look like"),
         ({**REWARD, "delivery": {"method": "PIGEON"}}, "delivery.method"),

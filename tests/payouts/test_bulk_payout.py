@@ -119,7 +119,7 @@ def test_per_recipient_cap_sums_a_recipients_rows(tremendous_sandbox: Any, tmp_p
     for row in rows:
         row["email"] = "same.person@example.com"
     with pytest.raises(e.TremendousInputError, match=r"same\.person@example\.com would receive 15\.00"):
-        bulk(tmp_path, rows, max_amount_per_recipient=10).execute(context())
+        bulk(tmp_path, rows, max_amount_per_recipient=10, allow_shared_recipients=True).execute(context())
 
 
 def test_dry_run_prices_and_reports_without_sending(tremendous_sandbox: Any, tmp_path: Path) -> None:

@@ -27,6 +27,20 @@ from tests.tangocard.conftest import ACCOUNT, CUSTOMER, tango_bulk
 REWARD = order_body()["reward"]
 
 
+def _tango_order(ref: str) -> dict[str, Any]:
+    """A 10 USD emailed Tango order to a@example.com under ``ref``, as an earlier version could have sent it."""
+    recipient = {"email": "a@example.com", "firstName": "A"}
+    return {
+        "customerIdentifier": CUSTOMER,
+        "accountIdentifier": ACCOUNT,
+        "utid": "U000001",
+        "amount": 10,
+        "sendEmail": True,
+        "externalRefID": ref,
+        "recipient": recipient,
+    }
+
+
 def _paid(sandbox: Any) -> Counter[str]:
     return Counter(r["external_id"] for r in sandbox.admin.ledger())
 
@@ -91,7 +105,10 @@ def test_one_person_under_two_spellings_is_refused_with_both_rows(
 
 
 def test_keep_case_makes_case_significant(tremendous_sandbox: Any, tmp_path: Path) -> None:
-    rows = [{"respondent_id": k, "amount": "5", "email": f"{k}@example.com", "name": "x"} for k in ("Ab", "aB")]
+    rows = [
+        {"respondent_id": k, "amount": "5", "email": f"{n}@example.com", "name": "x"}
+        for n, k in enumerate(["Ab", "aB"])
+    ]
     summary = bulk(tmp_path, rows, keep_case=True).execute(context())
     assert summary["paid"] == 2 and set(_paid(tremendous_sandbox)) == {"survey-42:Ab", "survey-42:aB"}
 
@@ -174,13 +191,31 @@ def test_switching_keep_case_mid_payout_pays_nobody_twice(tremendous_sandbox: An
     assert sum(_paid(tremendous_sandbox).values()) == 5
 
 
-def test_a_legacy_look_up_that_fails_sends_nothing_and_says_uncertain(
+def test_a_payout_whose_orders_cannot_be_read_sends_nothing(
     tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("AIRFLOW_CONN_TREMENDOUS_DEFAULT", tremendous_sandbox.airflow_conn_json(max_retries=0))
     tremendous_sandbox.admin.faults(error_rate=1.0, method="GET", path_prefix="/orders")
-    summary = bulk(tmp_path, respondents(2), fail_on_error=False).execute(context())
-    assert summary["failed"] == 2 and tremendous_sandbox.admin.ledger() == []
+    with pytest.raises(e.TremendousServerError):
+        bulk(tmp_path, respondents(2)).execute(context())
+    assert tremendous_sandbox.admin.ledger() == []
+
+
+def test_without_a_complete_history_earlier_ids_are_looked_up_and_a_failure_is_uncertain(
+    tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the vendor cannot list the whole payout (Tango's 10,000 cap), each earlier id is looked up."""
+    from airflow_provider_tremendous.payouts.tremendous import TremendousPayoutAdapter
+
+    monkeypatch.setattr(TremendousPayoutAdapter, "list_cap", 0)  # every history counts as capped
+    monkeypatch.setenv("AIRFLOW_CONN_TREMENDOUS_DEFAULT", tremendous_sandbox.airflow_conn_json(max_retries=0))
+    _pay_as_v1("survey-42", respondents(1))
+    summary = bulk(tmp_path, respondents(2)).execute(context())
+    assert (summary["already_existed"], summary["created"]) == (1, 1), "found under its v1 id, one by one"
+    tremendous_sandbox.admin.faults(error_rate=1.0, method="GET", path_prefix="/orders/")
+    (tmp_path / "results.csv").unlink()
+    summary = bulk(tmp_path, respondents(3), fail_on_error=False).execute(context())
+    assert summary["failed"] == 3 and len(tremendous_sandbox.admin.ledger()) == 2
     assert all("uncertain, not sent now" in r["error"] for r in results(tmp_path / "results.csv"))
 
 
@@ -253,19 +288,154 @@ def test_a_tango_order_begun_under_the_old_derived_key_is_not_paid_again(tremend
 
     tremendous_sandbox.admin.settings(tango_lenient_external_ref_ids=True)
     old = task_instance_external_id("dag", "pay", "run", -1, max_length=100)  # dots: the key before this change
-    body = {
-        "customerIdentifier": CUSTOMER,
-        "accountIdentifier": ACCOUNT,
-        "utid": "U000001",
-        "amount": 10,
-        "sendEmail": True,
-        "externalRefID": old,
-        "recipient": {"email": "a@example.com", "firstName": "A"},
-    }
-    first = TangoCardHook().create_order(body)
+    first = TangoCardHook().create_order(_tango_order(old))
     recipient = {"email": "a@example.com", "firstName": "A"}
     again = TangoCardCreateOrderOperator(task_id="pay", utid="U000001", amount="10", recipient=recipient).execute(
         context(dag_id="dag", task_id="pay", run_id="run")
     )
     assert again["referenceOrderID"] == first.reference_order_id
     assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 1
+
+
+# -- what the first adversarial review proved (each failed on the step before these fixes) -----------------------
+def test_keep_case_rows_differing_only_in_case_are_both_paid_and_never_again(
+    tremendous_sandbox: Any, tmp_path: Path
+) -> None:
+    """Was: ``AB`` took ``ab``'s order for its own (its other-case id is ``ab``'s id): one order, "paid 2"."""
+    rows = [{"respondent_id": "ab", "amount": "5", "name": "L", "email": "l@example.com"}]
+    rows += [{**r, "respondent_id": r["respondent_id"].lower()} for r in respondents(30)]
+    rows += [{"respondent_id": "AB", "amount": "7", "name": "U", "email": "u@example.com"}]
+    summary = bulk(tmp_path, rows, keep_case=True).execute(context())
+    assert summary["created"] == 32 and sum(_paid(tremendous_sandbox).values()) == 32
+    (tmp_path / "results.csv").unlink()
+    again = bulk(tmp_path, rows, keep_case=True).execute(context())
+    assert (again["created"], again["already_existed"]) == (0, 32)
+
+
+def test_keep_case_rows_on_tango_are_both_paid(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    from tests.tangocard.conftest import respondents as tango_rows
+
+    rows = tango_rows(2)
+    rows[0]["respondent_id"], rows[1]["respondent_id"] = "ab", "AB"
+    summary = tango_bulk(tmp_path, rows, keep_case=True).execute(context())
+    assert summary["created"] == 2 and len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("first", "again"),
+    [("R17", "r17"), ("17.0", 17), ("Jose\u0301", "Jos\u00e9"), ("\uff32\uff11\uff17", "R17"), ("R17\u200b", "R17")],
+    ids=["case", "pandas", "nfd-nfc", "full-width", "zero-width-removed"],
+)
+def test_a_v1_payout_resumed_with_a_re_spelled_key_pays_nobody_twice(
+    tremendous_sandbox: Any, tmp_path: Path, first: Any, again: Any
+) -> None:
+    """Was: the v1 id was derived from the new spelling only, so the first spelling's order was never found."""
+    row = {"respondent_id": first, "amount": "5", "name": "x", "email": "p@example.com"}
+    _pay_as_v1("survey-42", [row])
+    summary = bulk(tmp_path, [{**row, "respondent_id": again}]).execute(context())
+    assert (summary["created"], summary["already_existed"]) == (0, 1)
+    assert sum(_paid(tremendous_sandbox).values()) == 1
+
+
+def test_an_order_found_under_an_earlier_id_for_another_payment_is_not_taken_as_paid(
+    tremendous_sandbox: Any, tmp_path: Path
+) -> None:
+    """Was: any order under the row's v1 id counted as its payment, whatever its amount and recipient."""
+    _pay_as_v1("survey-42", [{"respondent_id": "R17", "name": "x", "email": "p@example.com"}])
+    rows = [{"respondent_id": "R17", "amount": "50", "name": "x", "email": "other@example.com"}]
+    summary = bulk(tmp_path, rows, fail_on_error=False).execute(context())
+    assert (summary["paid"], summary["failed"]) == (0, 1) and summary["paid_by_currency"] == {}
+    (line,) = results(tmp_path / "results.csv")
+    assert "already used for a different reward" in line["error"] and "amount 5" in line["error"]
+    assert sum(_paid(tremendous_sandbox).values()) == 1
+
+
+def test_a_literal_key_spelled_like_a_v1_hash_does_not_stand_in_for_the_hashed_key(
+    tremendous_sandbox: Any, tmp_path: Path
+) -> None:
+    """Was: the long key's v1 id (``h-<hash>``) is the literal key's id now, so one order was taken for both."""
+    import hashlib
+
+    long_key = "L" * 120
+    literal = "h-" + hashlib.sha256(long_key.encode()).hexdigest()[:32]
+    rows = [
+        {"respondent_id": literal, "amount": "5", "name": "a", "email": "a@example.com"},
+        {"respondent_id": long_key, "amount": "7", "name": "b", "email": "b@example.com"},
+    ]
+    for _ in range(2):  # the first run, then a resume that must find both
+        bulk(tmp_path, rows, max_concurrency=1).execute(context())
+        (tmp_path / "results.csv").unlink()
+    assert sum(_paid(tremendous_sandbox).values()) == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [(float(12345678901234567), "too large to be exact"), (2.0**60, "too large to be exact")],
+)
+def test_float_keys_beyond_exact_integers_are_refused(value: float, reason: str) -> None:
+    """Was: float(12345678901234567) became the key 12345678901234568 — somebody else's id."""
+    with pytest.raises(ValueError, match=reason):
+        canonical_key(value)
+
+
+def test_negative_numbers_are_canonical_too() -> None:
+    assert canonical_key(-17) == canonical_key("-17.0") == canonical_key(-17.0) == "-17"
+
+
+def test_a_float_subclass_is_read_by_its_value() -> None:
+    """numpy's float64 is a float subclass with a repr of its own; it used to crash key canonicalisation."""
+    from airflow_provider_tremendous.money import parse_amount
+
+    class Float64(float):
+        def __repr__(self) -> str:
+            return f"np.float64({float.__repr__(self)})"
+
+    assert canonical_key(Float64(17.0)) == "17" and str(parse_amount(Float64(10.5))) == "10.5"
+
+
+def test_a_tango_order_key_with_dashes_from_before_is_looked_up_then_sent_alphanumeric(
+    tremendous_sandbox: Any,
+) -> None:
+    """Was: the dashed key was refused and the only way forward, a new key, paid again."""
+    from airflow_provider_tremendous.operators.tangocard import alphanumeric_key
+
+    tremendous_sandbox.admin.settings(tango_lenient_external_ref_ids=True)
+    recipient = {"email": "a@example.com", "firstName": "A"}
+    first = TangoCardHook().create_order(_tango_order("survey-42-r17"))
+    operator = TangoCardCreateOrderOperator(
+        task_id="pay", utid="U000001", amount="10", recipient=recipient, external_ref_id="survey-42-r17"
+    )
+    assert operator.execute(context())["referenceOrderID"] == first.reference_order_id
+    tremendous_sandbox.admin.settings(tango_lenient_external_ref_ids=False)
+    fresh = TangoCardCreateOrderOperator(
+        task_id="pay", utid="U000001", amount="10", recipient=recipient, external_ref_id="survey-42-r18"
+    ).execute(context())
+    assert fresh["externalRefID"] == alphanumeric_key("survey-42-r18") != alphanumeric_key("survey42r18")
+    assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 2
+
+
+def test_a_lost_answer_whose_look_up_also_fails_is_uncertain_not_unpaid() -> None:
+    """Was: "not paid (...); safe to retry" although the order may exist."""
+    from airflow_provider_tremendous.payouts.adapter import VendorAdapter
+
+    class LostEverything(VendorAdapter):
+        def submit(self, row: dict[str, Any]) -> Any:
+            raise e.TremendousServerError(status=500, message="lost after commit", method="POST", path="/orders")
+
+        def lookup(self, external_id: str) -> Any:
+            raise e.TremendousServerError(status=500, message="lost too", method="GET", path="/orders/x")
+
+    row = {"row": 1, "key": "r1", "external_id": "p:r1", "amount": "5.00", "currency": "USD"}
+    outcome = LostEverything().pay(row)
+    assert outcome.outcome == "failed" and outcome.error is not None
+    assert outcome.error.startswith("uncertain") and "may have been paid" in outcome.error
+    assert "not paid" not in outcome.error
+
+
+@pytest.mark.parametrize("amount", ["90071992547409.93", "100000.01"])
+def test_a_single_reward_over_the_plausible_maximum_is_refused(tremendous_sandbox: Any, amount: str) -> None:
+    """Was: sent as a float that is not the amount (90071992547409.94), stopped only by the product range."""
+    reward = {**REWARD, "value": {"denomination": amount, "currency_code": "USD"}}
+    with pytest.raises(e.TremendousInputError, match="check the unit"):
+        TremendousCreateOrderOperator(task_id="pay", reward=reward).execute(context())
+    assert tremendous_sandbox.admin.ledger() == []

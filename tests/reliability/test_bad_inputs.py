@@ -106,6 +106,38 @@ CATALOGUE = [
     Case("key with a bidi override", rows_with(respondent_id="\u202eR2"), ["row 2", "U+202E"]),
     Case("fractional number key", rows_with(respondent_id=2.5), ["row 2", "fractional number"]),
     Case("boolean key", rows_with(respondent_id=True), ["row 2", "true/false"]),
+    # money rules, part 1 (b): recipients, text limits, product ranges
+    Case("homoglyph domain", rows_with(email="r2@ex\u0430mple.com"), ["row 2", "email", "non-ASCII", "U+0430"]),
+    Case("homoglyph local part", rows_with(email="\u0440aypal@example.com"), ["row 2", "email", "non-ASCII"]),
+    Case("email with zero-width space", rows_with(email="r2\u200b@example.com"), ["row 2", "email", "U+200B"]),
+    Case("10,000-character name", rows_with(name="N" * 10_000), ["row 2", "name", "nothing is truncated"]),
+    Case("101-character name", rows_with(name="N" * 101), ["row 2", "name", "over the 100"]),
+    Case(
+        "phone without country code",
+        rows_with(delivery_method="PHONE", phone="555-0100"),
+        ["row 2", "phone", "no country code", "default_phone_region"],
+    ),
+    Case(
+        "national phone without a default region",
+        rows_with(delivery_method="PHONE", phone="(415) 555-0123"),
+        ["row 2", "phone", "no country code"],
+    ),
+    Case(
+        "impossible phone number",
+        rows_with(delivery_method="PHONE", phone="+1 555 0100"),
+        ["row 2", "phone", "not a valid phone number"],
+    ),
+    Case("amount under the products' minimum", rows_with(amount="0.50"), ["row 2", "amount", "no product"]),
+    Case("amount over the products' maximum", rows_with(amount="2500"), ["row 2", "amount", "no product"]),
+    Case("currency no product offers", rows_with(currency="JPY", amount="500"), ["row 2", "amount", "JPY"]),
+    Case(
+        "one phone under two keys, spelled two ways",
+        [
+            {**GOOD, "email": None, "delivery_method": "PHONE", "phone": "+1 415 555 0123"},
+            {**GOOD, "email": None, "respondent_id": "R2", "delivery_method": "PHONE", "phone": "+1 (415) 555-0123"},
+        ],
+        ["row 2", "phone", "+14155550123 is already row 1's recipient"],
+    ),
     Case(
         "deliver_at in the past",
         rows_with(deliver_at=str(TODAY - dt.timedelta(days=1))),
@@ -171,7 +203,12 @@ CATALOGUE = [
         "recipient over max_amount_per_recipient",
         rows_with(email="ada@example.com"),
         ["ada@example.com would receive 20.00", "max_amount_per_recipient"],
-        {"max_amount_per_recipient": 15},
+        {"max_amount_per_recipient": 15, "allow_shared_recipients": True},
+    ),
+    Case(
+        "one recipient under two keys",
+        rows_with(email="ADA@example.com"),
+        ["row 2", "email", "ada@example.com is already row 1's recipient", "allow_shared_recipients=True"],
     ),
     Case("more rows than max_rows", rows_with(), ["exceed max_rows=2"], {"max_rows": 2}),
     Case("payout_id with spaces", rows_with(), ["payout_id", "letters, digits"], {"payout_id": "survey 42"}),

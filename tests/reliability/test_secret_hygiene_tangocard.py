@@ -33,7 +33,9 @@ def test_no_platform_key_anywhere(
     assert str(getattr(run, "state", run)).endswith("success")
     texts = [repr(task) + repr(getattr(task, "hook", "")) for task in dag.tasks]
 
-    tremendous_sandbox.admin.faults(error_after_commit_rate=0.3, error_rate=0.2, seed=7, path_prefix="/orders")
+    tremendous_sandbox.admin.faults(
+        error_after_commit_rate=0.3, error_rate=0.2, seed=7, path_prefix="/orders", method="POST"
+    )
     operator = tango_bulk(tmp_path, respondents(20), hook_params={"max_retries": 0, "rate_limit_per_second": 0})
     try:
         summary = operator.execute(context())

@@ -61,7 +61,7 @@ def test_create_order_derives_its_key_and_never_pays_twice(tremendous_sandbox: A
         ({"amount": "ten"}, "not an amount"),
         ({"amount": "1.234"}, "3 decimals, more than the 2 allowed"),
         ({"recipient": {"email": "winner@example.com"}}, "needs recipient email and firstName"),
-        ({"recipient": {"email": "not-an-email", "firstName": "A"}}, "not an email address"),
+        ({"recipient": {"email": "not-an-email", "firstName": "A"}}, "is not a valid email address"),
         ({"external_ref_id": "has spaces"}, "external_ref_id"),
         ({"utid": " "}, "utid"),
     ],

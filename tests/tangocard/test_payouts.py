@@ -131,7 +131,8 @@ def test_a_row_whose_amount_changed_since_it_was_paid_is_not_paid_again(
     summary = tango_bulk(tmp_path, rows, fail_on_error=False).execute(context())
     assert (summary["already_existed"], summary["failed"]) == (2, 1)
     (failed,) = [r for r in results(tmp_path / "results.csv") if r["outcome"] == "failed"]
-    assert failed["key"] == "t00001" and "externalRefID already used for amount 5" in failed["error"]
+    assert failed["key"] == "t00001" and "already used for a different reward" in failed["error"]
+    assert "amount 5" in failed["error"], "the error says what the existing order is for"
     assert len(_ledger(tremendous_sandbox)) == 3
 
 

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from airflow_provider_tremendous.limits import LIMITS, text_problems
+from airflow_provider_tremendous.recipients import check_email
 from airflow_provider_tremendous.sandbox.state import SandboxState, public, transition
 from airflow_provider_tremendous.sandbox.tangocard.accounts import (
     ACCOUNTS,
@@ -118,6 +120,17 @@ def _check_delivery(state: SandboxState, body: dict[str, Any]) -> None:
         ]
         if problems:
             raise bad_request(*problems)
+    email = recipient.get("email")
+    if email:
+        try:
+            check_email(str(email))
+        except ValueError:
+            raise TangoSandboxError(422, "422.009", "The email address does not appear to be valid") from None
+    too_long = text_problems("tangocard", body, invisible=False)
+    if too_long:
+        field, _ = too_long[0]
+        limit = LIMITS[("tangocard", field)].max_chars
+        raise TangoSandboxError(422, "422.006", f"Field {field} must not exceed {limit} characters in length")
     etid = body.get("etid")
     if etid is not None:
         if not re.fullmatch(r"[eE]\d{6}", str(etid)):

@@ -1,0 +1,110 @@
+"""What the vendor already holds for a payout, read once before sending, and how a row is matched against it.
+
+A row may have been paid before under another id: under derivation v1 (the key as written, before canonical keys),
+with the other ``keep_case`` setting, or under another spelling of its key that v1 treated as a different key
+(``R17`` paid, ``r17`` resumed). The payout's orders are listed once (every id prefix of the payout, under every
+derivation); a row is paid when one of them is *this* payment: its id is the row's id now or under an earlier
+derivation, or its readable key folds to the row's key — and its amount, currency and recipient are the row's.
+An order under the row's own ids that is for another amount or recipient is never taken as paid: the row fails
+and says so. When the vendor cannot list the whole payout (Tango Card lists at most 10,000 orders), each row's
+earlier ids are looked up one by one instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from airflow_provider_tremendous.payouts.adapter import VendorOrder
+from airflow_provider_tremendous.payouts.keys import canonical_key
+from airflow_provider_tremendous.recipients import email_identity, invisible_characters
+
+_INVISIBLE = re.compile(r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def differences(row: dict[str, Any], order: VendorOrder) -> list[str]:
+    """How ``order`` differs from the payment ``row`` asks for (amount, currency, recipient); empty when it is it."""
+    found: list[str] = []
+    other_currency = bool(order.currency) and order.currency != row["currency"]  # absent: the organization's
+    if order.amount != Decimal(row["amount"]) or other_currency:
+        found.append(f"amount {order.amount} {order.currency}".rstrip())
+    recipient = row.get("recipient") or {}  # a field the vendor does not echo back cannot differ
+    if recipient.get("email") and order.email and order.email.casefold() != email_identity(recipient["email"]):
+        found.append("another email")
+    if recipient.get("phone") and order.phone and _digits(order.phone) != _digits(recipient["phone"]):
+        found.append("another phone")
+    return found
+
+
+def _digits(phone: str | None) -> str:
+    return re.sub(r"\D", "", phone or "")
+
+
+def folded_key(text: str) -> str | None:
+    """The case-folded canonical key of a readable id's key part, or ``None`` when it has none. Characters v2
+    refuses (zero-width, control) are dropped for this matching only: v1 accepted them, and a user who removed
+    them as told must still find the order."""
+    try:
+        return canonical_key(_INVISIBLE.sub("", text) if invisible_characters(text) else text)
+    except ValueError:
+        return None
+
+
+@dataclass
+class PayoutHistory:
+    """The payout's orders at the vendor when the run started, and what the run itself claims.
+
+    :param claimed_ids: every valid row's current external id: an earlier-derivation id of one row that is another
+        row's id now belongs to that row, never to this one.
+    :param ambiguous_folds: keys that fold to the same key as another row's (``keep_case=True`` with ``ab`` and
+        ``AB``): such rows are matched by their exact ids only.
+    """
+
+    payout_id: str
+    complete: bool = True
+    by_id: dict[str, VendorOrder] = field(default_factory=dict)
+    by_folded_key: dict[str, list[VendorOrder]] = field(default_factory=lambda: defaultdict(list))
+    claimed_ids: frozenset[str] = frozenset()
+    ambiguous_folds: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(
+        cls,
+        payout_id: str,
+        orders: Iterable[VendorOrder],
+        cap: int | None = None,
+        claimed_ids: Iterable[str] = (),
+        ambiguous_folds: Iterable[str] = (),
+    ) -> PayoutHistory:
+        """Index ``orders`` (all of the payout's prefixes); ``cap``: the vendor's list limit, if any."""
+        history = cls(payout_id, claimed_ids=frozenset(claimed_ids), ambiguous_folds=frozenset(ambiguous_folds))
+        head = f"{payout_id}:"
+        for order in orders:
+            history.by_id[order.external_id] = order
+            suffix = order.external_id[len(head) :] if order.external_id.startswith(head) else None
+            if suffix and not suffix.startswith(("#", "h-")):  # a readable key (hashed ids only match exactly)
+                key = folded_key(suffix)
+                if key is not None:
+                    history.by_folded_key[key].append(order)
+        history.complete = cap is None or len(history.by_id) < cap
+        return history
+
+    def earlier_ids(self, row: dict[str, Any]) -> list[str]:
+        """The row's ids under earlier derivations that no other row of this run holds now."""
+        return [ident for ident in row.get("alternate_ids") or {} if ident not in self.claimed_ids]
+
+    def earlier_payment(self, row: dict[str, Any]) -> tuple[VendorOrder | None, list[str]]:
+        """``(order, [])`` when an order of the payout is this row's payment; ``(None, problems)`` when orders under
+        the row's own ids are for another payment; ``(None, [])`` when nothing was paid for it."""
+        ids = [row["external_id"], *self.earlier_ids(row)]
+        exact = [self.by_id[ident] for ident in ids if ident in self.by_id]
+        fold = canonical_key(row["key"])
+        folded = [] if fold in self.ambiguous_folds else self.by_folded_key.get(fold, [])
+        for order in [*exact, *folded]:
+            if not differences(row, order):
+                return order, []
+        return None, [f"{order.external_id} is for {', '.join(differences(row, order))}" for order in exact]
