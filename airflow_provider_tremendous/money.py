@@ -99,6 +99,8 @@ def parse_amount(
         raise AmountError(f"{value!r} is not a finite amount: give a number, e.g. {_EXAMPLE['.']}")
     if amount <= 0:
         raise AmountError(f"{value!r} is not positive: give an amount above zero")
+    if amount.adjusted() >= 15:  # beyond any reward, and beyond what a JSON number carries exactly
+        raise AmountError(f"{value!r} is far too large to be an amount: check the unit and the column")
     if not _has_at_most(amount, decimals):
         raise AmountError(f"{value!r} has more than {decimals} decimals: round it to {decimals} places")
     if maximum is not None and amount > maximum:

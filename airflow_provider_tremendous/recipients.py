@@ -51,19 +51,26 @@ def check_email(value: str, allow_international: bool = False) -> Email:
             f"{text!r} has non-ASCII characters {odd}, which can imitate Latin letters: check the address, or pass "
             "allow_international_email=True if it really is internationalised"
         )
+    if not allow_international and "xn--" in text.lower():
+        raise ValueError(
+            f"{text!r} has an internationalised (punycode xn--) domain, which can imitate a Latin one: check the "
+            "address, or pass allow_international_email=True if it really is internationalised"
+        )
     from email_validator import EmailNotValidError, validate_email
 
     try:
         valid = validate_email(text, check_deliverability=False, allow_smtputf8=allow_international)
     except EmailNotValidError as error:
         raise ValueError(f"{text!r} is not a valid email address: {error}") from None
-    return Email(sent=text, identity=valid.normalized.casefold())
+    return Email(sent=text, identity=(valid.ascii_email or valid.normalized).casefold())
 
 
 def email_identity(sent: str) -> str:
     """The identity of an address :func:`check_email` accepted, without validating it again (cheap for ASCII
     addresses, whose normalisation is exactly lower-casing the domain)."""
-    return sent.casefold() if sent.isascii() else check_email(sent, allow_international=True).identity
+    if sent.isascii() and "xn--" not in sent.lower():
+        return sent.casefold()
+    return check_email(sent, allow_international=True).identity
 
 
 def check_phone(value: str, default_region: str | None = None) -> str:

@@ -34,9 +34,10 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
     records the rejects). Keys are compared in canonical form (trimmed, NFKC, case-folded, ``17.0`` = ``17``), so
     two spellings of one key are duplicates, refused with both row numbers. Each row's external_id derives from
     the payout id and the canonical key (``<payout_id>:<key>`` on Tremendous; alphanumeric on Tango Card): re-running
-    the DAG, retrying the task or submitting the same file again never pays a key twice, and a row whose id was
-    different under an earlier derivation is first looked up under that id. Keys the previous try's result file
-    records as paid are not even sent again. Orders go out on ``max_concurrency`` threads under the hook's rate
+    the DAG, retrying the task or submitting the same file again never pays a key twice, and a row
+    paid under an earlier derivation or another spelling is found in the payout's orders, listed once before
+    sending. Keys the previous try's result file records as paid (same id, amount and currency) are not even sent
+    again. Orders go out on ``max_concurrency`` threads under the hook's rate
     limiter (10 req/s by default); a 429 pauses every thread.
 
     :param rows: a list of dicts (e.g. an upstream XCom), a ``.csv``/``.jsonl`` path, or an object-storage URI;
@@ -46,8 +47,9 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
     :param columns: reward field → column name for differently named columns (fields: amount, currency, name, email,
         phone, products, campaign_id, delivery_method, language, deliver_at).
     :param amount, currency, products, campaign_id, delivery_method, language: defaults for rows leaving them empty.
-    :param keep_case: compare keys case-sensitively (``R17`` and ``r17`` are two people); it changes the ids, and a
-        payout begun with the other setting is still found (its ids are looked up before sending).
+    :param keep_case: compare keys case-sensitively (``R17`` and ``r17`` are two people). Its ids have their own
+        namespace and the setting is pinned per payout: a run whose setting differs from the payout's existing
+        orders is refused before anything is sent.
     :param decimal_separator: ``"."`` (default) or ``","`` when every amount of the input uses a decimal comma;
         never guessed. Amounts are digits with an optional decimal part (see docs/bulk_payouts.md).
     :param default_phone_region: the region (e.g. ``"US"``) of phone numbers written without a country code; without
@@ -308,9 +310,20 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
     def _read_history(self, adapter: PayoutAdapter, payout_id: str, prepared: Prepared) -> PayoutHistory:
         """The payout's orders at the vendor, under every id derivation, before anything is sent."""
         from airflow_provider_tremendous.payouts.history import PayoutHistory
+        from airflow_provider_tremendous.payouts.keys import mode_conflict
 
-        orders = adapter.orders_with_prefix(tuple(prefixes(payout_id, adapter.vendor)), None)
-        history = PayoutHistory.of(payout_id, orders, adapter.list_cap, prepared.current_ids, prepared.ambiguous_folds)
+        orders = list(adapter.orders_with_prefix(tuple(prefixes(payout_id, adapter.vendor)), None))
+        conflict = mode_conflict(payout_id, adapter.vendor, self.keep_case, (order.external_id for order in orders))
+        if conflict:
+            raise TremendousInputError(conflict)
+        history = PayoutHistory.of(
+            payout_id,
+            orders,
+            listed=adapter.listed,
+            cap=adapter.list_cap,
+            claimed_ids=prepared.current_ids,
+            fold_matching=not self.keep_case,
+        )
         self.log.info(
             "Payout %s: the vendor holds %d orders of it already%s",
             payout_id,
@@ -385,8 +398,8 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             outcome = Outcome.for_row(
                 row,
                 ALREADY_PAID,
-                external_id=known["external_id"],
                 id_scheme=known.get("id_scheme") or "v1",
+                created_at=known.get("created_at") or None,  # bounds the payout wait's scan
                 order_id=known.get("order_id"),
                 reward_id=known.get("reward_id"),
                 status=known.get("status"),

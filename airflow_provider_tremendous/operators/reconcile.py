@@ -19,19 +19,24 @@ KINDS = ("missing", "unexpected", "amount_mismatch", "recipient_mismatch", "not_
 REPORT_COLUMNS = ["kind", "key", "external_id", "order_id", "status", "expected", "actual"]
 
 
-def _by_intended_id(actual: dict[str, VendorOrder], intended: dict[str, dict[str, Any]]) -> dict[str, VendorOrder]:
-    """Orders keyed by the id their row has now: an order placed under a row's earlier-derivation id (see
-    :func:`~airflow_provider_tremendous.payouts.keys.row_ids`) counts as that row's order."""
-    earlier = {alt: ext for ext, row in intended.items() for alt in row.get("alternate_ids") or {}}
-    keyed = {ident: order for ident, order in actual.items() if ident in intended}
-    for ident, order in actual.items():
-        row_id = earlier.get(ident)
-        if ident in intended:
-            continue
-        if row_id is not None and row_id not in keyed:
-            keyed[row_id] = order
-        else:  # no row, or the row has another order already (paid twice): reported as unexpected
+def _by_intended_id(
+    actual: dict[str, VendorOrder], intended: dict[str, dict[str, Any]], payout_id: str, keep_case: bool
+) -> dict[str, VendorOrder]:
+    """Orders keyed by the id their row has now, matched as the bulk payout matches them (:mod:`.history`): an order
+    under the row's id, its v1 id or (``keep_case=False``) a spelling that folds to its key, for the row's amount
+    and recipient, is the row's order. Orders no row claims keep their own id (reported as unexpected)."""
+    from airflow_provider_tremendous.payouts.history import PayoutHistory
+
+    history = PayoutHistory.of(payout_id, actual.values(), claimed_ids=intended, fold_matching=not keep_case)
+    keyed: dict[str, VendorOrder] = {}
+    claimed: set[str] = set()
+    for ident, row in intended.items():
+        order, _ = history.earlier_payment(row)
+        order = order or actual.get(ident)  # under its own id but for another payment: reported as a mismatch
+        if order is not None and order.external_id not in claimed:
             keyed[ident] = order
+            claimed.add(order.external_id)
+    keyed |= {ident: order for ident, order in actual.items() if ident not in claimed}
     return keyed
 
 
@@ -141,7 +146,7 @@ class TremendousReconcileOperator(TremendousBaseOperator):
             prepared.cleanup()
         since = None if str(self.created_after or "").strip() in ("", "None") else str(self.created_after)
         scanned = adapter.orders_with_prefix(tuple(prefixes(payout_id, adapter.vendor)), since)
-        actual = _by_intended_id({o.external_id: o for o in scanned}, intended)
+        actual = _by_intended_id({o.external_id: o for o in scanned}, intended, payout_id, self.keep_case)
         report_path = self.report_path or str(Path(tempfile.gettempdir()) / f"tremendous-reconcile-{payout_id}.csv")
         counts: Counter[str] = Counter()
         examples: list[str] = []

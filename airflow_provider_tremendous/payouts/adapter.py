@@ -85,6 +85,9 @@ class PayoutAdapter(Protocol):
     def list_cap(self) -> int | None:
         """The most orders the vendor lists (``None``: no cap)."""
 
+    #: How many orders the last listing returned in all.
+    listed: int
+
     def row_defaults(self, defaults: dict[str, Any]) -> dict[str, Any]:
         """The operator's row defaults, completed with the vendor's own (Tango Card: the ``utid`` as product)."""
 
@@ -122,6 +125,8 @@ class VendorAdapter:
         self.stop_reason: str | None = None
         #: The payout's orders at the vendor, read before sending (set by the run; ``None``: look up row by row).
         self.history: PayoutHistory | None = None
+        #: How many orders the last :meth:`orders_with_prefix` listing returned in all (matching or not).
+        self.listed = 0
         self._lock = threading.Lock()
         self.started = dt.datetime.now(dt.timezone.utc)
 
@@ -204,7 +209,10 @@ class VendorAdapter:
     def _look_up_earlier(self, row: dict[str, Any]) -> tuple[VendorOrder | None, list[str]]:
         from airflow_provider_tremendous.payouts.history import differences
 
-        ids = self.history.earlier_ids(row) if self.history is not None else list(row.get("alternate_ids") or {})
+        if self.history is None:  # no listing was attempted: only the earlier ids
+            ids = list(row.get("alternate_ids") or {})
+        else:  # an incomplete listing: the current id too, the vendor's idempotency may have lapsed
+            ids = [row["external_id"], *self.history.earlier_ids(row)]
         problems = []
         for ident in ids:
             order = self.find(ident)

@@ -23,7 +23,8 @@ from airflow_provider_tremendous.payouts.adapter import VendorOrder
 from airflow_provider_tremendous.payouts.keys import canonical_key
 from airflow_provider_tremendous.recipients import email_identity, invisible_characters
 
-_INVISIBLE = re.compile(r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+#: A hash's shape in a readable id (v2 ``#<hex>``, v1 ``h-<hex>``): it cannot be folded back to a key.
+_HASHED = re.compile(r"(#|h-)[0-9a-f]{32}")
 
 
 def differences(row: dict[str, Any], order: VendorOrder) -> list[str]:
@@ -48,8 +49,9 @@ def folded_key(text: str) -> str | None:
     """The case-folded canonical key of a readable id's key part, or ``None`` when it has none. Characters v2
     refuses (zero-width, control) are dropped for this matching only: v1 accepted them, and a user who removed
     them as told must still find the order."""
+    visible = "".join(ch for ch in text if not invisible_characters(ch)) if invisible_characters(text) else text
     try:
-        return canonical_key(_INVISIBLE.sub("", text) if invisible_characters(text) else text)
+        return canonical_key(visible)
     except ValueError:
         return None
 
@@ -60,8 +62,8 @@ class PayoutHistory:
 
     :param claimed_ids: every valid row's current external id: an earlier-derivation id of one row that is another
         row's id now belongs to that row, never to this one.
-    :param ambiguous_folds: keys that fold to the same key as another row's (``keep_case=True`` with ``ab`` and
-        ``AB``): such rows are matched by their exact ids only.
+    :param fold_matching: match readable ids by folded key (``keep_case=False``, the default, under which a folded
+        key *is* the person); with ``keep_case=True`` (``ab`` and ``AB`` are two people) ids match exactly only.
     """
 
     payout_id: str
@@ -69,28 +71,31 @@ class PayoutHistory:
     by_id: dict[str, VendorOrder] = field(default_factory=dict)
     by_folded_key: dict[str, list[VendorOrder]] = field(default_factory=lambda: defaultdict(list))
     claimed_ids: frozenset[str] = frozenset()
-    ambiguous_folds: frozenset[str] = frozenset()
+    fold_matching: bool = True
 
     @classmethod
     def of(
         cls,
         payout_id: str,
         orders: Iterable[VendorOrder],
+        listed: int | None = None,
         cap: int | None = None,
         claimed_ids: Iterable[str] = (),
-        ambiguous_folds: Iterable[str] = (),
+        fold_matching: bool = True,
     ) -> PayoutHistory:
-        """Index ``orders`` (all of the payout's prefixes); ``cap``: the vendor's list limit, if any."""
-        history = cls(payout_id, claimed_ids=frozenset(claimed_ids), ambiguous_folds=frozenset(ambiguous_folds))
-        head = f"{payout_id}:"
+        """Index ``orders`` (all of the payout's prefixes). ``listed``: how many orders the vendor's listing returned
+        in all (this payout's and others'); when it reaches the vendor's ``cap`` the history may be incomplete."""
+        history = cls(payout_id, claimed_ids=frozenset(claimed_ids), fold_matching=fold_matching)
+        head = f"{payout_id}:"  # v1 and v2 (keep_case=False) readable ids
         for order in orders:
             history.by_id[order.external_id] = order
             suffix = order.external_id[len(head) :] if order.external_id.startswith(head) else None
-            if suffix and not suffix.startswith(("#", "h-")):  # a readable key (hashed ids only match exactly)
+            if suffix and not _HASHED.fullmatch(suffix):  # hashes only match exactly
                 key = folded_key(suffix)
                 if key is not None:
                     history.by_folded_key[key].append(order)
-        history.complete = cap is None or len(history.by_id) < cap
+        total = len(history.by_id) if listed is None else listed
+        history.complete = cap is None or total < cap
         return history
 
     def earlier_ids(self, row: dict[str, Any]) -> list[str]:
@@ -102,9 +107,10 @@ class PayoutHistory:
         the row's own ids are for another payment; ``(None, [])`` when nothing was paid for it."""
         ids = [row["external_id"], *self.earlier_ids(row)]
         exact = [self.by_id[ident] for ident in ids if ident in self.by_id]
-        fold = canonical_key(row["key"])
-        folded = [] if fold in self.ambiguous_folds else self.by_folded_key.get(fold, [])
-        for order in [*exact, *folded]:
+        folded = self.by_folded_key.get(canonical_key(row["key"]), []) if self.fold_matching else []
+        candidates = list({order.external_id: order for order in [*exact, *folded]}.values())
+        for order in candidates:
             if not differences(row, order):
                 return order, []
-        return None, [f"{order.external_id} is for {', '.join(differences(row, order))}" for order in exact]
+        # every candidate is this key's (folded keys are one person under keep_case=False): another payment for it
+        return None, [f"{order.external_id} is for {', '.join(differences(row, order))}" for order in candidates]

@@ -8,15 +8,20 @@ integer ``17``. So ``17``/``17.0``, ``R17``/``r17`` and ``José`` in NFC/NFD are
 **External ids (derivation v2).** Injective per vendor: distinct (payout, canonical key) pairs never share an id.
 - Tremendous: ``<payout_id>:<key>`` (readable) while it fits in 100 characters and the key does not start with
   ``#``; otherwise ``<payout_id>:#<32 hex digits of SHA-256(key)>`` (128 bits). No literal key reaches the hashed
-  namespace (``#...`` keys are always hashed), and ``:`` never occurs in a payout id.
-- Tango Card (``[A-Za-z0-9]{1,100}`` only): ``v2`` + 24 hex digits of SHA-256 of the payout id (the payout's
-  fixed-length tag, shared by its orders) + 32 hex digits of SHA-256 of payout id and key: 58 characters.
+  namespace (``#...`` keys are always hashed), and ``:`` never occurs in a payout id. With ``keep_case=True`` the
+  separator is ``~`` (``<payout_id>~R17``).
+- Tango Card (``[A-Za-z0-9]{1,100}`` only): ``v2`` (``k2`` with ``keep_case=True``) + 24 hex digits of SHA-256 of
+  the payout id (the payout's fixed-length tag, shared by its orders) + 32 hex digits of SHA-256 of payout id and
+  key: 58 characters.
+
+``keep_case`` decides who counts as the same person, so its ids have a namespace of their own and a payout is
+pinned to the setting it was begun with (:func:`mode_conflict`).
 
 **Earlier derivations.** v1 (before canonical keys) used ``<payout_id>:<key as written>``, or
-``<payout_id>:h-<hash>`` for long keys, for both vendors. A row whose id differs under another derivation (v1, or
-v2 with the other ``keep_case``) carries those ids as ``alternate_ids``: before sending it, the run looks each up
-at the vendor, and an order found there is the row's payment. So a payout begun under an earlier derivation, or
-with the other case option, is never paid again under new ids. docs/bulk_payouts.md has test vectors.
+``<payout_id>:h-<hash>`` for long keys, for both vendors; v1 payouts are continued with ``keep_case=False``. A row
+whose v1 id differs carries it as ``alternate_ids``; before sending, the payout's orders are listed once and matched
+by id or folded spelling (:mod:`.history`), so a payout begun under v1 is never paid again under new ids.
+docs/bulk_payouts.md has test vectors.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -128,16 +134,41 @@ def _hex(*parts: str, digits: int) -> str:
 
 
 def prefix(payout_id: str, vendor: str = "tremendous", scheme: IdScheme | None = None) -> str:
-    """The external_id prefix shared by every order of a payout under ``scheme`` (default: the current one)."""
+    """The external_id prefix shared by every order of a payout under ``scheme`` (default: the current one).
+    ``keep_case`` has a namespace of its own (``~`` on Tremendous, ``k2`` on Tango Card), so that the option is
+    recorded in the ids and a payout cannot be continued under the other setting (see :func:`mode_conflict`)."""
     scheme = scheme or IdScheme()
     if scheme.version >= 2 and vendor == "tangocard":
-        return f"v2{_hex('payout', payout_id, digits=24)}"
+        return f"{'k2' if scheme.keep_case else 'v2'}{_hex('payout', payout_id, digits=24)}"
+    if scheme.version >= 2 and scheme.keep_case:
+        return f"{payout_id}~"
     return f"{payout_id}:"
+
+
+#: Every derivation a payout's orders can have been made under.
+SCHEMES = (IdScheme(), IdScheme(keep_case=True), LEGACY_V1)
 
 
 def prefixes(payout_id: str, vendor: str = "tremendous") -> list[str]:
     """Every prefix a payout's orders can carry, under every derivation (for waits and reconciliation)."""
-    return list(dict.fromkeys(prefix(payout_id, vendor, scheme) for scheme in (IdScheme(), LEGACY_V1)))
+    return list(dict.fromkeys(prefix(payout_id, vendor, scheme) for scheme in SCHEMES))
+
+
+def mode_conflict(payout_id: str, vendor: str, keep_case: bool, external_ids: Iterable[str]) -> str | None:
+    """Why this payout cannot be continued with ``keep_case`` (its orders were made under the other setting, or
+    before the option existed for ``keep_case=True``), or ``None``. The setting decides who counts as the same
+    person, so it is pinned per payout."""
+    others = [prefix(payout_id, vendor, IdScheme(keep_case=not keep_case))]
+    if keep_case:
+        others.append(prefix(payout_id, vendor, LEGACY_V1))  # v1 orders are continued with keep_case=False
+    found = next((ident for ident in external_ids if ident.startswith(tuple(others))), None)
+    if found is None:
+        return None
+    wanted = "keep_case=False (the default)" if keep_case else "keep_case=True"
+    return (
+        f"payout {payout_id} already has orders made with another keep_case setting or by an earlier version "
+        f"(e.g. {found}): continue it with {wanted}, or pay under a new payout_id; nothing was sent"
+    )
 
 
 def external_id(payout_id: str, key: str, vendor: str = "tremendous", scheme: IdScheme | None = None) -> str:
@@ -169,13 +200,9 @@ def row_ids(payout_id: str, value: Any, vendor: str = "tremendous", keep_case: b
     """Canonicalise a row's key value and derive its ids (``ValueError`` with the fix for a bad key)."""
     key = canonical_key(value, keep_case)
     current = external_id(payout_id, key, vendor, IdScheme(keep_case=keep_case))
-    others: dict[str, str] = {}
-    legacy = legacy_key(value)
-    if legacy is not None:
-        others[external_id(payout_id, legacy, vendor, LEGACY_V1)] = LEGACY_V1.label
-    other_case = IdScheme(keep_case=not keep_case)
-    others.setdefault(external_id(payout_id, canonical_key(value, not keep_case), vendor, other_case), other_case.label)
-    return RowIds(key, current, {ident: label for ident, label in others.items() if ident != current})
+    legacy = None if keep_case else legacy_key(value)  # v1 payouts are continued with keep_case=False only
+    earlier = external_id(payout_id, legacy, vendor, LEGACY_V1) if legacy is not None else current
+    return RowIds(key, current, {earlier: LEGACY_V1.label} if earlier != current else {})
 
 
 def shard_of(key: str, shard_count: int) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,6 +26,7 @@ COLUMNS = [
     "currency",
     "error",
     "id_scheme",
+    "created_at",
 ]
 
 
@@ -64,11 +66,17 @@ def _json_or_none(line: str) -> dict[str, Any] | None:
 
 
 def known_payment(ledger: dict[str, dict[str, str]], row: dict[str, Any]) -> dict[str, str] | None:
-    """The ledger's record of ``row``'s payment under any of its ids (current or earlier derivation)."""
-    for ident in (row["external_id"], *row.get("alternate_ids", ())):
-        if ident in ledger:
-            return ledger[ident]
-    return None
+    """The ledger's record of ``row``'s payment: under the row's current id, for the row's amount and currency.
+    Anything else (an earlier id, a changed amount) is left to the vendor's history, which compares the order
+    itself with the row."""
+    record = ledger.get(row["external_id"])
+    if record is None or record.get("currency") != row["currency"]:
+        return None
+    try:
+        same_amount = Decimal(record.get("amount") or "") == Decimal(row["amount"])
+    except InvalidOperation:
+        return None
+    return record if same_amount else None
 
 
 class ResultWriter:

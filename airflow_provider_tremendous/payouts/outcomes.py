@@ -59,6 +59,7 @@ class Outcome:
             "currency": self.currency,
             "error": self.error,
             "id_scheme": self.id_scheme,
+            "created_at": self.created_at,
         }
 
 

@@ -17,7 +17,7 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from airflow_provider_tremendous.errors import TremendousInputError
-from airflow_provider_tremendous.payouts.keys import IdScheme, RowIds, canonical_key, row_ids, shard_of
+from airflow_provider_tremendous.payouts.keys import IdScheme, RowIds, row_ids, shard_of
 from airflow_provider_tremendous.payouts.rows import PayoutRow, RowSpec, row_errors
 from airflow_provider_tremendous.payouts.sources import RowProblem, iter_rows
 
@@ -56,8 +56,6 @@ class Prepared:
     #: Every valid row's external id now (all shards): an earlier id of one row that is another row's id now is
     #: never looked up for it.
     current_ids: set[str] = field(default_factory=set)
-    #: Case-folded keys that two rows share (possible only with ``keep_case=True``): matched by exact ids only.
-    ambiguous_folds: set[str] = field(default_factory=set)
 
     def spooled(self) -> Iterator[dict[str, Any]]:
         """The valid rows of this shard, read back one at a time."""
@@ -116,7 +114,6 @@ class _ValidationPass:
         self.scheme = IdScheme(keep_case=spec.keep_case)
         self.keys: dict[str, tuple[int, str | None]] = {}  # canonical key → (first row, as written there)
         self.recipients: dict[str, _Recipient] = {}
-        self.folds: dict[str, str] = {}  # with keep_case: folded key → the first key that folds to it
 
     def reject(self, number: int, written: Any, problems: list[tuple[str, str]]) -> None:
         self.result.invalid += 1
@@ -184,10 +181,6 @@ class _ValidationPass:
         result.valid += 1
         result.cost_total += cost
         result.current_ids.add(ids.external_id)
-        if self.spec.keep_case:
-            fold = canonical_key(ids.key)
-            if self.folds.setdefault(fold, ids.key) != ids.key:
-                result.ambiguous_folds.add(fold)
         result.amount_by_currency[row.currency] = result.amount_by_currency.get(row.currency, Decimal(0)) + row.amount
         for who in row.recipient_ids:  # an email and a phone are each one person's identity
             recipient = self.recipients.setdefault(who, _Recipient(number, ids.key))

@@ -190,6 +190,8 @@ class TangoCardPayoutAdapter(VendorAdapter):
         filters: dict[str, Any] = {"account_identifier": self.account}
         if created_after:
             filters["start_date"] = created_after
+        self.listed = 0
         for order in self.hook.iter_orders(**filters):
+            self.listed += 1
             if order.external_ref_id and order.external_ref_id.startswith(prefix):
                 yield _vendor_order(order)

@@ -78,13 +78,13 @@ class TremendousPayoutAdapter(VendorAdapter):
         """The API's own rule, checked before the first order: at least one product of the row (its ``products``,
         else its campaign's) offers the amount in the currency (``skus``: min/max per currency)."""
         reward = row["reward"]
+        campaign = self._campaign_products(reward["campaign_id"]) if reward.get("campaign_id") else []
+        if campaign is None:  # the API refuses an unknown campaign even when products are given
+            return [("campaign_id", f"{reward['campaign_id']} is not a campaign of this organization")]
         products = reward.get("products")
         where = "products"
         if not products:
-            where = "campaign_id"
-            products = self._campaign_products(reward["campaign_id"])
-            if products is None:
-                return [("campaign_id", f"{reward['campaign_id']} is not a campaign of this organization")]
+            where, products = "campaign_id", campaign
         known = {pid: self._product(pid) for pid in products}
         unknown = [pid for pid, product in known.items() if product is None]
         if unknown:
@@ -145,6 +145,8 @@ class TremendousPayoutAdapter(VendorAdapter):
 
     def orders_with_prefix(self, prefix: str | tuple[str, ...], created_after: str | None) -> Iterator[VendorOrder]:
         filters: dict[str, Any] = {"created_at_gte": created_after} if created_after else {}
+        self.listed = 0
         for order in self.hook.iter_orders(**filters):
+            self.listed += 1
             if order.external_id and order.external_id.startswith(prefix):
                 yield _vendor_order(order)

@@ -63,9 +63,9 @@ def _check_recipient(reward: dict[str, Any], method: str, errors: dict[str, Any]
         _nest(errors, ("reward", "recipient"), "is required and must be an object")
         return
     email, phone = recipient.get("email"), recipient.get("phone")
-    if method == "EMAIL" and not _valid(email, check_email):
+    if method == "EMAIL" and not _valid(email, _any_email):
         _nest(errors, ("reward", "recipient", "email"), "must be a valid email address for EMAIL delivery")
-    elif email is not None and not _valid(email, check_email):
+    elif email is not None and not _valid(email, _any_email):
         _nest(errors, ("reward", "recipient", "email"), "is not a valid email address")
     if (method == "PHONE" or phone is not None) and not _valid(phone, check_phone):
         _nest(
@@ -76,6 +76,12 @@ def _check_recipient(reward: dict[str, Any], method: str, errors: dict[str, Any]
         _nest(errors, ("reward", "recipient", "name"), "must be a string")
     for field, reason in text_problems("tremendous", reward, invisible=False):
         _nest(errors, ("reward", *field.split(".")), reason)
+
+
+def _any_email(value: str) -> Any:
+    """A valid address, internationalised ones included (refusing look-alikes is the client's policy, not the
+    API's)."""
+    return check_email(value, allow_international=True)
 
 
 def _valid(value: Any, check: Callable[[str], Any]) -> bool:

@@ -16,6 +16,7 @@ from airflow_provider_tremendous.payouts.keys import (
     IdScheme,
     canonical_key,
     external_id,
+    mode_conflict,
     prefix,
     prefixes,
     row_ids,
@@ -90,19 +91,28 @@ def test_row_ids_carry_the_ids_of_other_derivations_only_when_they_differ() -> N
     plain = row_ids("p", "r17")
     assert (plain.key, plain.external_id, plain.alternate_ids) == ("r17", "p:r17", {})
     upper = row_ids("p", "R17")
-    assert upper.external_id == "p:r17" and upper.alternate_ids == {"p:R17": "v1"}, "v1 and keep-case agree"
+    assert upper.external_id == "p:r17" and upper.alternate_ids == {"p:R17": "v1"}
     pandas = row_ids("p", 17.0)
     assert pandas.external_id == "p:17" and pandas.alternate_ids == {"p:17.0": "v1"}
     kept = row_ids("p", "R17", keep_case=True)
-    assert kept.external_id == "p:R17" and kept.alternate_ids == {"p:r17": "v2"}
-    assert row_ids("p", "r17", keep_case=True).alternate_ids == {}
+    assert kept.external_id == "p~R17" and kept.alternate_ids == {}, "keep_case has its own namespace, pinned"
+    assert row_ids("p", "r17", keep_case=True).external_id == "p~r17" != row_ids("p", "r17").external_id
     tango = row_ids("p", "17", "tangocard")
     assert tango.alternate_ids == {"p:17": "v1"}, "every earlier Tango id had a ':'"
 
 
 def test_prefixes_cover_every_derivation() -> None:
-    assert prefixes("p") == ["p:"]
-    assert prefixes("p", "tangocard") == [prefix("p", "tangocard"), "p:"]
+    assert prefixes("p") == ["p:", "p~"]
+    keep = IdScheme(keep_case=True)
+    assert prefixes("p", "tangocard") == [prefix("p", "tangocard"), prefix("p", "tangocard", keep), "p:"]
+    assert prefix("p", "tangocard").startswith("v2") and prefix("p", "tangocard", keep).startswith("k2")
+
+
+def test_keep_case_is_pinned_per_payout() -> None:
+    assert mode_conflict("p", "tremendous", False, ["p:r17", "p:R18"]) is None, "v1 and v2 continue together"
+    assert "continue it with keep_case=True" in str(mode_conflict("p", "tremendous", False, ["p~R17"]))
+    assert "keep_case=False" in str(mode_conflict("p", "tremendous", True, ["p:r17"]))
+    assert mode_conflict("p", "tremendous", True, ["p~R17", "p2:x"]) is None
 
 
 @settings(deadline=None, max_examples=400)
@@ -135,9 +145,10 @@ def test_no_literal_key_reaches_the_hashed_namespace(payout_id: str, digest: str
 @settings(deadline=None, max_examples=400)
 @given(PAYOUT_IDS, KEYS, st.booleans())
 def test_tango_ids_are_always_alphanumeric_and_share_the_payout_prefix(payout_id: str, key: str, keep: bool) -> None:
-    ident = external_id(payout_id, canonical_key(key, keep), "tangocard", IdScheme(keep_case=keep))
+    scheme = IdScheme(keep_case=keep)
+    ident = external_id(payout_id, canonical_key(key, keep), "tangocard", scheme)
     assert re.fullmatch(r"[A-Za-z0-9]{1,100}", ident)
-    assert ident.startswith(prefix(payout_id, "tangocard")) and len(ident) == 58
+    assert ident.startswith(prefix(payout_id, "tangocard", scheme)) and len(ident) == 58
 
 
 @settings(deadline=None, max_examples=300)

@@ -110,7 +110,7 @@ def test_keep_case_makes_case_significant(tremendous_sandbox: Any, tmp_path: Pat
         for n, k in enumerate(["Ab", "aB"])
     ]
     summary = bulk(tmp_path, rows, keep_case=True).execute(context())
-    assert summary["paid"] == 2 and set(_paid(tremendous_sandbox)) == {"survey-42:Ab", "survey-42:aB"}
+    assert summary["paid"] == 2 and set(_paid(tremendous_sandbox)) == {"survey-42~Ab", "survey-42~aB"}
 
 
 def test_a_re_spelled_key_next_run_is_not_paid_again(tremendous_sandbox: Any, tmp_path: Path) -> None:
@@ -182,12 +182,18 @@ def test_property_no_key_of_a_v1_payout_is_paid_twice_on_resume(
     assert sum(paid.values()) == len(rows) and max(paid.values()) == 1
 
 
-def test_switching_keep_case_mid_payout_pays_nobody_twice(tremendous_sandbox: Any, tmp_path: Path) -> None:
+def test_switching_keep_case_mid_payout_is_refused_before_anything_is_sent(
+    tremendous_sandbox: Any, tmp_path: Path
+) -> None:
+    """keep_case decides who counts as the same person, so it is pinned per payout (its ids carry it)."""
     rows = respondents(5)
     bulk(tmp_path, rows[:3], keep_case=True).execute(context())
     (tmp_path / "results.csv").unlink()
-    summary = bulk(tmp_path, rows).execute(context())
-    assert (summary["created"], summary["already_existed"]) == (2, 3)
+    with pytest.raises(e.TremendousInputError, match="continue it with keep_case=True"):
+        bulk(tmp_path, rows).execute(context())
+    bulk(tmp_path, rows[3:], payout_id="other").execute(context())
+    with pytest.raises(e.TremendousInputError, match=r"continue it with keep_case=False \(the default\)"):
+        bulk(tmp_path, rows, payout_id="other", keep_case=True).execute(context())
     assert sum(_paid(tremendous_sandbox).values()) == 5
 
 
@@ -439,3 +445,128 @@ def test_a_single_reward_over_the_plausible_maximum_is_refused(tremendous_sandbo
     with pytest.raises(e.TremendousInputError, match="check the unit"):
         TremendousCreateOrderOperator(task_id="pay", reward=reward).execute(context())
     assert tremendous_sandbox.admin.ledger() == []
+
+
+# -- what the second adversarial review proved (each failed on the code it reviewed) -----------------------------
+def _ab_rows() -> list[dict[str, Any]]:
+    return [
+        {"respondent_id": "ab", "amount": "5", "name": "L", "email": "l@example.com"},
+        {"respondent_id": "AB", "amount": "7", "name": "U", "email": "u@example.com"},
+    ]
+
+
+def test_a_keep_case_retry_never_takes_another_rows_ledger_record(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Was: the retry wrote AB as already_paid with ab's order (its other-case id was ab's id)."""
+    tremendous_sandbox.admin.faults(error_rate=1.0, path_prefix="/orders", method="POST", skip_next=1)
+    with pytest.raises(Exception):  # noqa: B017 - the first try fails on AB, whatever the error class
+        bulk(tmp_path, _ab_rows(), keep_case=True, max_concurrency=1, hook_params={"max_retries": 0}).execute(context())
+    tremendous_sandbox.admin.faults(error_rate=0.0, skip_next=0)
+    bulk(tmp_path, _ab_rows(), keep_case=True).execute(context())
+    assert sorted(o["recipient"]["email"] for o in tremendous_sandbox.admin.ledger()) == [
+        "l@example.com",
+        "u@example.com",
+    ]
+
+
+def test_a_keep_case_person_added_in_a_later_batch_is_paid(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Was: AB, added later, was reported already_existed with ab's order."""
+    first, later = _ab_rows()
+    bulk(tmp_path, [first], keep_case=True, result_path=str(tmp_path / "a.csv")).execute(context())
+    summary = bulk(tmp_path, [first, later], keep_case=True, result_path=str(tmp_path / "b.csv")).execute(context())
+    assert (summary["created"], summary["already_existed"]) == (1, 1)
+    assert len(tremendous_sandbox.admin.ledger()) == 2
+
+
+def test_a_changed_amount_is_not_hidden_by_the_result_file(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Was: the ledger said already_paid at the new amount; the vendor held the old one."""
+    bulk(tmp_path, respondents(1, amount="5")).execute(context())
+    summary = bulk(tmp_path, respondents(1, amount="7"), fail_on_error=False).execute(context())
+    assert (summary["paid"], summary["failed"]) == (0, 1)
+    (line,) = results(tmp_path / "results.csv")
+    assert "already used for a different reward" in line["error"] and "amount 5" in line["error"]
+
+
+@pytest.mark.parametrize(
+    ("first", "again"),
+    [("R17\u00ad", "R17"), ("R\u206617\u2069", "R17"), ("R17\u061c", "R17"), ("#Abc", "#abc"), ("h-Foo", "H-foo")],
+    ids=["soft-hyphen", "bidi-isolates", "arabic-letter-mark", "hash-mark", "h-dash"],
+)
+def test_more_v1_spellings_are_found(tremendous_sandbox: Any, tmp_path: Path, first: str, again: str) -> None:
+    """Was: keys with other invisible characters, or starting with # or h-, were paid again once re-spelled."""
+    row = {"respondent_id": first, "amount": "5", "name": "x", "email": "p@example.com"}
+    _pay_as_v1("survey-42", [row])
+    summary = bulk(tmp_path, [{**row, "respondent_id": again}]).execute(context())
+    assert (summary["created"], summary["already_existed"]) == (0, 1)
+
+
+def test_a_v1_spelling_paid_for_another_amount_fails_the_row(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Was: R17 paid 5.00 under v1, r17 asking 7.00 was paid again (one canonical key, two payments)."""
+    _pay_as_v1("survey-42", [{"respondent_id": "R17", "name": "x", "email": "p@example.com"}])
+    rows = [{"respondent_id": "r17", "amount": "7", "name": "x", "email": "p@example.com"}]
+    summary = bulk(tmp_path, rows, fail_on_error=False).execute(context())
+    assert (summary["created"], summary["failed"]) == (0, 1) and len(tremendous_sandbox.admin.ledger()) == 1
+
+
+def test_a_capped_tango_listing_is_never_taken_for_the_whole_payout(
+    tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: the cap was compared with this payout's orders only; other payouts' orders filled the listing."""
+    from airflow_provider_tremendous.payouts.tangocard import TangoCardPayoutAdapter
+    from airflow_provider_tremendous.sandbox.tangocard import orders as sandbox_orders
+    from tests.tangocard.conftest import order_body as tango_order
+    from tests.tangocard.conftest import respondents as tango_rows
+
+    monkeypatch.setattr(sandbox_orders, "MAX_LISTED", 5)
+    monkeypatch.setattr(TangoCardPayoutAdapter, "list_cap", 5)
+    tremendous_sandbox.admin.settings(tango_lenient_external_ref_ids=True)
+    (row,) = tango_rows(1)
+    v1 = tango_order(f"survey-7:{row['respondent_id']}", amount=5, utid="U000002")
+    v1["recipient"] = {"email": row["email"], "firstName": "Resp"}
+    TangoCardHook().create_order(v1)
+    for n in range(5):
+        TangoCardHook().create_order(tango_order(f"other{n}", amount=5, utid="U000002"))
+    summary = tango_bulk(tmp_path, [row]).execute(context())
+    assert (summary["created"], summary["already_existed"]) == (0, 1), "found by a look-up of its v1 id"
+    assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 6
+
+
+def test_punycode_look_alike_domains_are_refused_and_identities_agree() -> None:
+    """Was: a punycode look-alike of a Latin domain passed; p@exämple.com and its punycode were two people."""
+    from airflow_provider_tremendous.recipients import check_email, email_identity
+
+    with pytest.raises(ValueError, match="punycode"):
+        check_email("ceo@xn--80ak6aa92e.com")
+    unicode, puny = "p@ex\u00e4mple.com", "p@xn--exmple-cua.com"
+    assert check_email(unicode, True).identity == check_email(puny, True).identity == email_identity(unicode)
+
+
+def test_an_unknown_campaign_with_products_is_an_invalid_row(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Was: the row passed validation and the API refused it after the others were paid."""
+    rows = respondents(2)
+    rows[1].update(products="OKMHM2X2OHYV", campaign_id="NOSUCHCAMP01")
+    with pytest.raises(e.TremendousInputError, match=r"row 2 .*campaign_id: NOSUCHCAMP01 is not a campaign"):
+        bulk(tmp_path, rows).execute(context())
+    assert tremendous_sandbox.admin.ledger() == []
+
+
+def test_reconciliation_and_the_wait_agree_with_a_resumed_run(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Was: reconciliation reported missing r17 and unexpected survey-42:R17 after a fold-matched resume; the
+    payout wait failed after a resume from the result file."""
+    from airflow_provider_tremendous.operators.reconcile import TremendousReconcileOperator
+    from airflow_provider_tremendous.sensors import TremendousOrderSensor
+
+    _pay_as_v1("survey-42", [{"respondent_id": "R17", "name": "x", "email": "p@example.com"}])
+    rows = [{"respondent_id": "r17", "amount": "5", "name": "x", "email": "p@example.com"}, *respondents(2)]
+    bulk(tmp_path, rows[:2]).execute(context())
+    summary = bulk(tmp_path, rows).execute(context())  # the same result path: the ledger resumes row 2
+    assert (summary["already_paid"], summary["already_existed"], summary["created"]) == (1, 1, 1)
+    assert getattr(TremendousOrderSensor(task_id="wait", payout=summary).poke(context()), "is_done", False)
+    report = TremendousReconcileOperator(
+        task_id="reconcile",
+        rows=rows,
+        payout_id="survey-42",
+        key_field="respondent_id",
+        defaults={"campaign_id": "CAMPAIGN00001"},
+        report_path=str(tmp_path / "reconcile.csv"),
+    ).execute(context())
+    assert (report["matched"], report["missing"], report["unexpected"]) == (3, 0, 0)

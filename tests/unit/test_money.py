@@ -123,3 +123,9 @@ def test_a_float_is_accepted_only_when_its_repr_is_the_amount(value: float) -> N
     except AmountError:
         return
     assert amount == Decimal(repr(value)) and float(amount) == value
+
+
+def test_an_absurdly_large_amount_says_so() -> None:
+    """Was: "more than 2 decimals" for 10**30 (a Decimal too large to quantize)."""
+    with pytest.raises(AmountError, match="far too large"):
+        parse_amount(10**30)

@@ -123,7 +123,7 @@ def _check_delivery(state: SandboxState, body: dict[str, Any]) -> None:
     email = recipient.get("email")
     if email:
         try:
-            check_email(str(email))
+            check_email(str(email), allow_international=True)
         except ValueError:
             raise TangoSandboxError(422, "422.009", "The email address does not appear to be valid") from None
     too_long = text_problems("tangocard", body, invisible=False)
