@@ -293,7 +293,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             writer.close()
         summary = self._summary(payout_id, prepared, tally, result_path, shard, to_pay)
         summary |= {
-            "external_id_prefix": prefix(payout_id, adapter.vendor),
+            "external_id_prefix": prefix(payout_id, adapter.vendor, IdScheme(keep_case=self.keep_case)),
             "external_id_prefixes": prefixes(payout_id, adapter.vendor),
             "id_scheme": IdScheme(keep_case=self.keep_case).label,
         }

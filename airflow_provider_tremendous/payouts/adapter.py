@@ -213,6 +213,14 @@ class VendorAdapter:
             ids = list(row.get("alternate_ids") or {})
         else:  # an incomplete listing: the current id too, the vendor's idempotency may have lapsed
             ids = [row["external_id"], *self.history.earlier_ids(row)]
+            other_mode = row.get("other_mode_id")
+            if other_mode and other_mode != row["external_id"] and self.find(other_mode) is not None:
+                with self._lock:  # the payout was begun under the other keep_case setting: stop the run
+                    self.stop_reason = self.stop_reason or (
+                        f"the payout has orders made with the other keep_case setting (e.g. {other_mode}): continue "
+                        "it with that setting"
+                    )
+                return None, [f"{other_mode} was made with the other keep_case setting"]
         problems = []
         for ident in ids:
             order = self.find(ident)

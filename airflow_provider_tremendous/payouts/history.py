@@ -34,11 +34,19 @@ def differences(row: dict[str, Any], order: VendorOrder) -> list[str]:
     if order.amount != Decimal(row["amount"]) or other_currency:
         found.append(f"amount {order.amount} {order.currency}".rstrip())
     recipient = row.get("recipient") or {}  # a field the vendor does not echo back cannot differ
-    if recipient.get("email") and order.email and order.email.casefold() != email_identity(recipient["email"]):
+    if recipient.get("email") and order.email and _identity(order.email) != email_identity(recipient["email"]):
         found.append("another email")
     if recipient.get("phone") and order.phone and _digits(order.phone) != _digits(recipient["phone"]):
         found.append("another phone")
     return found
+
+
+def _identity(email: str) -> str | None:
+    """The identity of an address as the vendor echoes it (Unicode or punycode alike), ``None`` if unreadable."""
+    try:
+        return email_identity(email)
+    except ValueError:
+        return None
 
 
 def _digits(phone: str | None) -> str:

@@ -194,6 +194,9 @@ class RowIds:
     key: str
     external_id: str
     alternate_ids: dict[str, str]
+    #: The id under the other ``keep_case`` setting: looked up when the payout's orders cannot all be listed, so a
+    #: switched setting is caught row by row too.
+    other_mode_id: str = ""
 
 
 def row_ids(payout_id: str, value: Any, vendor: str = "tremendous", keep_case: bool = False) -> RowIds:
@@ -202,7 +205,8 @@ def row_ids(payout_id: str, value: Any, vendor: str = "tremendous", keep_case: b
     current = external_id(payout_id, key, vendor, IdScheme(keep_case=keep_case))
     legacy = None if keep_case else legacy_key(value)  # v1 payouts are continued with keep_case=False only
     earlier = external_id(payout_id, legacy, vendor, LEGACY_V1) if legacy is not None else current
-    return RowIds(key, current, {earlier: LEGACY_V1.label} if earlier != current else {})
+    other = external_id(payout_id, canonical_key(value, not keep_case), vendor, IdScheme(keep_case=not keep_case))
+    return RowIds(key, current, {earlier: LEGACY_V1.label} if earlier != current else {}, other)
 
 
 def shard_of(key: str, shard_count: int) -> int:

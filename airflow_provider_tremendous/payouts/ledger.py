@@ -27,6 +27,7 @@ COLUMNS = [
     "error",
     "id_scheme",
     "created_at",
+    "recipient_hash",
 ]
 
 
@@ -66,11 +67,13 @@ def _json_or_none(line: str) -> dict[str, Any] | None:
 
 
 def known_payment(ledger: dict[str, dict[str, str]], row: dict[str, Any]) -> dict[str, str] | None:
-    """The ledger's record of ``row``'s payment: under the row's current id, for the row's amount and currency.
-    Anything else (an earlier id, a changed amount) is left to the vendor's history, which compares the order
-    itself with the row."""
+    """The ledger's record of ``row``'s payment: under the row's current id, for the row's amount, currency and
+    recipient. Anything else (an earlier id, a changed amount or recipient, a file without recipients) is left to
+    the vendor's history, which compares the order itself with the row."""
     record = ledger.get(row["external_id"])
     if record is None or record.get("currency") != row["currency"]:
+        return None
+    if not record.get("recipient_hash") or record.get("recipient_hash") != row.get("recipient_hash"):
         return None
     try:
         same_amount = Decimal(record.get("amount") or "") == Decimal(row["amount"])

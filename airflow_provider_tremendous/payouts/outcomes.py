@@ -36,6 +36,7 @@ class Outcome:
     permanent: bool = False
     created_at: str | None = None
     id_scheme: str | None = None
+    recipient_hash: str | None = None
 
     @classmethod
     def for_row(cls, row: dict[str, Any], outcome: str, **fields: Any) -> Outcome:
@@ -43,6 +44,7 @@ class Outcome:
         ``fields`` may name another ``external_id``, e.g. one found under an earlier derivation)."""
         identity: dict[str, Any] = {k: row.get(k) for k in ("row", "key", "external_id", "amount", "currency")}
         identity["id_scheme"] = row.get("id_scheme")
+        identity["recipient_hash"] = row.get("recipient_hash")
         return cls(outcome=outcome, **(identity | fields))
 
     def record(self) -> dict[str, Any]:
@@ -60,6 +62,7 @@ class Outcome:
             "error": self.error,
             "id_scheme": self.id_scheme,
             "created_at": self.created_at,
+            "recipient_hash": self.recipient_hash,
         }
 
 

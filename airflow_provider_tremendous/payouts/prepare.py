@@ -6,6 +6,7 @@ holding 100,000 rows in memory; only the set of keys (for duplicates) and per-re
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from collections.abc import Callable, Iterator
@@ -89,6 +90,11 @@ def _check_columns(raw: dict[str, Any], spec: RowSpec) -> None:
             f"rows have no column {', '.join(repr(c) for c in missing)}; their columns are {sorted(raw)[:20]}. "
             "Fix the header, or point key_field/columns at the right names; nothing was sent"
         )
+
+
+def recipient_hash(identities: list[str]) -> str:
+    """Who a row pays, as the result file records it: a hash of the recipient's identities (no address on disk)."""
+    return hashlib.sha256("\x1f".join(sorted(identities)).encode()).hexdigest()[:16]
 
 
 def _shown(value: Any) -> str | None:
@@ -195,7 +201,9 @@ class _ValidationPass:
             "key": ids.key,
             "external_id": ids.external_id,
             "alternate_ids": ids.alternate_ids,
+            "other_mode_id": ids.other_mode_id,
             "id_scheme": self.scheme.label,
+            "recipient_hash": recipient_hash(row.recipient_ids),
             "amount": str(row.amount),
             "currency": row.currency,
             "cost": str(cost),  # in the organization's currency: what this row takes from the balance

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from airflow_provider_tremendous import errors as e
 from airflow_provider_tremendous.hooks import TremendousHook
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
+from airflow_provider_tremendous.operators.bulk import TremendousPayoutError
 from airflow_provider_tremendous.operators.invoices import TremendousCreateInvoiceOperator
 from airflow_provider_tremendous.operators.orders import TremendousCreateOrderOperator
 from airflow_provider_tremendous.operators.tangocard import TangoCardCreateOrderOperator
@@ -570,3 +571,54 @@ def test_reconciliation_and_the_wait_agree_with_a_resumed_run(tremendous_sandbox
         report_path=str(tmp_path / "reconcile.csv"),
     ).execute(context())
     assert (report["matched"], report["missing"], report["unexpected"]) == (3, 0, 0)
+
+
+# -- what the third adversarial review proved ---------------------------------------------------------------------
+@pytest.mark.parametrize("first_keep_case", [False, True], ids=["then-keep-case", "then-default"])
+def test_a_keep_case_switch_past_a_capped_tango_listing_pays_nobody_twice(
+    tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first_keep_case: bool
+) -> None:
+    """Was: with the payout's orders outside the capped listing, the switched run paid everyone again."""
+    from airflow_provider_tremendous.payouts.tangocard import TangoCardPayoutAdapter
+    from airflow_provider_tremendous.sandbox.tangocard import orders as sandbox_orders
+    from tests.tangocard.conftest import order_body as tango_order
+    from tests.tangocard.conftest import respondents as tango_rows
+
+    monkeypatch.setattr(sandbox_orders, "MAX_LISTED", 5)
+    monkeypatch.setattr(TangoCardPayoutAdapter, "list_cap", 5)
+    rows = tango_rows(2)
+    tango_bulk(tmp_path, rows, keep_case=first_keep_case, result_path=str(tmp_path / "a.csv")).execute(context())
+    for n in range(5):  # other payouts push this one out of the listing
+        TangoCardHook().create_order(tango_order(f"other{n}", amount=5, utid="U000002"))
+    with pytest.raises(TremendousPayoutError, match="other keep_case setting"):
+        tango_bulk(tmp_path, rows, keep_case=not first_keep_case, result_path=str(tmp_path / "b.csv")).execute(
+            context()
+        )
+    assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 7, "nobody paid twice"
+
+
+def test_the_result_file_never_vouches_for_another_recipient(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Was: with the result file, a row whose email changed was already_paid; without it, the row failed."""
+    rows = respondents(2)
+    bulk(tmp_path, rows).execute(context())
+    rows[1] = {**rows[1], "email": "someone.else@example.com"}
+    with_file = bulk(tmp_path, rows, fail_on_error=False).execute(context())
+    (tmp_path / "results.csv").unlink()
+    fresh = bulk(tmp_path, rows, fail_on_error=False).execute(context())
+    assert (with_file["failed"], fresh["failed"]) == (1, 1) and len(tremendous_sandbox.admin.ledger()) == 2
+
+
+@pytest.mark.parametrize("vendor", ["tremendous", "tangocard"])
+def test_an_internationalised_address_is_recognised_on_resume(
+    tremendous_sandbox: Any, tmp_path: Path, vendor: str
+) -> None:
+    """Was: the echoed p@exämple.com was compared case-folded with the row's punycode identity: "another email"."""
+    from tests.tangocard.conftest import respondents as tango_rows
+
+    run = bulk if vendor == "tremendous" else tango_bulk
+    rows = (respondents if vendor == "tremendous" else tango_rows)(1)
+    rows[0]["email"] = "p@ex\u00e4mple.com"
+    run(tmp_path, rows, allow_international_email=True).execute(context())
+    (tmp_path / "results.csv").unlink()
+    again = run(tmp_path, rows, allow_international_email=True, fail_on_error=False).execute(context())
+    assert (again["already_existed"], again["failed"]) == (1, 0)
