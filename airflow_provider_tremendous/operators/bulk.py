@@ -18,7 +18,6 @@ from airflow_provider_tremendous.payouts.sender import Progress, send_rows
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.payouts.adapter import PayoutAdapter
-    from airflow_provider_tremendous.payouts.history import PayoutHistory
     from airflow_provider_tremendous.payouts.prepare import Prepared
 
 
@@ -271,7 +270,9 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         if not self.is_dry_run and self.preflight_funding:
             self._check_funds(adapter, prepared, to_pay, recorded)
         if not self.is_dry_run:
-            adapter.history = self._read_history(adapter, payout_id, prepared)
+            from airflow_provider_tremendous.payouts.history import read_history
+
+            adapter.history = read_history(adapter, payout_id, prepared.current_ids, self.keep_case, self.log)
         tally = Tally()
         writer = ResultWriter(result_path)
         try:
@@ -307,31 +308,6 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         return summary
 
     # -- steps --------------------------------------------------------------------------------------------------
-    def _read_history(self, adapter: PayoutAdapter, payout_id: str, prepared: Prepared) -> PayoutHistory:
-        """The payout's orders at the vendor, under every id derivation, before anything is sent."""
-        from airflow_provider_tremendous.payouts.history import PayoutHistory
-        from airflow_provider_tremendous.payouts.keys import mode_conflict
-
-        orders = list(adapter.orders_with_prefix(tuple(prefixes(payout_id, adapter.vendor)), None))
-        conflict = mode_conflict(payout_id, adapter.vendor, self.keep_case, (order.external_id for order in orders))
-        if conflict:
-            raise TremendousInputError(conflict)
-        history = PayoutHistory.of(
-            payout_id,
-            orders,
-            listed=adapter.listed,
-            cap=adapter.list_cap,
-            claimed_ids=prepared.current_ids,
-            fold_matching=not self.keep_case,
-        )
-        self.log.info(
-            "Payout %s: the vendor holds %d orders of it already%s",
-            payout_id,
-            len(history.by_id),
-            "" if history.complete else " (a capped list: earlier ids are looked up row by row)",
-        )
-        return history
-
     def _default_result_path(self, payout_id: str, shard: tuple[int, int]) -> str:
         suffix = f"-shard{shard[0]}of{shard[1]}" if shard[1] > 1 else ""
         return str(Path(tempfile.gettempdir()) / "tremendous-payouts" / f"{payout_id}{suffix}.csv")

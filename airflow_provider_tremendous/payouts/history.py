@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from airflow_provider_tremendous.payouts.adapter import VendorOrder
-from airflow_provider_tremendous.payouts.keys import canonical_key
+from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.payouts.adapter import PayoutAdapter, VendorOrder
+from airflow_provider_tremendous.payouts.keys import canonical_key, mode_conflict, prefixes
 from airflow_provider_tremendous.recipients import email_identity, invisible_characters
 
 #: A hash's shape in a readable id (v2 ``#<hex>``, v1 ``h-<hex>``): it cannot be folded back to a key.
@@ -122,3 +123,29 @@ class PayoutHistory:
                 return order, []
         # every candidate is this key's (folded keys are one person under keep_case=False): another payment for it
         return None, [f"{order.external_id} is for {', '.join(differences(row, order))}" for order in candidates]
+
+
+def read_history(
+    adapter: PayoutAdapter, payout_id: str, claimed_ids: Iterable[str], keep_case: bool, log: Any
+) -> PayoutHistory:
+    """The payout's orders at the vendor, under every id derivation, read before anything is sent; a payout begun
+    with the other ``keep_case`` setting is refused here (:func:`~.keys.mode_conflict`)."""
+    orders = list(adapter.orders_with_prefix(tuple(prefixes(payout_id, adapter.vendor)), None))
+    conflict = mode_conflict(payout_id, adapter.vendor, keep_case, (order.external_id for order in orders))
+    if conflict:
+        raise TremendousInputError(conflict)
+    history = PayoutHistory.of(
+        payout_id,
+        orders,
+        listed=adapter.listed,
+        cap=adapter.list_cap,
+        claimed_ids=claimed_ids,
+        fold_matching=not keep_case,
+    )
+    log.info(
+        "Payout %s: the vendor holds %d orders of it already%s",
+        payout_id,
+        len(history.by_id),
+        "" if history.complete else " (a capped list: earlier ids are looked up row by row)",
+    )
+    return history
