@@ -185,6 +185,9 @@ class VendorAdapter:
             order, problems = history.earlier_payment(row)
         else:
             try:
+                conflict = self._other_setting(row)
+                if conflict is not None:
+                    return conflict
                 order, problems = self._look_up_earlier(row)
             except e.TremendousError as error:
                 return self._unchecked(row, error)
@@ -213,14 +216,6 @@ class VendorAdapter:
             ids = list(row.get("alternate_ids") or {})
         else:  # an incomplete listing: the current id too, the vendor's idempotency may have lapsed
             ids = [row["external_id"], *self.history.earlier_ids(row)]
-            other_mode = row.get("other_mode_id")
-            if other_mode and other_mode != row["external_id"] and self.find(other_mode) is not None:
-                with self._lock:  # the payout was begun under the other keep_case setting: stop the run
-                    self.stop_reason = self.stop_reason or (
-                        f"the payout has orders made with the other keep_case setting (e.g. {other_mode}): continue "
-                        "it with that setting"
-                    )
-                return None, [f"{other_mode} was made with the other keep_case setting"]
         problems = []
         for ident in ids:
             order = self.find(ident)
@@ -231,6 +226,17 @@ class VendorAdapter:
                 return order, []
             problems.append(f"{ident} is for {', '.join(changed)}")
         return None, problems
+
+    def _other_setting(self, row: dict[str, Any]) -> Outcome | None:
+        """Without a complete listing, the pin on ``keep_case`` is checked row by row: an order under the row's id
+        for the other setting means the payout was begun with it, so the run stops and this row is not sent."""
+        other = row.get("other_mode_id")
+        if self.history is None or not other or self.find(other) is None:
+            return None
+        reason = f"the payout has orders made with the other keep_case setting (e.g. {other}): continue it with that"
+        with self._lock:
+            self.stop_reason = self.stop_reason or reason
+        return self.failed(row, f"not sent: {reason} setting", permanent=True)
 
     def _unchecked(self, row: dict[str, Any], error: e.TremendousError) -> Outcome:
         if isinstance(error, STOPPING):
