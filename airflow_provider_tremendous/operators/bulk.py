@@ -300,6 +300,10 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         }
         summary |= {"vendor": adapter.vendor, "conn_id": self.paying_conn_id, **adapter.summary_fields()}
         self.log.info("Payout %s done: %s", payout_id, {k: summary[k] for k in ("paid", "created", "failed")})
+        if adapter.fatal_reason:
+            raise TremendousInputError(
+                f"payout {payout_id}: {adapter.fatal_reason} setting; the run stopped (see {result_path})"
+            )
         if tally.failed and self.fail_on_error and not self.is_dry_run:
             raise TremendousPayoutError(
                 f"{tally.failed} of {prepared.in_shard} rows were not paid (others paid once each); "

@@ -87,6 +87,8 @@ class PayoutAdapter(Protocol):
 
     #: How many orders the last listing returned in all.
     listed: int
+    #: Why the run must fail whatever ``fail_on_error`` says.
+    fatal_reason: str | None
 
     def row_defaults(self, defaults: dict[str, Any]) -> dict[str, Any]:
         """The operator's row defaults, completed with the vendor's own (Tango Card: the ``utid`` as product)."""
@@ -127,6 +129,8 @@ class VendorAdapter:
         self.history: PayoutHistory | None = None
         #: How many orders the last :meth:`orders_with_prefix` listing returned in all (matching or not).
         self.listed = 0
+        #: A reason the run must fail whatever ``fail_on_error`` says (the payout's keep_case setting differs).
+        self.fatal_reason: str | None = None
         self._lock = threading.Lock()
         self.started = dt.datetime.now(dt.timezone.utc)
 
@@ -236,7 +240,8 @@ class VendorAdapter:
         reason = f"the payout has orders made with the other keep_case setting (e.g. {other}): continue it with that"
         with self._lock:
             self.stop_reason = self.stop_reason or reason
-        return self.failed(row, f"not sent: {reason} setting", permanent=True)
+            self.fatal_reason = self.fatal_reason or reason
+        return self.failed(row, f"not sent: {reason} setting (it may have been paid under that setting)", True)
 
     def _unchecked(self, row: dict[str, Any], error: e.TremendousError) -> Outcome:
         if isinstance(error, STOPPING):

@@ -142,6 +142,12 @@ def read_history(
         claimed_ids=claimed_ids,
         fold_matching=not keep_case,
     )
+    if keep_case and not history.complete:
+        raise TremendousInputError(
+            f"payout {payout_id}: keep_case=True is pinned by the payout's own orders, and the vendor lists only the "
+            f"newest {adapter.list_cap:,} orders of this account, so the setting cannot be checked; continue it with "
+            "keep_case=False (the default), or pay under a new payout_id; nothing was sent"
+        )
     log.info(
         "Payout %s: the vendor holds %d orders of it already%s",
         payout_id,

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from airflow_provider_tremendous import errors as e
 from airflow_provider_tremendous.hooks import TremendousHook
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
-from airflow_provider_tremendous.operators.bulk import TremendousPayoutError
 from airflow_provider_tremendous.operators.invoices import TremendousCreateInvoiceOperator
 from airflow_provider_tremendous.operators.orders import TremendousCreateOrderOperator
 from airflow_provider_tremendous.operators.tangocard import TangoCardCreateOrderOperator
@@ -574,27 +573,56 @@ def test_reconciliation_and_the_wait_agree_with_a_resumed_run(tremendous_sandbox
 
 
 # -- what the third adversarial review proved ---------------------------------------------------------------------
-@pytest.mark.parametrize("first_keep_case", [False, True], ids=["then-keep-case", "then-default"])
-def test_a_keep_case_switch_past_a_capped_tango_listing_pays_nobody_twice(
-    tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first_keep_case: bool
-) -> None:
-    """Was: with the payout's orders outside the capped listing, the switched run paid everyone again."""
+def _capped_tango(monkeypatch: pytest.MonkeyPatch, cap: int = 5) -> None:
+    """Tango's 10,000-order listing cap, scaled down to ``cap``."""
     from airflow_provider_tremendous.payouts.tangocard import TangoCardPayoutAdapter
     from airflow_provider_tremendous.sandbox.tangocard import orders as sandbox_orders
+
+    monkeypatch.setattr(sandbox_orders, "MAX_LISTED", cap)
+    monkeypatch.setattr(TangoCardPayoutAdapter, "list_cap", cap)
+
+
+def _push_out_of_the_listing() -> None:
     from tests.tangocard.conftest import order_body as tango_order
+
+    for n in range(5):  # other payouts' newer orders fill the capped listing
+        TangoCardHook().create_order(tango_order(f"other{n}", amount=5, utid="U000002"))
+
+
+def test_keep_case_past_a_capped_tango_listing_is_refused_before_sending(
+    tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was (reviews 3 and 4): with the payout's orders outside the capped listing, a keep_case=True run paid
+    everyone again (v1 or keep_case=False orders unseen). The pin cannot be checked there, so it is refused."""
     from tests.tangocard.conftest import respondents as tango_rows
 
-    monkeypatch.setattr(sandbox_orders, "MAX_LISTED", 5)
-    monkeypatch.setattr(TangoCardPayoutAdapter, "list_cap", 5)
+    _capped_tango(monkeypatch)
     rows = tango_rows(2)
-    tango_bulk(tmp_path, rows, keep_case=first_keep_case, result_path=str(tmp_path / "a.csv")).execute(context())
-    for n in range(5):  # other payouts push this one out of the listing
-        TangoCardHook().create_order(tango_order(f"other{n}", amount=5, utid="U000002"))
-    with pytest.raises(TremendousPayoutError, match="other keep_case setting"):
-        tango_bulk(tmp_path, rows, keep_case=not first_keep_case, result_path=str(tmp_path / "b.csv")).execute(
-            context()
-        )
+    tango_bulk(tmp_path, rows, result_path=str(tmp_path / "a.csv")).execute(context())
+    _push_out_of_the_listing()
+    with pytest.raises(e.TremendousInputError, match="cannot be checked; continue it with keep_case=False"):
+        tango_bulk(tmp_path, rows, keep_case=True, result_path=str(tmp_path / "b.csv")).execute(context())
     assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 7, "nobody paid twice"
+
+
+@pytest.mark.parametrize("fail_on_error", [True, False])
+def test_a_keep_case_payout_continued_without_it_past_a_capped_listing_fails_the_task(
+    tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_on_error: bool
+) -> None:
+    """Was: the switched run paid everyone again; then (review 4) with fail_on_error=False it succeeded."""
+    from tests.tangocard.conftest import respondents as tango_rows
+
+    _capped_tango(monkeypatch)
+    rows = tango_rows(2)
+    tango_bulk(tmp_path, rows, keep_case=True, result_path=str(tmp_path / "a.csv")).execute(context())
+    _push_out_of_the_listing()
+    with pytest.raises(e.TremendousInputError, match="other keep_case setting"):
+        tango_bulk(
+            tmp_path, rows, fail_on_error=fail_on_error, max_concurrency=1, result_path=str(tmp_path / "b.csv")
+        ).execute(context())
+    assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 7, "nobody paid twice"
+    first = results(tmp_path / "b.csv")[0]
+    assert "may have been paid under that setting" in first["error"] and "not paid" not in first["error"]
 
 
 def test_the_result_file_never_vouches_for_another_recipient(tremendous_sandbox: Any, tmp_path: Path) -> None:
