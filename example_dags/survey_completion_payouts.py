@@ -119,6 +119,8 @@ with DAG(
         columns={"amount": "reward_amount"},
         campaign_id="{{ var.value.get('tremendous_campaign_id', 'CAMPAIGN00001') }}",
         custom_field_columns={"survey_id": "survey_id"},
+        # The caps compare what is charged (face + fees). Declare your fee schedule's highest rate with
+        # max_fee_percent to price every row up front; without it the first order is charged before the rest.
         max_amount_per_recipient=50,
         max_total_amount=10_000,
         result_path=OUTPUT_DIR + f"/payout_{PAYOUT_ID}.csv",

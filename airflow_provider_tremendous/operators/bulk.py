@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-import time
+import threading
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +14,7 @@ from airflow_provider_tremendous.operators.base import TremendousBaseOperator
 from airflow_provider_tremendous.payouts.keys import IdScheme, check_payout_id, prefix, prefixes
 from airflow_provider_tremendous.payouts.ledger import ResultWriter, known_payment, read_paid
 from airflow_provider_tremendous.payouts.outcomes import ALREADY_PAID, DRY_RUN, INVALID, Outcome, Tally
+from airflow_provider_tremendous.payouts.report import open_budget, run_summary, stop_message
 from airflow_provider_tremendous.payouts.sender import Progress, send_rows
 
 if TYPE_CHECKING:
@@ -23,6 +24,12 @@ if TYPE_CHECKING:
 
 class TremendousPayoutError(TremendousError):
     """Some rows could not be paid (see the result file); the others were paid exactly once."""
+
+
+class TremendousPayoutStopped(TremendousPayoutError, TremendousInputError):
+    """The run stopped before paying every row — a cap or the balance would have been exceeded, the fee could not
+    be learned or was above ``max_fee_percent``, the vendor refused for funds or credentials, the payout's
+    keep_case setting differs — whatever ``fail_on_error`` says. Rows paid stay paid once; a retry pays the rest."""
 
 
 class TremendousBulkPayoutOperator(TremendousBaseOperator):
@@ -59,11 +66,18 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
     :param custom_field_columns: custom field id → column name.
     :param funding_source_id: what pays (``balance`` by default).
     :param on_invalid: ``"fail"`` (default: nothing is sent if any row is invalid) or ``"skip"``.
-    :param max_rows, max_total_amount, max_amount_per_recipient: guards, checked before sending (amounts in the
-        organization's currency, written like any amount: ``"500"``, ``500``, ``Decimal("500.00")``); the
-        per-recipient cap sums a person's rows by case-folded email and by E.164 phone.
+    :param max_rows, max_total_amount, max_amount_per_recipient: guards. The caps compare what is **charged** (face
+        value plus the vendor's fees, in the organization's or account's currency as the vendor reports it),
+        written like any amount: ``"500"``, ``500``, ``Decimal("500.00")``; the per-recipient cap sums a person's
+        rows by case-folded email and by E.164 phone. Checked before sending and again as charges arrive: the run
+        stops before its own accounting would exceed one (see ``max_fee_percent``).
+    :param max_fee_percent: the highest fee the vendor charges per order, as a percentage of its face value
+        (``0`` when every product is fee-free). Prices every row up front. Without it, when a cap or the balance
+        is checked, the first order of each campaign/product is sent alone and the run waits for its charge to
+        learn the fee; a charge above the declared bound stops the run.
     :param dry_run: validate, price and write the result file, send nothing.
-    :param preflight_funding: fail before sending when the balance cannot cover the rows still to pay.
+    :param preflight_funding: fail before sending when the balance cannot cover the rows still to pay (priced with
+        fees), and stop before this run's own charges would exceed the balance read at the start.
     :param max_concurrency: orders in flight at once.
     :param result_path: per-row results (``.csv`` or ``.jsonl``; local or object storage); templated. Default: a
         file named after the payout in the temp directory.
@@ -109,6 +123,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         max_rows: int | None = None,
         max_total_amount: str | int | Decimal | None = None,
         max_amount_per_recipient: str | int | Decimal | None = None,
+        max_fee_percent: str | int | Decimal | None = None,
         keep_case: bool = False,
         decimal_separator: str = ".",
         default_phone_region: str | None = None,
@@ -169,6 +184,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         self.max_rows = max_rows
         self.max_total_amount = max_total_amount
         self.max_amount_per_recipient = max_amount_per_recipient
+        self.max_fee_percent = max_fee_percent
         self.is_dry_run = dry_run
         self.preflight_funding = preflight_funding
         self.max_concurrency = max(1, max_concurrency)
@@ -213,6 +229,9 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             **self.row_rules,
         )
         caps = self._caps()
+        from airflow_provider_tremendous.payouts.charges import parse_fee_percent
+
+        caps["max_fee_percent"] = parse_fee_percent(self.max_fee_percent)
         prepared = prepare(self.rows, spec, payout_id, adapter.unit_cost, shard, adapter.row_problems, adapter.vendor)
         try:
             return self._run(prepared, adapter, payout_id, shard, caps)
@@ -229,7 +248,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         and the result file is closed, so a retry knows exactly what was paid."""
         adapter = getattr(self, "_adapter", None)
         if adapter is not None:
-            adapter.stop_reason = adapter.stop_reason or "the task was killed"
+            adapter.stop("the task was killed")
 
     def _caps(self) -> dict[str, Decimal | None]:
         """``max_total_amount`` and ``max_amount_per_recipient``, read by the one money parser."""
@@ -253,7 +272,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         caps: dict[str, Decimal | None],
     ) -> dict[str, Any]:
         result_path = self.result_path or self._default_result_path(payout_id, shard)
-        self._check_guards(prepared, result_path, caps)
+        self._check_guards(prepared, result_path)
         ledger = read_paid(result_path)
         unpaid = [Decimal(r["cost"]) for r in prepared.spooled() if not known_payment(ledger, r)]
         to_pay, recorded = sum(unpaid, Decimal(0)), prepared.in_shard - len(unpaid)
@@ -267,12 +286,14 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             recorded,
             result_path,
         )
-        if not self.is_dry_run and self.preflight_funding:
-            self._check_funds(adapter, prepared, to_pay, recorded)
+        check_balance = not self.is_dry_run and self.preflight_funding and bool(unpaid)
+        budget = open_budget(adapter, prepared, caps, (to_pay, len(unpaid)), check_balance)
+        self.log.info("Payout %s: rows priced at %s, in %s", payout_id, budget.describe(), budget.currency)
         if not self.is_dry_run:
             from airflow_provider_tremendous.payouts.history import read_history
 
             adapter.history = read_history(adapter, payout_id, prepared.current_ids, self.keep_case, self.log)
+            adapter.learns_fee = budget.needs_learning
         tally = Tally()
         writer = ResultWriter(result_path)
         try:
@@ -283,27 +304,41 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
                     self._record(writer, tally, None, Outcome.for_row(row, DRY_RUN))
             else:
                 progress = Progress(prepared.in_shard - recorded, self.log, self.progress_interval)
+
+                accounting = threading.Lock()
+
+                def pay(row: dict[str, Any]) -> Outcome:
+                    """Pay, then account for the charge before this thread takes another row: a stop is seen by
+                    every row not yet sent."""
+                    outcome = adapter.pay(row)
+                    with accounting:
+                        reason = budget.record(outcome)
+                    if reason:
+                        adapter.stop(reason, fatal=True)
+                    return outcome
+
                 send_rows(
                     pending,
-                    adapter.pay,
+                    pay,
                     lambda outcome: self._record(writer, tally, progress, outcome),
                     concurrency=self.max_concurrency,
                     stop_reason=lambda: adapter.stop_reason,
+                    alone=budget.needs_learning,
                 )
         finally:
             writer.close()
-        summary = self._summary(payout_id, prepared, tally, result_path, shard, to_pay)
+        summary = run_summary(payout_id, self.is_dry_run, prepared, tally, result_path, shard, to_pay)
         summary |= {
             "external_id_prefix": prefix(payout_id, adapter.vendor, IdScheme(keep_case=self.keep_case)),
             "external_id_prefixes": prefixes(payout_id, adapter.vendor),
             "id_scheme": IdScheme(keep_case=self.keep_case).label,
+            **budget.summary(),
         }
         summary |= {"vendor": adapter.vendor, "conn_id": self.paying_conn_id, **adapter.summary_fields()}
         self.log.info("Payout %s done: %s", payout_id, {k: summary[k] for k in ("paid", "created", "failed")})
-        if adapter.fatal_reason:
-            raise TremendousInputError(
-                f"payout {payout_id}: {adapter.fatal_reason} setting; the run stopped (see {result_path})"
-            )
+        reason = adapter.fatal_reason or adapter.stop_reason
+        if reason:  # a stopped run fails whatever fail_on_error says: it did not pay what it was asked to
+            raise TremendousPayoutStopped(stop_message(reason, budget, payout_id, result_path, tally))
         if tally.failed and self.fail_on_error and not self.is_dry_run:
             raise TremendousPayoutError(
                 f"{tally.failed} of {prepared.in_shard} rows were not paid (others paid once each); "
@@ -316,7 +351,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         suffix = f"-shard{shard[0]}of{shard[1]}" if shard[1] > 1 else ""
         return str(Path(tempfile.gettempdir()) / "tremendous-payouts" / f"{payout_id}{suffix}.csv")
 
-    def _check_guards(self, prepared: Prepared, result_path: str, caps: dict[str, Decimal | None]) -> None:
+    def _check_guards(self, prepared: Prepared, result_path: str) -> None:
         if prepared.rows_total == 0:
             raise TremendousInputError("rows: the input has no rows; nothing to pay")
         if self.max_rows is not None and prepared.rows_total > self.max_rows:
@@ -327,29 +362,6 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             raise TremendousInputError(
                 f"{prepared.invalid} of {prepared.rows_total} rows are invalid; nothing was sent. Fix them, or pass "
                 f"on_invalid='skip' to pay the valid rows. All problems: {result_path}\n{problems}"
-            )
-        total, total_cap = prepared.cost_total, caps["max_total_amount"]
-        if total_cap is not None and total > total_cap:
-            raise TremendousInputError(
-                f"the payout totals {total:.2f}, over max_total_amount={total_cap}; nothing was sent"
-            )
-        who, most = prepared.top_recipient
-        recipient_cap = caps["max_amount_per_recipient"]
-        if recipient_cap is not None and most > recipient_cap:
-            raise TremendousInputError(
-                f"recipient {who} would receive {most:.2f}, over max_amount_per_recipient={recipient_cap}; "
-                "nothing was sent"
-            )
-
-    def _check_funds(self, adapter: PayoutAdapter, prepared: Prepared, to_pay: Decimal, known: int) -> None:
-        available = adapter.available_balance()
-        if available is None:
-            return
-        if available < to_pay:
-            raise TremendousInputError(
-                f"the balance has {available:.2f} available but this payout needs {to_pay:.2f} "
-                f"({prepared.in_shard - known} rows to pay): short by {to_pay - available:.2f}. Fund the balance "
-                f"(e.g. {adapter.funding_hint}) and retry; nothing was sent"
             )
 
     def _write_rejects(self, prepared: Prepared, result_path: str) -> None:
@@ -392,38 +404,3 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         tally.add(outcome)
         if progress is not None:
             progress.update(outcome)
-
-    def _summary(
-        self,
-        payout_id: str,
-        prepared: Prepared,
-        tally: Tally,
-        result_path: str,
-        shard: tuple[int, int],
-        to_pay: Decimal,
-    ) -> dict[str, Any]:
-        elapsed = time.monotonic() - tally.started
-        sent = tally.outcomes["created"] + tally.outcomes["already_existed"] + tally.outcomes["failed"]
-        return {
-            "payout_id": payout_id,
-            "dry_run": self.is_dry_run,
-            "shard": {"index": shard[0], "count": shard[1]},
-            "rows": prepared.rows_total,
-            "valid": prepared.valid,
-            "invalid": prepared.invalid,
-            "in_shard": prepared.in_shard,
-            "paid": tally.paid,
-            "created": tally.outcomes["created"],
-            "already_existed": tally.outcomes["already_existed"],
-            "already_paid": tally.outcomes["already_paid"],
-            "failed": tally.failed,
-            "would_pay": tally.outcomes["dry_run"],
-            "cost_to_pay": f"{to_pay:.2f}",
-            "paid_by_currency": {c: str(a) for c, a in sorted(tally.paid_by_currency.items())[:20]},
-            "cost_total": f"{prepared.cost_total:.2f}",
-            "seconds": round(elapsed, 2),
-            "orders_per_second": round(sent / elapsed, 2) if elapsed > 0 else None,
-            "created_after": tally.first_created_at,
-            "result_path": result_path,
-            "errors": tally.errors,
-        }

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from airflow_provider_tremendous import errors as e
-from airflow_provider_tremendous.payouts.outcomes import ALREADY_EXISTED, CREATED, FAILED, Outcome
+from airflow_provider_tremendous.payouts.outcomes import ALREADY_EXISTED, CREATED, FAILED, NOT_SENT, Charge, Outcome
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.payouts.history import PayoutHistory
@@ -34,6 +35,13 @@ AMBIGUOUS = (
 )
 #: Errors after which sending more rows is pointless: every row would fail the same way.
 STOPPING = (e.TremendousPaymentRequiredError, e.TremendousUnauthorizedError, e.TremendousForbiddenError)
+#: How long a run waits for the vendor to charge the order that teaches it the fee (``max_fee_percent`` avoids it).
+FEE_WAIT_SECONDS = 120.0
+
+
+def pause(seconds: float) -> None:
+    """Wait between polls of an order's charge (tests move the sandbox clock instead)."""
+    time.sleep(seconds)
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,12 @@ class Placed:
     status: str | None
     created_at: dt.datetime | None
     reward_id: str | None = None
+    #: What the vendor charged, when the order says (processed orders only).
+    charge: Charge | None = None
+
+
+class Unpriced(Exception):
+    """The order's charge cannot be known soon (e.g. it waits for approval)."""
 
 
 class PayoutAdapter(Protocol):
@@ -89,6 +103,11 @@ class PayoutAdapter(Protocol):
     listed: int
     #: Why the run must fail whatever ``fail_on_error`` says.
     fatal_reason: str | None
+    #: Rows whose order must be charged before the run goes on (set by the run from its fee accounting).
+    learns_fee: Callable[[dict[str, Any]], bool]
+
+    def stop(self, reason: str, fatal: bool = False) -> None:
+        """Stop the run: no new order is sent."""
 
     def row_defaults(self, defaults: dict[str, Any]) -> dict[str, Any]:
         """The operator's row defaults, completed with the vendor's own (Tango Card: the ``utid`` as product)."""
@@ -104,6 +123,10 @@ class PayoutAdapter(Protocol):
 
     def available_balance(self) -> Decimal | None:
         """What the funding source can pay now, or ``None`` when it is not a prepaid balance."""
+
+    @property
+    def funding_currency(self) -> str:
+        """The currency orders are charged in (the organization's or the account's), read from the vendor."""
 
     def pay(self, row: dict[str, Any]) -> Outcome:
         """Pay one spooled row (idempotently, by its ``external_id``) and report what happened."""
@@ -131,8 +154,18 @@ class VendorAdapter:
         self.listed = 0
         #: A reason the run must fail whatever ``fail_on_error`` says (the payout's keep_case setting differs).
         self.fatal_reason: str | None = None
+        #: Rows that must be charged before the run goes on (their fee class's fee is being learned).
+        self.learns_fee: Callable[[dict[str, Any]], bool] = lambda row: False
         self._lock = threading.Lock()
         self.started = dt.datetime.now(dt.timezone.utc)
+
+    def stop(self, reason: str, fatal: bool = False) -> None:
+        """Stop the run (the one stop mechanism): no new order is sent; ``fatal`` fails the task whatever
+        ``fail_on_error`` says. The first reason given is kept."""
+        with self._lock:
+            self.stop_reason = self.stop_reason or reason
+            if fatal:
+                self.fatal_reason = self.fatal_reason or reason
 
     # -- what a vendor implements ------------------------------------------------------------------------------
     def submit(self, row: dict[str, Any]) -> tuple[Placed, bool]:
@@ -145,6 +178,11 @@ class VendorAdapter:
 
     def find(self, external_id: str) -> VendorOrder | None:
         """The order placed with this idempotency key, as reconciliation sees it, or ``None``."""
+        raise NotImplementedError
+
+    def charge_of(self, order_id: str) -> Charge | None:
+        """The order's charge once processed; ``None`` while it is not yet; :class:`Unpriced` when it will not be
+        soon (waiting for approval) or never (failed, canceled)."""
         raise NotImplementedError
 
     def rejected(self, row: dict[str, Any], error: e.TremendousAPIError) -> Outcome:
@@ -162,14 +200,15 @@ class VendorAdapter:
 
     # -- the shared rules ----------------------------------------------------------------------------------
     def pay(self, row: dict[str, Any]) -> Outcome:
+        if self.stop_reason:  # stopped while this row waited in the queue: no new order
+            return Outcome.for_row(row, NOT_SENT, error=f"not sent: the run stopped ({self.stop_reason})")
         earlier = self.paid_earlier(row)
         if earlier is not None:
             return earlier
         try:
             placed, replay = self.submit(row)
         except STOPPING as error:
-            with self._lock:
-                self.stop_reason = self.stop_reason or f"{error.status} {error.message}"
+            self.stop(f"{error.status} {error.message}")
             return self.failed(row, str(error), permanent=True)
         except AMBIGUOUS as error:
             return self.resolve(row, error)
@@ -177,7 +216,36 @@ class VendorAdapter:
             if error.in_progress:  # still in process after every retry: it exists or soon will
                 return self.resolve(row, error)
             return self.rejected(row, error)
+        if not replay and placed.charge is None and self.learns_fee(row):
+            placed = self.await_charge(row, placed)
         return self.paid(row, placed, ALREADY_EXISTED if replay else CREATED)
+
+    def await_charge(self, row: dict[str, Any], placed: Placed) -> Placed:
+        """Wait for the order that teaches the run its fee to be charged; stop the run when it will not be soon
+        (the order itself stays paid)."""
+        deadline = time.monotonic() + FEE_WAIT_SECONDS
+        interval = 0.25
+        why = "it was not processed in time"
+        while time.monotonic() < deadline:
+            try:
+                charge = self.charge_of(placed.order_id)
+            except Unpriced as unpriced:
+                why = str(unpriced)
+                break
+            except e.TremendousError as error:
+                why = f"it could not be read ({error})"
+                break
+            if charge is not None:
+                return Placed(placed.order_id, placed.status, placed.created_at, placed.reward_id, charge)
+            pause(interval)
+            interval = min(interval * 2, 5.0)
+        self.stop(
+            f"the fee is unknown: order {placed.order_id} (row {row['row']}) was not charged ({why}), and without "
+            "max_fee_percent the run prices orders only by what the vendor charged. Pass max_fee_percent (the highest "
+            "fee your products charge; 0 if they are fee-free) and retry: paid rows are not paid again",
+            fatal=True,
+        )
+        return placed
 
     def paid_earlier(self, row: dict[str, Any]) -> Outcome | None:
         """This row's payment if the vendor already holds it (under its id now, an earlier derivation's id, or
@@ -238,15 +306,12 @@ class VendorAdapter:
         if self.history is None or not other or self.find(other) is None:
             return None
         reason = f"the payout has orders made with the other keep_case setting (e.g. {other}): continue it with that"
-        with self._lock:
-            self.stop_reason = self.stop_reason or reason
-            self.fatal_reason = self.fatal_reason or reason
+        self.stop(f"{reason} setting", fatal=True)
         return self.failed(row, f"not sent: {reason} setting (it may have been paid under that setting)", True)
 
     def _unchecked(self, row: dict[str, Any], error: e.TremendousError) -> Outcome:
         if isinstance(error, STOPPING):
-            with self._lock:
-                self.stop_reason = self.stop_reason or f"{error.status} {error.message}"
+            self.stop(f"{error.status} {error.message}")
         return self.failed(
             row,
             f"uncertain, not sent now: it may have been paid under an earlier id, which could not be checked "
@@ -286,6 +351,7 @@ class VendorAdapter:
             reward_id=placed.reward_id,
             status=placed.status,
             created_at=created_at,
+            charge=placed.charge,
             **fields,
         )
 

@@ -28,6 +28,9 @@ COLUMNS = [
     "id_scheme",
     "created_at",
     "recipient_hash",
+    "charged",  # what the vendor charged for the order (face + fees), when it said: processed orders only
+    "fees",
+    "charge_currency",
 ]
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from airflow_provider_tremendous.money import format_amount
+
 CREATED = "created"
 ALREADY_EXISTED = "already_existed"
 ALREADY_PAID = "already_paid"  # recorded as paid by a previous try's result file; nothing sent
@@ -17,6 +19,28 @@ INVALID = "invalid"
 DRY_RUN = "dry_run"
 PAID = frozenset({CREATED, ALREADY_EXISTED, ALREADY_PAID})
 MAX_ERRORS_IN_SUMMARY = 10
+
+
+def fee_class(row: dict[str, Any]) -> str:
+    """Which rows share a fee: the same campaign and products (vendors set fees per product and campaign)."""
+    reward = row.get("reward") or {}
+    products = ",".join(sorted(str(p) for p in reward.get("products") or []))
+    return f"{reward.get('campaign_id') or ''}|{products}"
+
+
+@dataclass(frozen=True)
+class Charge:
+    """What the vendor charged for one order, in the funding currency."""
+
+    subtotal: Decimal
+    fees: Decimal
+    total: Decimal
+    currency: str
+
+    @property
+    def percent(self) -> Decimal:
+        """The fees as a percentage of the subtotal."""
+        return self.fees / self.subtotal * 100 if self.subtotal > 0 else Decimal(0)
 
 
 @dataclass
@@ -37,6 +61,11 @@ class Outcome:
     created_at: str | None = None
     id_scheme: str | None = None
     recipient_hash: str | None = None
+    #: The row's face value in the funding currency, and its fee class (campaign and products): for accounting.
+    cost: str = ""
+    fee_class: str = ""
+    #: What the vendor charged for the order, when it says (processed orders only).
+    charge: Charge | None = None
 
     @classmethod
     def for_row(cls, row: dict[str, Any], outcome: str, **fields: Any) -> Outcome:
@@ -45,6 +74,8 @@ class Outcome:
         identity: dict[str, Any] = {k: row.get(k) for k in ("row", "key", "external_id", "amount", "currency")}
         identity["id_scheme"] = row.get("id_scheme")
         identity["recipient_hash"] = row.get("recipient_hash")
+        identity["cost"] = row.get("cost") or ""
+        identity["fee_class"] = fee_class(row)
         return cls(outcome=outcome, **(identity | fields))
 
     def record(self) -> dict[str, Any]:
@@ -63,6 +94,9 @@ class Outcome:
             "id_scheme": self.id_scheme,
             "created_at": self.created_at,
             "recipient_hash": self.recipient_hash,
+            "charged": format_amount(self.charge.total, self.charge.currency) if self.charge else None,
+            "fees": format_amount(self.charge.fees, self.charge.currency) if self.charge else None,
+            "charge_currency": self.charge.currency if self.charge else None,
         }
 
 

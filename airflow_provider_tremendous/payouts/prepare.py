@@ -52,6 +52,8 @@ class Prepared:
     amount_by_currency: dict[str, Decimal] = field(default_factory=dict)
     cost_total: Decimal = Decimal(0)
     top_recipient: tuple[str, Decimal] = ("", Decimal(0))
+    #: Every recipient identity's total and row count (all shards): per-recipient caps price them with fees.
+    recipients: dict[str, RecipientTotal] = field(default_factory=dict)
     spool: Path | None = None
     rejects: Path | None = None
     #: Every valid row's external id now (all shards): an earlier id of one row that is another row's id now is
@@ -103,12 +105,14 @@ def _shown(value: Any) -> str | None:
 
 
 @dataclass
-class _Recipient:
-    """One identity (an email, a phone): the first row and key paying it, and what it receives in total."""
+class RecipientTotal:
+    """One identity (an email, a phone): the first row and key paying it, what it receives in all (in the
+    funding currency) and in how many rows."""
 
     row: int
     key: str
     total: Decimal = Decimal(0)
+    rows: int = 0
 
 
 class _ValidationPass:
@@ -119,7 +123,7 @@ class _ValidationPass:
         self.result, self.rejects = result, rejects
         self.scheme = IdScheme(keep_case=spec.keep_case)
         self.keys: dict[str, tuple[int, str | None]] = {}  # canonical key → (first row, as written there)
-        self.recipients: dict[str, _Recipient] = {}
+        self.recipients: dict[str, RecipientTotal] = {}
 
     def reject(self, number: int, written: Any, problems: list[tuple[str, str]]) -> None:
         self.result.invalid += 1
@@ -189,8 +193,9 @@ class _ValidationPass:
         result.current_ids.add(ids.external_id)
         result.amount_by_currency[row.currency] = result.amount_by_currency.get(row.currency, Decimal(0)) + row.amount
         for who in row.recipient_ids:  # an email and a phone are each one person's identity
-            recipient = self.recipients.setdefault(who, _Recipient(number, ids.key))
+            recipient = self.recipients.setdefault(who, RecipientTotal(number, ids.key))
             recipient.total += cost
+            recipient.rows += 1
             if recipient.total > result.top_recipient[1]:
                 result.top_recipient = (who, recipient.total)
 
@@ -241,6 +246,7 @@ def prepare(
     result.spool, result.rejects = Path(spool.name), Path(rejects.name)
     with spool, rejects:
         checks = _ValidationPass(spec, payout_id, vendor, result, rejects)
+        result.recipients = checks.recipients
         for item in iter_rows(rows):
             result.rows_total += 1
             if isinstance(item, RowProblem):

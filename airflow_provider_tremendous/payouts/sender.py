@@ -50,9 +50,13 @@ def send_rows(
     *,
     concurrency: int,
     stop_reason: Callable[[], str | None],
+    alone: Callable[[dict[str, Any]], bool] = lambda row: False,
 ) -> None:
     """Pay every row with at most ``concurrency`` in flight; once ``stop_reason()`` says why (e.g. insufficient
-    funds), the remaining rows are reported ``not_sent`` instead of being sent."""
+    funds, a cap), the remaining rows are reported ``not_sent`` instead of being sent (``pay`` checks it again
+    before sending a row that was queued). A row for which ``alone(row)`` holds (e.g. the order that teaches
+    the run its fee) is sent once every earlier row is done, and nothing else is sent until its outcome is
+    handled."""
     in_flight: set[Future[Outcome]] = set()
 
     def collect(block: bool) -> None:
@@ -63,8 +67,15 @@ def send_rows(
         for future in done:
             on_outcome(future.result())  # pay() turns every API failure into an outcome; a bug still raises
 
+    def drain() -> None:
+        while in_flight:
+            collect(block=True)
+
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="payout") as pool:
         for row in rows:
+            solo = alone(row)
+            if solo:
+                drain()
             reason = stop_reason()
             if reason:
                 on_outcome(Outcome.for_row(row, NOT_SENT, error=f"not sent: the run stopped ({reason})"))
@@ -72,6 +83,8 @@ def send_rows(
             while len(in_flight) >= concurrency * 2:
                 collect(block=True)
             in_flight.add(pool.submit(pay, row))
-            collect(block=False)
-        while in_flight:
-            collect(block=True)
+            if solo:
+                drain()
+            else:
+                collect(block=False)
+        drain()

@@ -19,8 +19,8 @@ from airflow_provider_tremendous import errors as e
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 from airflow_provider_tremendous.limits import text_problems
 from airflow_provider_tremendous.models.tangocard import CatalogItem, Order, TangoOrderStatus
-from airflow_provider_tremendous.payouts.adapter import Placed, VendorAdapter, VendorOrder
-from airflow_provider_tremendous.payouts.outcomes import Outcome
+from airflow_provider_tremendous.payouts.adapter import Placed, Unpriced, VendorAdapter, VendorOrder
+from airflow_provider_tremendous.payouts.outcomes import Charge, Outcome
 from airflow_provider_tremendous.tangocard.errors import TangoCardConflictError
 
 
@@ -46,8 +46,18 @@ def _vendor_order(order: Order) -> VendorOrder:
     )
 
 
+def _charge(order: Order) -> Charge | None:
+    """What the order took from the account (``amountCharged``: value, fee, total, in the account's currency)."""
+    charged = order.amount_charged
+    if charged is None or order.status == TangoOrderStatus.FAILED:
+        return None
+    fee = charged.fee or Decimal(0)
+    total = charged.total if charged.total is not None else charged.value + fee
+    return Charge(subtotal=charged.value, fees=fee, total=total, currency=charged.currency_code)
+
+
 def _placed(order: Order) -> Placed:
-    return Placed(order.reference_order_id, order.status, order.created_at)
+    return Placed(order.reference_order_id, order.status, order.created_at, charge=_charge(order))
 
 
 class TangoCardPayoutAdapter(VendorAdapter):
@@ -90,16 +100,37 @@ class TangoCardPayoutAdapter(VendorAdapter):
         return self.hook.get_catalog().items()
 
     @cached_property
-    def _rates(self) -> dict[str, Decimal]:
-        return {rate.reward_currency: rate.base_fx for rate in self.hook.get_exchange_rates().exchange_rates}
+    def _rates(self) -> dict[tuple[str, str], Decimal]:
+        """``baseFx`` by (base, reward) currency: how many reward units one base unit buys."""
+        rates = self.hook.get_exchange_rates().exchange_rates
+        return {(rate.base_currency.upper(), rate.reward_currency.upper()): rate.base_fx for rate in rates}
+
+    @cached_property
+    def _account(self) -> Any:
+        return self.hook.get_account(self.account)
+
+    @property
+    def funding_currency(self) -> str:
+        """The paying account's currency, as Tango Card reports it."""
+        return str(self._account.currency_code).upper()
 
     def unit_cost(self, currency: str) -> Decimal:
-        if currency == "USD":
+        """One unit of ``currency`` in the account's currency (``baseFx``: reward units per base unit)."""
+        funding = self.funding_currency
+        if currency == funding:
             return Decimal(1)
-        rate = self._rates.get(currency)
+        rate = self._rates.get((funding, currency.upper()))
         if not rate:
-            raise e.TremendousInputError(f"no exchange rate for {currency}: Tango Card does not price it")
+            raise e.TremendousInputError(
+                f"no exchange rate from {funding} to {currency}: Tango Card does not price it for this account"
+            )
         return Decimal(1) / rate
+
+    def charge_of(self, order_id: str) -> Charge | None:
+        order = self.hook.get_order(order_id)
+        if order.status == TangoOrderStatus.FAILED:
+            raise Unpriced("it FAILED (refunded)")
+        return _charge(order)
 
     def row_defaults(self, defaults: dict[str, Any]) -> dict[str, Any]:
         """Rows without their own ``products`` pay the adapter's ``utid``."""

@@ -11,8 +11,13 @@ from typing import Any
 from airflow_provider_tremendous import errors as e
 from airflow_provider_tremendous.hooks.tremendous import TremendousHook
 from airflow_provider_tremendous.models import Order, OrderStatus, Product
-from airflow_provider_tremendous.payouts.adapter import Placed, VendorAdapter, VendorOrder
-from airflow_provider_tremendous.payouts.outcomes import Outcome
+from airflow_provider_tremendous.payouts.adapter import Placed, Unpriced, VendorAdapter, VendorOrder
+from airflow_provider_tremendous.payouts.outcomes import Charge, Outcome
+
+#: Statuses in which an order is not charged until someone acts (approval, Tremendous's review).
+AWAITING_SOMEONE = ("PENDING APPROVAL", "PENDING INTERNAL PAYMENT APPROVAL")
+#: Statuses in which an order will never be charged.
+NEVER_CHARGED = ("FAILED", "CANCELED")
 
 
 def _vendor_order(order: Order) -> VendorOrder:
@@ -32,9 +37,22 @@ def _vendor_order(order: Order) -> VendorOrder:
     )
 
 
+def _charge(order: Order) -> Charge | None:
+    """What a processed order cost (``payment``: only on processed orders), in the organization's currency."""
+    payment = order.payment
+    if payment is None or payment.total is None or payment.subtotal is None:
+        return None
+    return Charge(
+        subtotal=Decimal(str(payment.subtotal)),
+        fees=Decimal(str(payment.fees or 0)),
+        total=Decimal(str(payment.total)),
+        currency=payment.currency_code or "",
+    )
+
+
 def _placed(order: Order) -> Placed:
     reward = order.rewards[0] if order.rewards else None
-    return Placed(order.id, order.status, order.created_at, reward.id if reward else None)
+    return Placed(order.id, order.status, order.created_at, reward.id if reward else None, _charge(order))
 
 
 class TremendousPayoutAdapter(VendorAdapter):
@@ -53,6 +71,20 @@ class TremendousPayoutAdapter(VendorAdapter):
     @cached_property
     def _rates(self) -> dict[str, float]:
         return self.hook.list_forex()
+
+    @cached_property
+    def funding_currency(self) -> str:
+        """The organization's currency: the balance's, else the organization's own (never assumed)."""
+        meta = self.hook.get_balance().meta
+        currency = meta.currency_code if meta else None
+        if not currency:
+            currency = next((org.currency_code for org in self.hook.list_organizations() if org.currency_code), None)
+        if not currency:
+            raise e.TremendousInputError(
+                "the organization's currency could not be read (neither the balance nor the organization gives "
+                "it): amounts cannot be priced; nothing was sent"
+            )
+        return currency.upper()
 
     @cached_property
     def _catalog(self) -> dict[str, Product]:
@@ -103,12 +135,24 @@ class TremendousPayoutAdapter(VendorAdapter):
         return [("amount", f"no product of {source} offers {amount} {currency} (ranges in {currency}: {offered})")]
 
     def unit_cost(self, currency: str) -> Decimal:
-        if currency == "USD":
+        """One unit of ``currency`` in the organization's currency, at the API's rates (units per US dollar)."""
+        funding = self.funding_currency
+        if currency == funding:
             return Decimal(1)
-        rate = self._rates.get(currency)
-        if not rate:
-            raise e.TremendousInputError(f"no exchange rate for {currency}: the API does not price it")
-        return Decimal(1) / Decimal(str(rate))
+        rates = {"USD": 1.0, **self._rates}
+        if not rates.get(currency) or not rates.get(funding):
+            missing = currency if not rates.get(currency) else funding
+            raise e.TremendousInputError(f"no exchange rate for {missing}: the API does not price it")
+        return Decimal(str(rates[funding])) / Decimal(str(rates[currency]))
+
+    def charge_of(self, order_id: str) -> Charge | None:
+        order = self.hook.get_order(order_id)
+        status = OrderStatus.normalize(order.status)
+        if status in AWAITING_SOMEONE:
+            raise Unpriced(f"it is {status}: charged only once approved")
+        if status in NEVER_CHARGED:
+            raise Unpriced(f"it is {status}")
+        return _charge(order)
 
     def available_balance(self) -> Decimal | None:
         if self.funding_source_id.upper() not in ("BALANCE", "INVOICE_THEN_BALANCE"):

@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     account.add_argument("--delivery-seconds", type=float, default=2.0)
     account.add_argument("--invoice-payment-seconds", type=float, default=5.0, help="negative: only an admin call pays")
     account.add_argument("--report-seconds", type=float, default=3.0)
-    account.add_argument("--fee-percent", type=float, default=0.0)
+    account.add_argument("--fee-percent", type=float, default=0.0, help="Tremendous fee per order, % of face")
+    account.add_argument("--tango-fee-percent", type=float, default=0.0, help="Tango Card fee per order, % of face")
     return parser
 
 
@@ -69,6 +70,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
             invoice_payment_seconds=None if args.invoice_payment_seconds < 0 else args.invoice_payment_seconds,
             report_seconds=args.report_seconds,
             fee_percent=args.fee_percent,
+            tango_fee_percent=args.tango_fee_percent,
         ),
     )
 

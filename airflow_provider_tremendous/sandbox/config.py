@@ -50,8 +50,11 @@ class SandboxSettings(BaseModel):
     order stays ``PENDING`` (0 = ``COMPLETE`` at once) and how long a replay of its ``externalRefID`` gets
     409.002 (in process). ``tango_lenient_external_ref_ids`` takes the lenient reading of "100 alphanumeric
     characters" (``[A-Za-z0-9:._-]``); by default anything but ``[A-Za-z0-9]`` gets 422.111 (strictness.md #1).
-    Delays are in (sandbox-clock) seconds; 0 makes a transition happen at the next request. ``POST
-    /_sandbox/advance`` moves the sandbox clock forward so tests never sleep.
+    ``fee_percent`` (Tremendous) and ``tango_fee_percent`` charge a fee per order on top of its face value
+    (strictness.md #7; 0 by default): Tremendous reports it only on processed orders (``payment.fees``), Tango Card
+    in ``amountCharged.fee``; both count it against the balance. Delays are in (sandbox-clock) seconds; 0 makes a
+    transition happen at the next request. ``POST /_sandbox/advance`` moves the sandbox clock forward so tests
+    never sleep.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -69,6 +72,7 @@ class SandboxSettings(BaseModel):
     tango_order_pending_seconds: float = Field(default=0.0, ge=0)
     tango_in_process_seconds: float = Field(default=0.0, ge=0)
     tango_lenient_external_ref_ids: bool = False
+    tango_fee_percent: float = Field(default=0.0, ge=0, le=100)
 
 
 class SandboxConfig(BaseModel):

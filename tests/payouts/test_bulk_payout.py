@@ -118,7 +118,7 @@ def test_per_recipient_cap_sums_a_recipients_rows(tremendous_sandbox: Any, tmp_p
     rows = respondents(3)
     for row in rows:
         row["email"] = "same.person@example.com"
-    with pytest.raises(e.TremendousInputError, match=r"same\.person@example\.com would receive 15\.00"):
+    with pytest.raises(e.TremendousInputError, match=r"same\.person@example\.com would be charged 15\.00"):
         bulk(tmp_path, rows, max_amount_per_recipient=10, allow_shared_recipients=True).execute(context())
 
 

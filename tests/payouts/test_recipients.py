@@ -89,7 +89,7 @@ def test_one_phone_written_three_ways_is_one_recipient(tremendous_sandbox: Any, 
     ]
     with pytest.raises(e.TremendousInputError, match=r"row 2 .*phone: \+14155550123 is already row 1's recipient"):
         bulk(tmp_path, rows).execute(context())
-    with pytest.raises(e.TremendousInputError, match=r"phone \+14155550123 would receive 120\.00"):
+    with pytest.raises(e.TremendousInputError, match=r"phone \+14155550123 would be charged 120\.00"):
         bulk(tmp_path, rows, allow_shared_recipients=True, max_amount_per_recipient="50").execute(context())
     assert tremendous_sandbox.admin.ledger() == []
 

@@ -55,7 +55,8 @@ def test_payout_wait_accepts_shard_summaries_and_detects_missing_orders(
 
 def test_payout_wait_waits_for_approval_then_succeeds(tremendous_sandbox: Any, tmp_path: Path) -> None:
     tremendous_sandbox.admin.settings(approvals=True)
-    summary = bulk(tmp_path, respondents(8)).execute(context())
+    # Orders awaiting approval are not charged yet: only a declared fee bound prices them (see test_fees.py).
+    summary = bulk(tmp_path, respondents(8), max_fee_percent=0).execute(context())
     sensor = TremendousOrderSensor(task_id="w", payout=summary)
     assert sensor.poke(context()) is False
     hook = TremendousHook()
@@ -109,7 +110,7 @@ def test_reconciliation_of_a_clean_run(tremendous_sandbox: Any, tmp_path: Path) 
 def test_reconciliation_finds_every_kind_of_discrepancy(tremendous_sandbox: Any, tmp_path: Path) -> None:
     tremendous_sandbox.admin.settings(order_processing_seconds=3600)  # orders stay OPEN: not executed
     paid = respondents(5)
-    bulk(tmp_path, paid).execute(context())
+    bulk(tmp_path, paid, max_fee_percent=0).execute(context())  # OPEN orders are priced by the declared bound
     intended = respondents(5)
     intended[0]["amount"] = "9.00"
     intended[1]["email"] = "someone.else@example.com"

@@ -202,7 +202,7 @@ CATALOGUE = [
     Case(
         "recipient over max_amount_per_recipient",
         rows_with(email="ada@example.com"),
-        ["ada@example.com would receive 20.00", "max_amount_per_recipient"],
+        ["ada@example.com would be charged 20.00", "max_amount_per_recipient"],
         {"max_amount_per_recipient": 15, "allow_shared_recipients": True},
     ),
     Case(

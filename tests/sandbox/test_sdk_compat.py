@@ -227,3 +227,15 @@ def test_every_operation_was_exercised_through_the_sdk() -> None:
         pytest.skip("only part of this module ran")
     spec = json.loads((Path(__file__).parents[1] / "data" / "tremendous-endpoints.json").read_text())
     assert {op["sdk_method"] for op in spec["operations"]} - SDK_CALLS == set()
+
+
+def test_fees_are_reported_only_on_processed_orders(sdk: Any, tremendous_sandbox: Any) -> None:
+    """strictness.md #7: a fee setting charges each order; ``payment`` (with ``fees``) appears once it executes."""
+    tremendous_sandbox.admin.settings(approvals=True, fee_percent=2.5)
+    pending = _order(sdk, "with-fee")
+    assert pending.status == "PENDING APPROVAL" and pending.payment is None, "no charge before it is processed"
+    before = tremendous_sandbox.admin.balance()
+    executed = sdk.approve_order(pending.id).order
+    assert (executed.payment.subtotal, executed.payment.fees, executed.payment.total) == (10, 0.25, 10.25)
+    assert executed.payment.currency_code == "USD"
+    assert tremendous_sandbox.admin.balance() == pytest.approx(before - 10.25)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from airflow_provider_tremendous.errors import TremendousInputError, TremendousWaitFailedError
+from airflow_provider_tremendous.operators.bulk import TremendousPayoutStopped
 from airflow_provider_tremendous.operators.reconcile import TremendousReconcileOperator
 from airflow_provider_tremendous.payouts.keys import external_id
 from airflow_provider_tremendous.sensors.orders import TremendousOrderSensor
@@ -72,8 +73,8 @@ def test_running_out_of_funds_stops_the_run_and_a_retry_pays_only_the_rest(
 ) -> None:
     tremendous_sandbox.admin.tangocard_set_balance(ACCOUNT, 20)
     operator = tango_bulk(tmp_path, respondents(10), preflight_funding=False, max_concurrency=1, fail_on_error=False)
-    first = operator.execute(context())
-    assert first["paid"] == 4 and first["failed"] == 6
+    with pytest.raises(TremendousPayoutStopped, match=r"402.*4 rows paid, 6 not paid"):
+        operator.execute(context())  # a stop fails the task whatever fail_on_error says
     outcomes = Counter(r["outcome"] for r in results(tmp_path / "results.csv"))
     assert outcomes["created"] == 4 and outcomes["failed"] + outcomes["not_sent"] == 6
     assert outcomes["not_sent"] >= 1, "402.001 stopped the run: the rest were not even sent"
@@ -166,3 +167,16 @@ def test_a_409_024_is_looked_up_instead_of_failed() -> None:
     }
     outcome = adapter.pay(row)
     assert (outcome.outcome, outcome.order_id) == ("already_existed", "RA1")
+
+
+def test_fees_count_against_caps_and_the_balance(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Tango Card reports each order's fee in ``amountCharged``: the run learns it and stops before a cap."""
+    tremendous_sandbox.admin.settings(tango_fee_percent=5)
+    with pytest.raises(TremendousPayoutStopped, match=r"charged 21\.\d\d USD, over max_total_amount=20"):
+        tango_bulk(tmp_path, respondents(4), max_total_amount=20).execute(context())
+    lines = results(tmp_path / "results.csv")
+    assert Counter(line["outcome"] for line in lines) == Counter(created=1, not_sent=3)
+    (paid,) = [line for line in lines if line["outcome"] == "created"]
+    assert (paid["charged"], paid["fees"]) == ("5.25", "0.25")
+    summary = tango_bulk(tmp_path, respondents(4), max_total_amount=22, max_fee_percent=5).execute(context())
+    assert (summary["already_paid"], summary["created"], summary["charged"]) == (1, 3, "15.75")

@@ -80,10 +80,11 @@ def create_order(state: SandboxState, body: Any) -> tuple[int, dict[str, Any]]:
     item, amount = _priced_item(body)
     _check_delivery(state, body)
     cost_cents = round(amount * Decimal(str(usd_per_unit(item["currencyCode"]))) * 100)
-    if cost_cents > account["_balance_cents"]:
+    fee_cents = round(cost_cents * Decimal(str(state.config.settings.tango_fee_percent)) / 100)
+    if cost_cents + fee_cents > account["_balance_cents"]:
         raise TangoSandboxError(402, "402.001", "Insufficient funds in the account to place this order")
-    account["_balance_cents"] -= cost_cents
-    return 201, render_order(state, _store(state, body, account, item, amount, cost_cents, ref))
+    account["_balance_cents"] -= cost_cents + fee_cents
+    return 201, render_order(state, _store(state, body, account, item, amount, (cost_cents, fee_cents), ref))
 
 
 def _priced_item(body: dict[str, Any]) -> tuple[dict[str, Any], Decimal]:
@@ -145,14 +146,15 @@ def _store(
     account: dict[str, Any],
     item: dict[str, Any],
     amount: Decimal,
-    cost_cents: int,
+    charge_cents: tuple[int, int],
     ref: str | None,
 ) -> dict[str, Any]:
     settings = state.config.settings
+    cost_cents, fee_cents = charge_cents
     state.sequence += 1
     ident = f"RA{state.today():%y%m%d}-{state.sequence:05d}-{state.rng.randint(10, 99)}"
     pending = settings.tango_order_pending_seconds > 0
-    cost = cost_cents / 100
+    cost, fee, total = cost_cents / 100, fee_cents / 100, (cost_cents + fee_cents) / 100
     order = {
         "referenceOrderID": ident,
         "externalRefID": ref,
@@ -162,7 +164,7 @@ def _store(
         "status": "PENDING" if pending else "COMPLETE",
         "utid": item["utid"],
         "rewardName": item["rewardName"],
-        "amountCharged": {"value": cost, "currencyCode": "USD", "exchangeRate": 1.0, "fee": 0.0, "total": cost},
+        "amountCharged": {"value": cost, "currencyCode": "USD", "exchangeRate": 1.0, "fee": fee, "total": total},
         "denomination": {"value": float(amount), "currencyCode": item["currencyCode"]},
         "recipient": body.get("recipient"),
         "sender": body.get("sender"),
@@ -179,7 +181,7 @@ def _store(
             "redemptionInstructions": "Open the link to redeem your reward.",
         },
         "_seq": state.sequence,
-        "_cost_cents": cost_cents,
+        "_cost_cents": cost_cents + fee_cents,  # what FAILED refunds
         "_in_process_until": state.now() + settings.tango_in_process_seconds,
         "_resent_at": None,
     }
