@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 from airflow_provider_tremendous.errors import TremendousError, TremendousInputError
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator
 from airflow_provider_tremendous.payouts.keys import IdScheme, check_payout_id, prefix, prefixes
-from airflow_provider_tremendous.payouts.ledger import ResultWriter, known_payment, read_paid
+from airflow_provider_tremendous.payouts.ledger import ResultWriter, known_payment, read_paid, recorded_charge
 from airflow_provider_tremendous.payouts.outcomes import ALREADY_PAID, DRY_RUN, INVALID, Outcome, Tally
-from airflow_provider_tremendous.payouts.report import open_budget, run_summary, stop_message
+from airflow_provider_tremendous.payouts.report import earlier_charges, open_budget, run_summary, stop_message
 from airflow_provider_tremendous.payouts.sender import Progress, send_rows
 
 if TYPE_CHECKING:
@@ -232,6 +232,13 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         from airflow_provider_tremendous.payouts.charges import parse_fee_percent
 
         caps["max_fee_percent"] = parse_fee_percent(self.max_fee_percent)
+        capped = caps["max_total_amount"] is not None or caps["max_amount_per_recipient"] is not None
+        if shard[1] > 1 and capped and caps["max_fee_percent"] is None:
+            raise TremendousInputError(
+                "max_fee_percent: a sharded payout with max_total_amount or max_amount_per_recipient needs a declared "
+                "fee bound (shards running at once cannot learn the fee from each other's charges); pass the highest "
+                "fee your products charge, or 0 if they are fee-free; nothing was sent"
+            )
         prepared = prepare(self.rows, spec, payout_id, adapter.unit_cost, shard, adapter.row_problems, adapter.vendor)
         try:
             return self._run(prepared, adapter, payout_id, shard, caps)
@@ -286,14 +293,15 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             recorded,
             result_path,
         )
-        check_balance = not self.is_dry_run and self.preflight_funding and bool(unpaid)
-        budget = open_budget(adapter, prepared, caps, (to_pay, len(unpaid)), check_balance)
-        self.log.info("Payout %s: rows priced at %s, in %s", payout_id, budget.describe(), budget.currency)
         if not self.is_dry_run:
             from airflow_provider_tremendous.payouts.history import read_history
 
             adapter.history = read_history(adapter, payout_id, prepared.current_ids, self.keep_case, self.log)
-            adapter.learns_fee = budget.needs_learning
+        check_balance = not self.is_dry_run and self.preflight_funding and bool(unpaid)
+        known = earlier_charges(ledger, adapter.history)
+        budget = open_budget(adapter, prepared, caps, (to_pay, len(unpaid)), check_balance, known)
+        self.log.info("Payout %s: rows priced at %s, in %s", payout_id, budget.describe(), budget.currency)
+        adapter.learns_fee = budget.needs_learning
         tally = Tally()
         writer = ResultWriter(result_path)
         try:
@@ -310,7 +318,11 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
                 def pay(row: dict[str, Any]) -> Outcome:
                     """Pay, then account for the charge before this thread takes another row: a stop is seen by
                     every row not yet sent."""
-                    outcome = adapter.pay(row)
+                    with accounting:
+                        refused = budget.admit(row)
+                    if refused:
+                        adapter.stop(refused, fatal=True)
+                    outcome = adapter.pay(row)  # after a stop: not_sent, nothing is sent
                     with accounting:
                         reason = budget.record(outcome)
                     if reason:
@@ -392,6 +404,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
                 ALREADY_PAID,
                 id_scheme=known.get("id_scheme") or "v1",
                 created_at=known.get("created_at") or None,  # bounds the payout wait's scan
+                charge=recorded_charge(known),
                 order_id=known.get("order_id"),
                 reward_id=known.get("reward_id"),
                 status=known.get("status"),

@@ -33,6 +33,8 @@ AMBIGUOUS = (
     e.TremendousRateLimitError,
     e.TremendousResponseError,  # a success status with an unreadable body: the order may well exist
 )
+#: Order statuses (both vendors) after which nothing was paid, and never will be under that key.
+ENDED_UNPAID = frozenset({"FAILED", "CANCELED"})
 #: Errors after which sending more rows is pointless: every row would fail the same way.
 STOPPING = (e.TremendousPaymentRequiredError, e.TremendousUnauthorizedError, e.TremendousForbiddenError)
 #: How long a run waits for the vendor to charge the order that teaches it the fee (``max_fee_percent`` avoids it).
@@ -57,6 +59,8 @@ class VendorOrder:
     phone: str | None
     created_at: str | None
     executed: bool
+    #: What the vendor charged for it, when it says (processed orders only).
+    charge: Charge | None = None
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,12 @@ class Placed:
 
 
 class Unpriced(Exception):
-    """The order's charge cannot be known soon (e.g. it waits for approval)."""
+    """The order's charge cannot be known soon (it waits for approval), or ever (``ended``: the vendor's order
+    FAILED or was CANCELED, so nothing was paid)."""
+
+    def __init__(self, reason: str, ended: str | None = None) -> None:
+        super().__init__(reason)
+        self.ended = ended
 
 
 class PayoutAdapter(Protocol):
@@ -205,6 +214,12 @@ class VendorAdapter:
         earlier = self.paid_earlier(row)
         if earlier is not None:
             return earlier
+        outcome = self._send(row)
+        if outcome.outcome in (CREATED, ALREADY_EXISTED) and outcome.charge is None and self.learns_fee(row):
+            return self.await_charge(row, outcome)  # a replay or a found order too: it may be this run's
+        return outcome
+
+    def _send(self, row: dict[str, Any]) -> Outcome:
         try:
             placed, replay = self.submit(row)
         except STOPPING as error:
@@ -216,36 +231,37 @@ class VendorAdapter:
             if error.in_progress:  # still in process after every retry: it exists or soon will
                 return self.resolve(row, error)
             return self.rejected(row, error)
-        if not replay and placed.charge is None and self.learns_fee(row):
-            placed = self.await_charge(row, placed)
         return self.paid(row, placed, ALREADY_EXISTED if replay else CREATED)
 
-    def await_charge(self, row: dict[str, Any], placed: Placed) -> Placed:
-        """Wait for the order that teaches the run its fee to be charged; stop the run when it will not be soon
-        (the order itself stays paid)."""
+    def await_charge(self, row: dict[str, Any], outcome: Outcome) -> Outcome:
+        """Wait for the order that teaches the run its fee to be charged. An order that will not be charged soon
+        stops the run (it stays paid); one the vendor FAILED or CANCELED is not paid."""
         deadline = time.monotonic() + FEE_WAIT_SECONDS
         interval = 0.25
         why = "it was not processed in time"
         while time.monotonic() < deadline:
             try:
-                charge = self.charge_of(placed.order_id)
+                charge = self.charge_of(str(outcome.order_id))
             except Unpriced as unpriced:
+                if unpriced.ended:
+                    return self.ended_unpaid(row, str(outcome.order_id), unpriced.ended)
                 why = str(unpriced)
                 break
             except e.TremendousError as error:
                 why = f"it could not be read ({error})"
                 break
             if charge is not None:
-                return Placed(placed.order_id, placed.status, placed.created_at, placed.reward_id, charge)
+                outcome.charge = charge
+                return outcome
             pause(interval)
             interval = min(interval * 2, 5.0)
         self.stop(
-            f"the fee is unknown: order {placed.order_id} (row {row['row']}) was not charged ({why}), and without "
+            f"the fee is unknown: order {outcome.order_id} (row {row['row']}) was not charged ({why}), and without "
             "max_fee_percent the run prices orders only by what the vendor charged. Pass max_fee_percent (the highest "
             "fee your products charge; 0 if they are fee-free) and retry: paid rows are not paid again",
             fatal=True,
         )
-        return placed
+        return outcome
 
     def paid_earlier(self, row: dict[str, Any]) -> Outcome | None:
         """This row's payment if the vendor already holds it (under its id now, an earlier derivation's id, or
@@ -263,6 +279,8 @@ class VendorAdapter:
                 order, problems = self._look_up_earlier(row)
             except e.TremendousError as error:
                 return self._unchecked(row, error)
+        if order is not None and order.status.upper() in ENDED_UNPAID:
+            return self.ended_unpaid(row, order.order_id, order.status)
         if order is not None:
             scheme = row.get("id_scheme") if order.external_id == row["external_id"] else None
             scheme = scheme or (row.get("alternate_ids") or {}).get(order.external_id, "v1 (another spelling)")
@@ -330,19 +348,16 @@ class VendorAdapter:
                 "twice",
             )
         if placed is not None:  # created by this request, or by an earlier try whose answer was lost
-            created = placed.created_at
-            if created is not None and created.tzinfo is None:  # an API time without zone is UTC
-                created = created.replace(tzinfo=dt.timezone.utc)
-            created_now = created is not None and created >= self.started - CLOCK_SKEW
-            return self.paid(row, placed, CREATED if created_now else ALREADY_EXISTED)
+            return self.paid(row, placed, CREATED if self._created_now(placed.created_at) else ALREADY_EXISTED)
         return self.failed(
             row,
             f"not paid as far as the vendor shows: the answer was lost ({error}) and no order has its key; a "
             "retry sends with the same key, so it cannot pay twice",
         )
 
-    @staticmethod
-    def paid(row: dict[str, Any], placed: Placed, outcome: str, **fields: Any) -> Outcome:
+    def paid(self, row: dict[str, Any], placed: Placed, outcome: str, **fields: Any) -> Outcome:
+        if (placed.status or "").upper() in ENDED_UNPAID:  # a replay of an order the vendor failed or canceled
+            return self.ended_unpaid(row, placed.order_id, str(placed.status))
         created_at = placed.created_at.isoformat() if placed.created_at else None
         return Outcome.for_row(
             row,
@@ -352,8 +367,26 @@ class VendorAdapter:
             status=placed.status,
             created_at=created_at,
             charge=placed.charge,
+            this_run=outcome == CREATED or self._created_now(placed.created_at),
             **fields,
         )
+
+    def ended_unpaid(self, row: dict[str, Any], order_id: str, status: str) -> Outcome:
+        """The row's order ended without payment (FAILED, CANCELED): not paid, and the vendor keeps the key."""
+        outcome = self.failed(
+            row,
+            f"not paid: the vendor's order {order_id} for this key ended {status}. The vendor keeps the key, so "
+            "neither a retry nor a re-run pays this person: pay them under a new key",
+            permanent=True,
+        )
+        outcome.order_id, outcome.status = order_id, status
+        return outcome
+
+    def _created_now(self, created: dt.datetime | None) -> bool:
+        """Whether an order was created during this run, by the API's clock (allowing for skew)."""
+        if created is not None and created.tzinfo is None:  # an API time without zone is UTC
+            created = created.replace(tzinfo=dt.timezone.utc)
+        return created is not None and created >= self.started - CLOCK_SKEW
 
     @staticmethod
     def failed(row: dict[str, Any], error: str, permanent: bool = False) -> Outcome:

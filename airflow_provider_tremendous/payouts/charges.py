@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.errors import TremendousInputError
 from airflow_provider_tremendous.money import AmountError, decimals_for, parse_amount
-from airflow_provider_tremendous.payouts.outcomes import ALREADY_EXISTED, CREATED, Charge, Outcome, fee_class
+from airflow_provider_tremendous.payouts.outcomes import ALREADY_EXISTED, CREATED, FAILED, Charge, Outcome, fee_class
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.payouts.prepare import RecipientTotal
@@ -74,23 +74,59 @@ class Scope:
 
 
 @dataclass
+class ClassRate:
+    """What charged orders of one fee class say about its fee percentage: the highest seen, and the lowest upper
+    bound (a fee is rounded per order, so a 0.00 fee on 1.00 only says the rate is below 1 %)."""
+
+    point: Decimal = Decimal(0)
+    upper: Decimal | None = None
+
+    def add(self, charge: Charge, unit: Decimal) -> None:
+        self.point = max(self.point, charge.percent)
+        if charge.subtotal > 0:
+            upper = (charge.fees + unit) / charge.subtotal * HUNDRED
+            self.upper = upper if self.upper is None else min(self.upper, upper)
+
+    @property
+    def rate(self) -> Decimal:
+        return max(self.point, self.upper if self.upper is not None else self.point)
+
+
+#: The fee class of charges known before the run (earlier tries, the vendor's history): their rows are not read.
+EARLIER = "(orders paid earlier)"
+
+
+@dataclass
 class Budget:
-    """The run's accounting of charges against its limits; fed every outcome, in the calling thread."""
+    """The run's accounting of charges against its limits; fed every outcome (under the run's lock)."""
 
     currency: str
     declared: Decimal | None
     limits: Limits
     scope: Scope
-    learned: dict[str, Decimal] = field(default_factory=dict)
-    highest: Decimal = Decimal(0)  # the highest fee percentage charged so far
-    charged: Decimal = Decimal(0)  # what this run's new orders were charged, where known
+    learned: dict[str, ClassRate] = field(default_factory=dict)
+    counted: set[str] = field(default_factory=set)  # order ids whose charge is in the payout's figures
+    # The whole payout (earlier tries, other shards, this run): charges known, and the face they cover.
+    payout_charged: Decimal = Decimal(0)
+    payout_covered: Decimal = Decimal(0)
+    payout_covered_rows: int = 0
+    # This run's orders: charged where known; orders that may be charged but are not priced yet.
+    charged: Decimal = Decimal(0)
     fees: Decimal = Decimal(0)
-    charged_face: Decimal = Decimal(0)  # the face of those orders
-    charged_rows: int = 0
-    unpriced_face: Decimal = Decimal(0)  # new orders whose charge is not known yet
+    unpriced_face: Decimal = Decimal(0)
     unpriced_rows: int = 0
     done_face: Decimal = Decimal(0)  # rows of this run with an outcome (paid, failed, not sent)
     done_rows: int = 0
+    #: The limits hold at the fees charged but not at the upper bound their rounding allows: rows go one at a time
+    #: (each one's charge narrows the bound), each only if it fits at the upper bound.
+    careful: bool = False
+    #: Rows admitted in careful mode and not yet recorded: what their upper bound adds (row number -> amount).
+    admitted: dict[int, Decimal] = field(default_factory=dict)
+
+    @property
+    def unit(self) -> Decimal:
+        """One minor unit of the funding currency (a cent)."""
+        return Decimal(1).scaleb(-decimals_for(self.currency))
 
     @property
     def learning(self) -> bool:
@@ -98,33 +134,71 @@ class Budget:
         return self.declared is None and self.limits.any
 
     @property
-    def known(self) -> bool:
-        """Whether rows can be priced with fees: a declared bound, or a fee learned from a charged order."""
-        return self.declared is not None or bool(self.learned)
+    def rate(self) -> Decimal:
+        """The fee percentage unsent, in-flight and unpriced orders count at: the declared bound (a charge above
+        it stops the run), else the highest learned (each class's rate allows for the rounding of its fees)."""
+        if self.declared is not None:
+            return self.declared
+        return max((learned.rate for learned in self.learned.values()), default=Decimal(0))
 
     @property
-    def rate(self) -> Decimal:
-        """The fee percentage unsent, in-flight and unpriced orders count at."""
-        return max(self.declared or Decimal(0), self.highest)
+    def point_rate(self) -> Decimal:
+        """The highest fee percentage actually charged (the declared bound, when there is one)."""
+        if self.declared is not None:
+            return self.declared
+        return max((learned.point for learned in self.learned.values()), default=Decimal(0))
 
     def needs_learning(self, row: dict[str, Any]) -> bool:
-        """Whether this row must be sent alone, and charged, before the next (its fee class is not known yet)."""
-        return self.learning and fee_class(row) not in self.learned
+        """Whether this row must be sent alone, and charged, before the next: its fee class is not known yet, or
+        the limits hold at the fees charged but not at their rounding's upper bound (:attr:`careful`)."""
+        return self.learning and (self.careful or fee_class(row) not in self.learned)
 
-    def price(self, face: Decimal, rows: int) -> Decimal:
-        """What ``rows`` orders of ``face`` in all may be charged: face plus fees at :attr:`rate`, plus one minor
-        unit per order for the vendor's rounding of each fee."""
-        if self.rate == 0:
+    def price(self, face: Decimal, rows: int, rate: Decimal | None = None) -> Decimal:
+        """What ``rows`` orders of ``face`` in all may be charged: face plus fees at ``rate`` (default
+        :attr:`rate`), plus one minor unit per order for the vendor's rounding of each fee."""
+        rate = self.rate if rate is None else rate
+        if rate == 0:
             return face
-        unit = Decimal(1).scaleb(-decimals_for(self.currency))
-        return face + face * self.rate / HUNDRED + unit * rows
+        return face + face * rate / HUNDRED + self.unit * rows
+
+    def admit(self, row: dict[str, Any]) -> str | None:
+        """In :attr:`careful` mode, before a row is sent alone: the reason not to send it, if the limits would not
+        hold with this row at the upper bound and the rest at the fees charged so far."""
+        if not self.careful:
+            return None
+        face = Decimal(row.get("cost") or 0)
+        extra = self.price(face, 1) - self.price(face, 1, self.point_rate)
+        reason = self.over(rate=self.point_rate, extra=extra + sum(self.admitted.values(), Decimal(0)))
+        if reason is None:
+            self.admitted[int(row["row"])] = extra
+            return None
+        return (
+            f"{reason}: the fees charged so far ({self.point_rate:.4f}%) would fit, but each fee is rounded, so up to "
+            f"{self.rate:.4f}% is possible; pass max_fee_percent (0 if your products are fee-free) to price exactly"
+        )
 
     # -- before sending --------------------------------------------------------------------------------------
+    def seed(self, order_id: str, charge: Charge, covers_a_row: bool) -> str | None:
+        """A charge of this payout known before the run (the result file, the vendor's orders): it counts in the
+        payout's total and teaches the fee. ``covers_a_row``: the order is under a current row's id, so that
+        row's face is not priced again."""
+        problem = self._learn(EARLIER, charge, f"order {order_id}")
+        self._count(order_id, charge, charge.subtotal if covers_a_row else None)
+        return problem
+
     def preflight(self, funding_hint: str) -> None:
-        """Refuse before anything is sent when the priced payout already breaks a limit."""
+        """Refuse before anything is sent when the priced payout already breaks a limit, or, while the fee is to be
+        learned, leaves no room for any fee at all (the run would stop after its first order)."""
         reason = self.over(funding_hint)
         if reason:
             raise TremendousInputError(f"{reason}; nothing was sent")
+        if self.learning and self.rate == 0 and self.scope.rows_to_pay > 1:
+            reason = self.over(funding_hint, rate=Decimal("0.000001"))
+            if reason:
+                raise TremendousInputError(
+                    f"{reason.split(' (')[0]} with any fee at all, and the fee is known only once orders are charged; "
+                    f"pass max_fee_percent (0 if your products are fee-free) or raise the limit; nothing was sent"
+                )
 
     def describe(self) -> str:
         """How rows are priced, for the log and the summary."""
@@ -134,96 +208,118 @@ class Budget:
             return "face value (no cap or balance check needs fees)"
         if not self.learned:
             return "face value until the first charged order of each campaign/product teaches the fee"
-        return f"face + fees at the highest rate charged so far ({self.highest:.4f}%)"
+        return f"face + fees at up to {self.rate:.4f}% (learned from charged orders, allowing for rounding)"
 
     # -- while sending -----------------------------------------------------------------------------------------
     def record(self, outcome: Outcome) -> str | None:
         """Account for one row's outcome; the reason the run must stop now, if any."""
         face, charge = Decimal(outcome.cost or 0), outcome.charge
+        self.admitted.pop(outcome.row, None)
         self.done_face += face
         self.done_rows += 1
-        if charge is not None and outcome.outcome in (CREATED, ALREADY_EXISTED):
-            problem = self._learn(outcome, charge)
+        paid = outcome.outcome in (CREATED, ALREADY_EXISTED)
+        ours = outcome.outcome == CREATED or outcome.this_run
+        if paid and charge is not None:
+            problem = self._learn(outcome.fee_class, charge, f"order {outcome.order_id} (row {outcome.row})")
             if problem:
                 return problem
-        if outcome.outcome == CREATED:
-            if charge is None:
-                self.unpriced_face += face
-                self.unpriced_rows += 1
-            else:
+            new = self._count(outcome.order_id or f"row {outcome.row}", charge, charge.subtotal)
+            if new and ours:
                 self.charged += charge.total
                 self.fees += charge.fees
-                self.charged_face += face
-                self.charged_rows += 1
-        return self.over()
+        elif (paid and ours) or (outcome.outcome == FAILED and not outcome.permanent):
+            self.unpriced_face += face  # charged later, or perhaps already (an answer lost): count it at the rate
+            self.unpriced_rows += 1
+        return self.check()
 
-    def _learn(self, outcome: Outcome, charge: Charge) -> str | None:
-        if charge.currency.upper() != self.currency.upper():
-            return (
-                f"order {outcome.order_id} was charged in {charge.currency}, not in the funding currency "
-                f"{self.currency} this run accounts in"
-            )
-        percent = charge.percent
-        if self.declared is not None:
-            allowed = charge.subtotal * self.declared / HUNDRED
-            unit = Decimal(1).scaleb(-decimals_for(self.currency))
-            if charge.fees > allowed.quantize(unit, rounding=ROUND_CEILING):
-                return (
-                    f"order {outcome.order_id} (row {outcome.row}) was charged fees of {charge.fees:.2f} "
-                    f"{charge.currency} on {charge.subtotal:.2f} ({percent:.2f}%), above "
-                    f"max_fee_percent={self.declared}: every further order would be mispriced. Declare the real "
-                    "highest fee and retry"
-                )
-        cls = outcome.fee_class
-        self.learned[cls] = max(self.learned.get(cls, Decimal(0)), percent)
-        self.highest = max(self.highest, percent)
+    def check(self) -> str | None:
+        """Stop when the limits break at the fees charged; go :attr:`careful` when they break only at the upper
+        bound of those fees' rounding."""
+        reason = self.over()
+        if reason is None or self.declared is not None:
+            self.careful = False
+            return reason
+        if self.over(rate=self.point_rate) is not None:
+            return reason
+        self.careful = True
         return None
 
-    def over(self, funding_hint: str = "") -> str | None:
-        """The first limit the run's accounting breaks, with the numbers, or ``None``."""
-        limits, scope, currency = self.limits, self.scope, self.currency
-        so_far = f"{self.charged:.2f} charged by this run so far, " if self.charged_rows else ""
+    def _count(self, order_id: str, charge: Charge, covered: Decimal | None) -> bool:
+        if order_id in self.counted:
+            return False
+        self.counted.add(order_id)
+        self.payout_charged += charge.total
+        if covered is not None:
+            self.payout_covered += covered
+            self.payout_covered_rows += 1
+        return True
+
+    def _learn(self, cls: str, charge: Charge, what: str) -> str | None:
+        if charge.currency and charge.currency.upper() != self.currency.upper():
+            return f"{what} was charged in {charge.currency}, not in the funding currency {self.currency}"
+        if self.declared is not None:
+            allowed = (charge.subtotal * self.declared / HUNDRED).quantize(self.unit, rounding=ROUND_CEILING)
+            if charge.fees > allowed:
+                return (
+                    f"{what} was charged fees of {charge.fees:.2f} {charge.currency} on {charge.subtotal:.2f} "
+                    f"({charge.percent:.2f}%), above max_fee_percent={self.declared}: every further order would be "
+                    "mispriced. Declare the real highest fee and retry"
+                )
+        self.learned.setdefault(cls, ClassRate()).add(charge, self.unit)
+        return None
+
+    def over(self, funding_hint: str = "", rate: Decimal | None = None, extra: Decimal = Decimal(0)) -> str | None:
+        """The first limit the run's accounting breaks (rows priced at ``rate``, plus ``extra`` for a row about to
+        be sent), with the numbers, or ``None``."""
+        limits, currency = self.limits, self.currency
+        so_far = f"{self.payout_charged:.2f} charged so far, " if self.counted else ""
         how = f"{so_far}priced at {self.describe()}"
         if limits.total_cap is not None:
-            unsent = scope.face_total - self.charged_face
-            total = self.charged + self.price(unsent, scope.rows_total - self.charged_rows)
+            total = self.payout_total(rate) + extra
             if total > limits.total_cap:
                 return (
                     f"the payout would be charged {total:.2f} {currency}, over max_total_amount={limits.total_cap} "
                     f"({how})"
                 )
         if limits.recipient_cap is not None:
-            who, most = self.worst_recipient()
-            if most > limits.recipient_cap:
+            who, most = self.worst_recipient(rate)
+            if most + extra > limits.recipient_cap:
                 return (
-                    f"recipient {who} would be charged {most:.2f} {currency}, over "
-                    f"max_amount_per_recipient={limits.recipient_cap} ({how})"
+                    f"recipient {who} would be charged {most + extra:.2f} {currency}, over "
+                    f"max_amount_per_recipient={limits.recipient_cap} (priced at {self.describe()})"
                 )
         if limits.balance is not None:
-            needed = self.run_total()
+            needed = self.run_total(rate) + extra
             if needed > limits.balance:
                 fund = f"; fund the balance (e.g. {funding_hint}) and retry" if funding_hint else ""
+                mine = f"{self.charged:.2f} charged by this run so far, " if self.charged else ""
                 return (
                     f"the balance had {limits.balance:.2f} {currency} available but this run needs {needed:.2f} "
-                    f"({how}): short by {needed - limits.balance:.2f}{fund}"
+                    f"({mine}priced at {self.describe()}): short by {needed - limits.balance:.2f}{fund}"
                 )
         return None
 
-    def run_total(self) -> Decimal:
-        """What this run's orders cost: charged so far, plus unpriced orders and unsent rows at :attr:`rate`."""
+    def payout_total(self, rate: Decimal | None = None) -> Decimal:
+        """What the whole payout is charged: every charge known, plus every other row priced."""
+        left = max(self.scope.face_total - self.payout_covered, Decimal(0))
+        rows = max(self.scope.rows_total - self.payout_covered_rows, 0)
+        return self.payout_charged + self.price(left, rows, rate)
+
+    def run_total(self, rate: Decimal | None = None) -> Decimal:
+        """What this run's orders cost: charged so far, plus unpriced orders and unsent rows at ``rate``."""
         left_face = self.scope.face_to_pay - self.done_face
         left_rows = self.scope.rows_to_pay - self.done_rows
         return (
             self.charged
-            + self.price(self.unpriced_face, self.unpriced_rows)
-            + self.price(max(left_face, Decimal(0)), max(left_rows, 0))
+            + self.price(self.unpriced_face, self.unpriced_rows, rate)
+            + self.price(max(left_face, Decimal(0)), max(left_rows, 0), rate)
         )
 
-    def worst_recipient(self) -> tuple[str, Decimal]:
+    def worst_recipient(self, rate: Decimal | None = None) -> tuple[str, Decimal]:
         """The recipient identity whose rows are priced highest."""
         worst = ("", Decimal(0))
         for who, recipient in self.scope.recipients.items():
-            priced = self.price(recipient.total, recipient.rows)
+            priced = self.price(recipient.total, recipient.rows, rate)
             if priced > worst[1]:
                 worst = (who, priced)
         return worst
@@ -233,9 +329,10 @@ class Budget:
         return {
             "funding_currency": self.currency,
             "fee_pricing": self.describe(),
-            "fee_percent_charged_max": f"{self.highest:.4f}" if self.learned else None,
+            "fee_percent_charged_max": f"{max(r.point for r in self.learned.values()):.4f}" if self.learned else None,
             "charged": f"{self.charged:.2f}",
             "fees_charged": f"{self.fees:.2f}",
             "orders_not_yet_charged": self.unpriced_rows,
             "run_priced_total": f"{self.run_total():.2f}",
+            "payout_charged_known": f"{self.payout_charged:.2f}",
         }

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-from airflow_provider_tremendous.payouts.outcomes import PAID, Outcome
+from airflow_provider_tremendous.payouts.outcomes import PAID, Charge, Outcome
 
 COLUMNS = [
     "row",
@@ -83,6 +83,17 @@ def known_payment(ledger: dict[str, dict[str, str]], row: dict[str, Any]) -> dic
     except InvalidOperation:
         return None
     return record if same_amount else None
+
+
+def recorded_charge(record: dict[str, str]) -> Charge | None:
+    """The charge a result-file line records (``charged``, ``fees``, ``charge_currency``), if any."""
+    try:
+        total, fees = Decimal(record.get("charged") or ""), Decimal(record.get("fees") or "0")
+    except InvalidOperation:
+        return None
+    if not total.is_finite() or not fees.is_finite() or total < 0 or fees < 0:
+        return None
+    return Charge(subtotal=total - fees, fees=fees, total=total, currency=record.get("charge_currency") or "")
 
 
 class ResultWriter:

@@ -66,6 +66,8 @@ class Outcome:
     fee_class: str = ""
     #: What the vendor charged for the order, when it says (processed orders only).
     charge: Charge | None = None
+    #: The order was created during this run (a replay of this run's own lost answer included).
+    this_run: bool = False
 
     @classmethod
     def for_row(cls, row: dict[str, Any], outcome: str, **fields: Any) -> Outcome:

@@ -11,7 +11,7 @@ import json
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -92,6 +92,14 @@ def _check_columns(raw: dict[str, Any], spec: RowSpec) -> None:
             f"rows have no column {', '.join(repr(c) for c in missing)}; their columns are {sorted(raw)[:20]}. "
             "Fix the header, or point key_field/columns at the right names; nothing was sent"
         )
+
+
+def _cost(amount: Decimal, unit_cost: Decimal) -> Decimal:
+    """What a row takes from the funding currency: converted amounts rounded *up* to the cent, since the vendor
+    rounds each order's conversion and a cap must hold whichever way it rounds."""
+    if unit_cost == 1:
+        return amount
+    return (amount * unit_cost).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
 
 
 def recipient_hash(identities: list[str]) -> str:
@@ -260,7 +268,7 @@ def prepare(
             if valid is None:
                 continue
             ids, row = valid
-            cost = row.amount * unit_cost(row.currency)
+            cost = _cost(row.amount, unit_cost(row.currency))
             record = checks.record(number, ids, row, cost)
             problems = vendor_check(record) if vendor_check else []
             if problems:

@@ -6,12 +6,29 @@ import time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.payouts.charges import Budget, Limits, Scope
+from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.payouts.charges import Budget, Charge, Limits, Scope
+from airflow_provider_tremendous.payouts.ledger import recorded_charge
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.payouts.adapter import PayoutAdapter
+    from airflow_provider_tremendous.payouts.history import PayoutHistory
     from airflow_provider_tremendous.payouts.outcomes import Tally
     from airflow_provider_tremendous.payouts.prepare import Prepared
+
+
+def earlier_charges(ledger: dict[str, dict[str, str]], history: PayoutHistory | None) -> list[tuple[str, str, Charge]]:
+    """``(order id, external id, charge)`` of the payout's orders charged before this run: the vendor's orders
+    (every try, every shard, any worker) and the result file's records (the same order counted once)."""
+    found: dict[str, tuple[str, str, Charge]] = {}
+    for record in ledger.values():
+        charge = recorded_charge(record)
+        if charge is not None:
+            found[record["order_id"]] = (record["order_id"], record["external_id"], charge)
+    for order in history.by_id.values() if history is not None else ():
+        if order.charge is not None:
+            found[order.order_id] = (order.order_id, order.external_id, order.charge)
+    return list(found.values())
 
 
 def open_budget(
@@ -20,16 +37,23 @@ def open_budget(
     caps: dict[str, Decimal | None],
     to_pay: tuple[Decimal, int],
     check_balance: bool,
+    known: list[tuple[str, str, Charge]] = [],  # noqa: B006 - read only
 ) -> Budget:
     """The run's accounting of charges (see payouts/charges.py), checked once before anything is sent.
 
     :param to_pay: the face value (funding currency) and number of this shard's rows not recorded as paid.
     :param check_balance: read the balance and keep this run's charges within it.
+    :param known: the payout's charges before this run (:func:`earlier_charges`): they count in the payout's total
+        and teach the fee, so a retry, a later shard or a fresh worker does not learn it again by paying.
     """
     balance = adapter.available_balance() if check_balance else None
     limits = Limits(caps["max_total_amount"], caps["max_amount_per_recipient"], balance)
     scope = Scope(prepared.cost_total, prepared.valid, prepared.recipients, *to_pay)
     budget = Budget(adapter.funding_currency, caps["max_fee_percent"], limits, scope)
+    for order_id, external_id, charge in known:
+        problem = budget.seed(order_id, charge, external_id in prepared.current_ids)
+        if problem:
+            raise TremendousInputError(f"{problem}; nothing was sent")
     budget.preflight(adapter.funding_hint)
     return budget
 
@@ -44,7 +68,8 @@ def stop_message(reason: str, budget: Budget, payout_id: str, result_path: str, 
         )
     return (
         f"payout {payout_id}: the run stopped: {reason}. {tally.paid} rows paid, {tally.failed} not paid "
-        f"(charged {budget.charged:.2f} {budget.currency} by this run); see {result_path}. A retry pays only the "
+        f"(charged {budget.charged:.2f} {budget.currency} by this run, {budget.payout_charged:.2f} known for the "
+        f"payout); see {result_path}. A retry pays only the "
         "missing keys"
     )
 

@@ -43,6 +43,7 @@ def _vendor_order(order: Order) -> VendorOrder:
         phone=None,
         created_at=order.created_at.astimezone(dt.timezone.utc).isoformat() if order.created_at else None,
         executed=order.status == TangoOrderStatus.COMPLETE,
+        charge=_charge(order),
     )
 
 
@@ -129,7 +130,7 @@ class TangoCardPayoutAdapter(VendorAdapter):
     def charge_of(self, order_id: str) -> Charge | None:
         order = self.hook.get_order(order_id)
         if order.status == TangoOrderStatus.FAILED:
-            raise Unpriced("it FAILED (refunded)")
+            raise Unpriced("it FAILED (refunded)", ended="FAILED (refunded)")
         return _charge(order)
 
     def row_defaults(self, defaults: dict[str, Any]) -> dict[str, Any]:

@@ -34,6 +34,7 @@ def _vendor_order(order: Order) -> VendorOrder:
         phone=recipient.phone if recipient else None,
         created_at=order.created_at.astimezone(dt.timezone.utc).isoformat() if order.created_at else None,
         executed=order.is_executed,
+        charge=_charge(order),
     )
 
 
@@ -42,12 +43,12 @@ def _charge(order: Order) -> Charge | None:
     payment = order.payment
     if payment is None or payment.total is None or payment.subtotal is None:
         return None
-    return Charge(
-        subtotal=Decimal(str(payment.subtotal)),
-        fees=Decimal(str(payment.fees or 0)),
-        total=Decimal(str(payment.total)),
-        currency=payment.currency_code or "",
-    )
+    subtotal, total = Decimal(str(payment.subtotal)), Decimal(str(payment.total))
+    if payment.fees is not None:
+        fees = Decimal(str(payment.fees))
+    else:  # total = subtotal + fees - discount
+        fees = max(total - subtotal + Decimal(str(payment.discount or 0)), Decimal(0))
+    return Charge(subtotal=subtotal, fees=fees, total=total, currency=payment.currency_code or "")
 
 
 def _placed(order: Order) -> Placed:
@@ -151,7 +152,7 @@ class TremendousPayoutAdapter(VendorAdapter):
         if status in AWAITING_SOMEONE:
             raise Unpriced(f"it is {status}: charged only once approved")
         if status in NEVER_CHARGED:
-            raise Unpriced(f"it is {status}")
+            raise Unpriced(f"it is {status}", ended=status)
         return _charge(order)
 
     def available_balance(self) -> Decimal | None:

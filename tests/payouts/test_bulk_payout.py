@@ -272,4 +272,6 @@ def test_preflight_prices_each_currency_exactly(tremendous_sandbox: Any, tmp_pat
     with pytest.raises(e.TremendousInputError, match=r"needs 110\.00 .*short by 0\.01"):
         bulk(tmp_path, rows).execute(context())
     tremendous_sandbox.admin.set_balance(110)
-    assert bulk(tmp_path, rows).execute(context())["paid"] == 2
+    with pytest.raises(e.TremendousInputError, match=r"with any fee at all.*max_fee_percent"):
+        bulk(tmp_path, rows).execute(context())  # exactly the face value: room for no fee at all
+    assert bulk(tmp_path, rows, max_fee_percent=0).execute(context())["paid"] == 2

@@ -35,8 +35,12 @@ def _outcomes(tmp_path: Path) -> Counter[str]:
 def test_a_cap_is_not_exceeded_when_the_fee_is_learned(tremendous_sandbox: Any, tmp_path: Path) -> None:
     """The defect: 10 x 10.00 under max_total_amount=100 with a 5 % fee charged 105.00."""
     tremendous_sandbox.admin.settings(fee_percent=5)
-    with pytest.raises(TremendousPayoutStopped, match=r"charged 105\.\d\d USD, over max_total_amount=100"):
-        bulk(tmp_path, respondents(10, amount="10"), max_total_amount=100).execute(context())
+    rows = respondents(10, amount="10")
+    with pytest.raises(e.TremendousInputError, match=r"over max_total_amount=100 with any fee at all.*nothing was"):
+        bulk(tmp_path, rows, max_total_amount=100).execute(context())  # no room for a fee: refused before sending
+    assert tremendous_sandbox.admin.ledger() == []
+    with pytest.raises(TremendousPayoutStopped, match=r"charged 105\.\d\d USD, over max_total_amount=104"):
+        bulk(tmp_path, rows, max_total_amount=104).execute(context())
     assert _charged(tremendous_sandbox) == Decimal("10.50"), "one order taught the fee, then the run stopped"
     assert _outcomes(tmp_path) == Counter(created=1, not_sent=9)
     (first,) = [line for line in results(tmp_path / "results.csv") if line["outcome"] == "created"]
@@ -75,12 +79,12 @@ def test_a_charge_above_the_declared_bound_stops_the_run(tremendous_sandbox: Any
 
 def test_the_balance_check_counts_fees_and_stops_before_a_402(tremendous_sandbox: Any, tmp_path: Path) -> None:
     tremendous_sandbox.admin.settings(fee_percent=5)
-    tremendous_sandbox.admin.set_balance(100)
-    with pytest.raises(e.TremendousInputError, match=r"needs 105\.10 .*short by 5\.10.*nothing was sent"):
+    tremendous_sandbox.admin.set_balance(104)
+    with pytest.raises(e.TremendousInputError, match=r"needs 105\.10 .*short by 1\.10.*nothing was sent"):
         bulk(tmp_path, respondents(10, amount="10"), max_fee_percent=5).execute(context())
-    with pytest.raises(TremendousPayoutStopped, match=r"balance had 100\.00 USD available but this run needs 105\.09"):
+    with pytest.raises(TremendousPayoutStopped, match=r"balance had 104\.00 USD available but this run needs 105\.18"):
         bulk(tmp_path, respondents(10, amount="10")).execute(context())
-    assert _charged(tremendous_sandbox, before=100) == Decimal("10.50")
+    assert _charged(tremendous_sandbox, before=104) == Decimal("10.50")
     assert _outcomes(tmp_path) == Counter(created=1, not_sent=9), "stopped by its own accounting, not a 402"
 
 

@@ -172,11 +172,28 @@ def test_a_409_024_is_looked_up_instead_of_failed() -> None:
 def test_fees_count_against_caps_and_the_balance(tremendous_sandbox: Any, tmp_path: Path) -> None:
     """Tango Card reports each order's fee in ``amountCharged``: the run learns it and stops before a cap."""
     tremendous_sandbox.admin.settings(tango_fee_percent=5)
-    with pytest.raises(TremendousPayoutStopped, match=r"charged 21\.\d\d USD, over max_total_amount=20"):
+    with pytest.raises(TremendousInputError, match=r"over max_total_amount=20 with any fee at all"):
         tango_bulk(tmp_path, respondents(4), max_total_amount=20).execute(context())
+    with pytest.raises(TremendousPayoutStopped, match=r"charged 21\.\d\d USD, over max_total_amount=21"):
+        tango_bulk(tmp_path, respondents(4), max_total_amount=21).execute(context())
     lines = results(tmp_path / "results.csv")
     assert Counter(line["outcome"] for line in lines) == Counter(created=1, not_sent=3)
     (paid,) = [line for line in lines if line["outcome"] == "created"]
     assert (paid["charged"], paid["fees"]) == ("5.25", "0.25")
     summary = tango_bulk(tmp_path, respondents(4), max_total_amount=22, max_fee_percent=5).execute(context())
     assert (summary["already_paid"], summary["created"], summary["charged"]) == (1, 3, "15.75")
+
+
+def test_a_fee_rounded_down_on_a_tiny_first_order_is_not_learned_as_zero(
+    tremendous_sandbox: Any, tmp_path: Path
+) -> None:
+    """Review finding: 4.9 % of 0.10 rounds to 0.00; the run learned 0 % and charged 4196.10 under a 4000.15 cap."""
+    tremendous_sandbox.admin.settings(tango_fee_percent=4.9)
+    tremendous_sandbox.admin.tangocard_set_balance(ACCOUNT, 100_000)
+    rows = respondents(5, amount="1000")
+    rows[0]["amount"] = "0.10"
+    with pytest.raises(TremendousPayoutStopped, match=r"each fee is rounded, so up to 10\.0000% is possible"):
+        tango_bulk(tmp_path, rows, max_total_amount="4010").execute(context())
+    lines = results(tmp_path / "results.csv")
+    assert Counter(line["outcome"] for line in lines) == Counter(created=1, not_sent=4)
+    assert [line["charged"] for line in lines if line["outcome"] == "created"] == ["0.10"]

@@ -1,0 +1,177 @@
+"""The fee rules under attack: each test reproduces a finding of the adversarial review of issue 11's fees step,
+and failed before its fix (the review's reproductions charged past the cap, or ended green)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.operators.bulk import TremendousPayoutStopped
+from airflow_provider_tremendous.payouts import adapter as adapter_module
+from tests.payouts.conftest import bulk, respondents, results
+from tests.support.context import context
+
+
+def _charged(sandbox: Any, before: float = 100_000.0) -> Decimal:
+    return (Decimal(str(before)) - Decimal(str(sandbox.admin.balance()))).quantize(Decimal("0.01"))
+
+
+def _outcomes(path: Path) -> Counter[str]:
+    return Counter(line["outcome"] for line in results(path))
+
+
+def _time_passes(monkeypatch: pytest.MonkeyPatch, sandbox: Any) -> None:
+    """Waiting for a charge moves the sandbox clock on instead of sleeping."""
+    monkeypatch.setattr(adapter_module, "pause", lambda seconds: sandbox.admin.advance(600))
+
+
+def test_a_small_first_order_does_not_teach_a_rounded_down_fee(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Was: 0.4 % of 1.00 rounds to 0.00, the run learned 0 % and charged 3013.00 under a 3005 cap."""
+    tremendous_sandbox.admin.settings(fee_percent=0.4)
+    rows = respondents(1, amount="1.00") + respondents(3, amount="1000", start=1)
+    with pytest.raises(TremendousPayoutStopped, match=r"each fee is rounded, so up to 1\.0000% is possible"):
+        bulk(tmp_path, rows, max_total_amount=3005).execute(context())
+    assert _charged(tremendous_sandbox) <= Decimal(3005)
+    assert _outcomes(tmp_path / "results.csv") == Counter(created=1, not_sent=3)
+
+
+def test_a_rounded_down_fee_does_not_break_the_recipient_cap(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Was: one recipient of 2 x 1000 was charged 2008.00 under a 2000.02 cap."""
+    tremendous_sandbox.admin.settings(fee_percent=0.4)
+    rows = respondents(1, amount="1.00") + [
+        {**row, "email": "same@example.com"} for row in respondents(2, amount="1000", start=1)
+    ]
+    with pytest.raises(TremendousPayoutStopped, match="max_amount_per_recipient=2005"):
+        bulk(tmp_path, rows, max_amount_per_recipient=2005, allow_shared_recipients=True).execute(context())
+    paid = [o for o in tremendous_sandbox.admin.ledger() if o["recipient"].get("email") == "same@example.com"]
+    assert paid == []
+
+
+def test_rows_go_one_at_a_time_while_rounding_leaves_doubt(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Fee-free, with room for a rounding doubt only row by row: each row's charge narrows it, all are paid."""
+    rows = respondents(1, amount="1.00") + respondents(3, amount="100", start=1)
+    summary = bulk(tmp_path, rows, max_total_amount="302.50", max_concurrency=8).execute(context())
+    assert summary["paid"] == 4 and _charged(tremendous_sandbox) == Decimal("301.00")
+
+
+def test_a_retry_does_not_pay_another_learning_order(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Was: every try forgot the fee, paid one more learning order past the cap, and the last try succeeded."""
+    tremendous_sandbox.admin.settings(fee_percent=5)
+    rows = respondents(10, amount="10")
+    with pytest.raises(TremendousPayoutStopped):
+        bulk(tmp_path, rows, max_total_amount=104).execute(context())
+    for result_path in (tmp_path / "results.csv", tmp_path / "fresh-worker.csv"):  # the file, then the vendor
+        with pytest.raises(e.TremendousInputError, match=r"would be charged 105\.\d\d USD.*nothing was sent"):
+            bulk(tmp_path, rows, max_total_amount=104, result_path=str(result_path)).execute(context())
+    assert len(tremendous_sandbox.admin.ledger()) == 1
+
+
+def test_a_payout_charged_past_its_cap_never_ends_green(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    tremendous_sandbox.admin.settings(fee_percent=5)
+    rows = respondents(2, amount="50")
+    assert bulk(tmp_path, rows, max_total_amount=200).execute(context())["paid"] == 2
+    with pytest.raises(e.TremendousInputError, match=r"charged 105\.00 USD, over max_total_amount=104"):
+        bulk(tmp_path, rows, max_total_amount=104).execute(context())
+    lines = results(tmp_path / "results.csv")
+    assert {(line["outcome"], line["charged"]) for line in lines} == {("created", "52.50")}, "file left as it was"
+
+
+def test_an_already_paid_row_keeps_its_recorded_charge(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Was: a retry rewrote earlier rows as already_paid with empty charged/fees, losing what they cost."""
+    tremendous_sandbox.admin.settings(fee_percent=5)
+    rows = respondents(2, amount="10")
+    bulk(tmp_path, rows).execute(context())
+    summary = bulk(tmp_path, rows).execute(context())
+    assert summary["already_paid"] == 2
+    assert {(line["outcome"], line["charged"], line["fees"]) for line in results(tmp_path / "results.csv")} == {
+        ("already_paid", "10.50", "0.50")
+    }
+
+
+def test_sharded_caps_need_a_declared_fee_bound(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Was: each shard paid its own learning order past the cap, and both shards' retries succeeded."""
+    with pytest.raises(e.TremendousInputError, match=r"sharded payout .* needs a declared fee bound"):
+        bulk(tmp_path, respondents(4), max_total_amount=100, shard_count=2, shard_index=0).execute(context())
+    assert tremendous_sandbox.admin.ledger() == []
+    summary = bulk(tmp_path, respondents(4), max_total_amount=100, max_fee_percent=0, shard_count=2).execute(context())
+    assert summary["paid"] >= 1
+
+
+@pytest.mark.parametrize("fault", ["error_after_commit_next", "drop_after_commit_rate"])
+def test_a_lost_answer_on_the_learning_order_is_still_awaited(
+    tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str
+) -> None:
+    """Was: the replayed or found learning order taught nothing, so a second order's fee went unforeseen."""
+    tremendous_sandbox.admin.settings(fee_percent=5, order_processing_seconds=600)
+    _time_passes(monkeypatch, tremendous_sandbox)
+    if fault == "error_after_commit_next":
+        tremendous_sandbox.admin.faults(error_after_commit_next=1, path_prefix="/orders", method="POST")
+    else:
+        tremendous_sandbox.admin.faults(drop_after_commit_rate=1.0, path_prefix="/orders", method="POST")
+        real = adapter_module.VendorAdapter._send
+
+        def once(self: Any, row: Any) -> Any:  # only the first answer is lost
+            try:
+                return real(self, row)
+            finally:
+                tremendous_sandbox.admin.faults(drop_after_commit_rate=0.0)
+
+        monkeypatch.setattr(adapter_module.VendorAdapter, "_send", once)
+    rows = respondents(1, amount="49") + respondents(1, amount="50", start=1) + respondents(3, amount="1", start=2)
+    with pytest.raises(TremendousPayoutStopped, match="over max_total_amount=106"):
+        bulk(tmp_path, rows, max_total_amount=106, preflight_funding=False).execute(context())
+    tremendous_sandbox.admin.advance(600)
+    assert _charged(tremendous_sandbox) == Decimal("51.45"), "only the learning order was paid"
+    assert len(tremendous_sandbox.admin.ledger()) == 1
+
+
+def test_this_runs_replayed_order_counts_against_the_balance(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Was: a replay of this run's own order was counted nowhere; the run needed the vendor's 402 and blamed
+    'someone else'."""
+    tremendous_sandbox.admin.settings(fee_percent=5)
+    tremendous_sandbox.admin.set_balance(110)
+    tremendous_sandbox.admin.faults(error_after_commit_next=1, path_prefix="/orders", method="POST")
+    rows = respondents(1, amount="49") + respondents(1, amount="50", start=1) + respondents(1, amount="10", start=2)
+    with pytest.raises(TremendousPayoutStopped) as stopped:
+        bulk(tmp_path, rows).execute(context())
+    assert "402" not in str(stopped.value) and "balance had 110.00 USD available" in str(stopped.value)
+    assert "charged 51.45 USD by this run" in str(stopped.value)
+
+
+def test_a_failed_learning_order_is_not_paid_and_not_skipped_later(
+    tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: the vendor FAILED the learning order, the row was recorded as created, and a retry skipped it."""
+    tremendous_sandbox.admin.settings(order_processing_seconds=600)
+
+    def fail_it(seconds: float) -> None:
+        for order in tremendous_sandbox.admin.ledger():
+            tremendous_sandbox.admin.fail_order(order["id"])
+
+    monkeypatch.setattr(adapter_module, "pause", fail_it)
+    rows = respondents(1, amount="10")
+    with pytest.raises(e.TremendousError, match="ended FAILED"):
+        bulk(tmp_path, rows, max_total_amount=100).execute(context())
+    (line,) = results(tmp_path / "results.csv")
+    assert (line["outcome"], line["status"]) == ("failed", "FAILED")
+    with pytest.raises(e.TremendousError, match=r"ended FAILED.*pay them under a new key"):
+        bulk(tmp_path, rows, max_total_amount=100, max_fee_percent=0).execute(context())
+    assert _outcomes(tmp_path / "results.csv") == Counter(failed=1), "never taken for paid"
+
+
+@pytest.mark.parametrize("cap", ["max_total_amount", "max_amount_per_recipient"])
+def test_converted_amounts_are_priced_at_the_cent_the_vendor_rounds_to(
+    tremendous_sandbox: Any, tmp_path: Path, cap: str
+) -> None:
+    """Was: 100 x 2.24 CAD (1.635... USD each, charged 1.64) passed a 163.51 cap and charged 164.00."""
+    rows = [{**row, "currency": "CAD", "email": "same@example.com"} for row in respondents(100, amount="2.24")]
+    options = {"allow_shared_recipients": True, "max_fee_percent": 0}
+    with pytest.raises(e.TremendousInputError, match=r"charged 164\.00 USD, over " + cap):
+        bulk(tmp_path, rows, **{cap: "163.51"}, **options).execute(context())
+    summary = bulk(tmp_path, rows, **{cap: "164"}, **options).execute(context())
+    assert summary["paid"] == 100 and _charged(tremendous_sandbox) == Decimal("164.00")
