@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-import threading
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +13,13 @@ from airflow_provider_tremendous.operators.base import TremendousBaseOperator
 from airflow_provider_tremendous.payouts.keys import IdScheme, check_payout_id, prefix, prefixes
 from airflow_provider_tremendous.payouts.ledger import ResultWriter, known_payment, read_paid, recorded_charge
 from airflow_provider_tremendous.payouts.outcomes import ALREADY_PAID, DRY_RUN, INVALID, Outcome, Tally
-from airflow_provider_tremendous.payouts.report import earlier_charges, open_budget, run_summary, stop_message
+from airflow_provider_tremendous.payouts.report import (
+    accounted,
+    earlier_charges,
+    open_budget,
+    run_summary,
+    stop_message,
+)
 from airflow_provider_tremendous.payouts.sender import Progress, send_rows
 
 if TYPE_CHECKING:
@@ -313,25 +318,9 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             else:
                 progress = Progress(prepared.in_shard - recorded, self.log, self.progress_interval)
 
-                accounting = threading.Lock()
-
-                def pay(row: dict[str, Any]) -> Outcome:
-                    """Pay, then account for the charge before this thread takes another row: a stop is seen by
-                    every row not yet sent."""
-                    with accounting:
-                        refused = budget.admit(row)
-                    if refused:
-                        adapter.stop(refused, fatal=True)
-                    outcome = adapter.pay(row)  # after a stop: not_sent, nothing is sent
-                    with accounting:
-                        reason = budget.record(outcome)
-                    if reason:
-                        adapter.stop(reason, fatal=True)
-                    return outcome
-
                 send_rows(
                     pending,
-                    pay,
+                    accounted(adapter, budget),
                     lambda outcome: self._record(writer, tally, progress, outcome),
                     concurrency=self.max_concurrency,
                     stop_reason=lambda: adapter.stop_reason,

@@ -8,12 +8,14 @@ from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.errors import TremendousError
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator
-from airflow_provider_tremendous.payouts.adapter import VendorOrder
 from airflow_provider_tremendous.payouts.keys import check_payout_id, prefixes
+
+if TYPE_CHECKING:
+    from airflow_provider_tremendous.payouts.adapter import VendorOrder
 
 KINDS = ("missing", "unexpected", "amount_mismatch", "recipient_mismatch", "not_executed")
 REPORT_COLUMNS = ["kind", "key", "external_id", "order_id", "status", "expected", "actual"]

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.errors import TremendousInputError
-from airflow_provider_tremendous.payouts.charges import Budget, Charge, Limits, Scope
 from airflow_provider_tremendous.payouts.ledger import recorded_charge
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.payouts.adapter import PayoutAdapter
+    from airflow_provider_tremendous.payouts.charges import Budget, Charge
     from airflow_provider_tremendous.payouts.history import PayoutHistory
-    from airflow_provider_tremendous.payouts.outcomes import Tally
+    from airflow_provider_tremendous.payouts.outcomes import Outcome, Tally
     from airflow_provider_tremendous.payouts.prepare import Prepared
 
 
@@ -46,6 +48,8 @@ def open_budget(
     :param known: the payout's charges before this run (:func:`earlier_charges`): they count in the payout's total
         and teach the fee, so a retry, a later shard or a fresh worker does not learn it again by paying.
     """
+    from airflow_provider_tremendous.payouts.charges import Budget, Limits, Scope  # at run time, not DAG parse
+
     balance = adapter.available_balance() if check_balance else None
     limits = Limits(caps["max_total_amount"], caps["max_amount_per_recipient"], balance)
     scope = Scope(prepared.cost_total, prepared.valid, prepared.recipients, *to_pay)
@@ -56,6 +60,27 @@ def open_budget(
             raise TremendousInputError(f"{problem}; nothing was sent")
     budget.preflight(adapter.funding_hint)
     return budget
+
+
+def accounted(adapter: PayoutAdapter, budget: Budget) -> Callable[[dict[str, Any]], Outcome]:
+    """``adapter.pay`` with the run's accounting around it, in the sending thread: a row is admitted before its
+    order (one at a time while the fee's rounding leaves doubt), and its charge is accounted before the thread
+    takes another row, so a stop is seen by every row not yet sent."""
+    lock = threading.Lock()
+
+    def pay(row: dict[str, Any]) -> Outcome:
+        with lock:
+            refused = budget.admit(row)
+        if refused:
+            adapter.stop(refused, fatal=True)
+        outcome = adapter.pay(row)  # after a stop: not_sent, nothing is sent
+        with lock:
+            reason = budget.record(outcome)
+        if reason:
+            adapter.stop(reason, fatal=True)
+        return outcome
+
+    return pay
 
 
 def stop_message(reason: str, budget: Budget, payout_id: str, result_path: str, tally: Tally) -> str:
