@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any
 from airflow_provider_tremendous.errors import TremendousError, TremendousInputError
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator
 from airflow_provider_tremendous.payouts.keys import IdScheme, check_payout_id, prefix, prefixes
-from airflow_provider_tremendous.payouts.ledger import ResultWriter, known_payment, read_paid, recorded_charge
+from airflow_provider_tremendous.payouts.ledger import (
+    ResultWriter,
+    known_payment,
+    read_paid,
+    recorded_charge,
+    without_ended,
+)
 from airflow_provider_tremendous.payouts.outcomes import ALREADY_PAID, DRY_RUN, INVALID, Outcome, Tally
 from airflow_provider_tremendous.payouts.report import (
     accounted,
@@ -285,7 +291,11 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
     ) -> dict[str, Any]:
         result_path = self.result_path or self._default_result_path(payout_id, shard)
         self._check_guards(prepared, result_path)
-        ledger = read_paid(result_path)
+        if not self.is_dry_run:
+            from airflow_provider_tremendous.payouts.history import read_history
+
+            adapter.history = read_history(adapter, payout_id, prepared.current_ids, self.keep_case, self.log)
+        ledger = without_ended(read_paid(result_path), adapter.history)  # the vendor's state over the file's
         unpaid = [Decimal(r["cost"]) for r in prepared.spooled() if not known_payment(ledger, r)]
         to_pay, recorded = sum(unpaid, Decimal(0)), prepared.in_shard - len(unpaid)
         self.log.info(
@@ -298,12 +308,8 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             recorded,
             result_path,
         )
-        if not self.is_dry_run:
-            from airflow_provider_tremendous.payouts.history import read_history
-
-            adapter.history = read_history(adapter, payout_id, prepared.current_ids, self.keep_case, self.log)
         check_balance = not self.is_dry_run and self.preflight_funding and bool(unpaid)
-        known = earlier_charges(ledger, adapter.history)
+        known = earlier_charges(ledger, adapter.history, prepared.current_ids)
         budget = open_budget(adapter, prepared, caps, (to_pay, len(unpaid)), check_balance, known)
         self.log.info("Payout %s: rows priced at %s, in %s", payout_id, budget.describe(), budget.currency)
         adapter.learns_fee = budget.needs_learning

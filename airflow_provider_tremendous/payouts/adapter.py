@@ -19,7 +19,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from airflow_provider_tremendous import errors as e
-from airflow_provider_tremendous.payouts.outcomes import ALREADY_EXISTED, CREATED, FAILED, NOT_SENT, Charge, Outcome
+from airflow_provider_tremendous.payouts.outcomes import (
+    ALREADY_EXISTED,
+    CREATED,
+    ENDED_UNPAID,
+    FAILED,
+    NOT_SENT,
+    Charge,
+    Outcome,
+)
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.payouts.history import PayoutHistory
@@ -33,8 +41,6 @@ AMBIGUOUS = (
     e.TremendousRateLimitError,
     e.TremendousResponseError,  # a success status with an unreadable body: the order may well exist
 )
-#: Order statuses (both vendors) after which nothing was paid, and never will be under that key.
-ENDED_UNPAID = frozenset({"FAILED", "CANCELED"})
 #: Errors after which sending more rows is pointless: every row would fail the same way.
 STOPPING = (e.TremendousPaymentRequiredError, e.TremendousUnauthorizedError, e.TremendousForbiddenError)
 #: How long a run waits for the vendor to charge the order that teaches it the fee (``max_fee_percent`` avoids it).

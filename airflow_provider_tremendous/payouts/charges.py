@@ -106,6 +106,7 @@ class Budget:
     scope: Scope
     learned: dict[str, ClassRate] = field(default_factory=dict)
     counted: set[str] = field(default_factory=set)  # order ids whose charge is in the payout's figures
+    covered: set[str] = field(default_factory=set)  # rows (current external ids) whose face those charges cover
     # The whole payout (earlier tries, other shards, this run): charges known, and the face they cover.
     payout_charged: Decimal = Decimal(0)
     payout_covered: Decimal = Decimal(0)
@@ -168,7 +169,9 @@ class Budget:
             return None
         face = Decimal(row.get("cost") or 0)
         extra = self.price(face, 1) - self.price(face, 1, self.point_rate)
-        reason = self.over(rate=self.point_rate, extra=extra + sum(self.admitted.values(), Decimal(0)))
+        doubt = self.price(self.unpriced_face, self.unpriced_rows)  # orders not priced yet: at the upper bound too
+        doubt -= self.price(self.unpriced_face, self.unpriced_rows, self.point_rate)
+        reason = self.over(rate=self.point_rate, extra=extra + doubt + sum(self.admitted.values(), Decimal(0)))
         if reason is None:
             self.admitted[int(row["row"])] = extra
             return None
@@ -178,12 +181,15 @@ class Budget:
         )
 
     # -- before sending --------------------------------------------------------------------------------------
-    def seed(self, order_id: str, charge: Charge, covers_a_row: bool) -> str | None:
+    def seed(self, order_id: str, charge: Charge, row: tuple[str, Decimal] | None) -> str | None:
         """A charge of this payout known before the run (the result file, the vendor's orders): it counts in the
-        payout's total and teaches the fee. ``covers_a_row``: the order is under a current row's id, so that
-        row's face is not priced again."""
+        payout's total and teaches the fee. ``row``: the current row whose id the order carries, as ``(external id,
+        cost)``; when the order pays that row's face (the same cost, to the cent the vendor rounds to), that row is
+        not priced again. An order for another amount covers nothing: its row will not be paid by it."""
         problem = self._learn(EARLIER, charge, f"order {order_id}")
-        self._count(order_id, charge, charge.subtotal if covers_a_row else None)
+        self._count(order_id, charge)
+        if row is not None and abs(charge.subtotal - row[1]) <= self.unit:
+            self._cover(row[0], row[1])
         return problem
 
     def preflight(self, funding_hint: str) -> None:
@@ -223,7 +229,8 @@ class Budget:
             problem = self._learn(outcome.fee_class, charge, f"order {outcome.order_id} (row {outcome.row})")
             if problem:
                 return problem
-            new = self._count(outcome.order_id or f"row {outcome.row}", charge, charge.subtotal)
+            new = self._count(outcome.order_id or f"row {outcome.row}", charge)
+            self._cover(str(outcome.row_id), face)  # this row's payment: its own face is no longer to price
             if new and ours:
                 self.charged += charge.total
                 self.fees += charge.fees
@@ -244,15 +251,20 @@ class Budget:
         self.careful = True
         return None
 
-    def _count(self, order_id: str, charge: Charge, covered: Decimal | None) -> bool:
+    def _count(self, order_id: str, charge: Charge) -> bool:
         if order_id in self.counted:
             return False
         self.counted.add(order_id)
         self.payout_charged += charge.total
-        if covered is not None:
-            self.payout_covered += covered
-            self.payout_covered_rows += 1
         return True
+
+    def _cover(self, row_id: str, face: Decimal) -> None:
+        """A row whose charge is counted: its face leaves the priced rest (once)."""
+        if row_id in self.covered:
+            return
+        self.covered.add(row_id)
+        self.payout_covered += face
+        self.payout_covered_rows += 1
 
     def _learn(self, cls: str, charge: Charge, what: str) -> str | None:
         if charge.currency and charge.currency.upper() != self.currency.upper():

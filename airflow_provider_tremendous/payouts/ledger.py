@@ -10,9 +10,12 @@ import csv
 import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.payouts.outcomes import PAID, Charge, Outcome
+from airflow_provider_tremendous.payouts.outcomes import ENDED_UNPAID, PAID, Charge, Outcome
+
+if TYPE_CHECKING:
+    from airflow_provider_tremendous.payouts.history import PayoutHistory
 
 COLUMNS = [
     "row",
@@ -83,6 +86,17 @@ def known_payment(ledger: dict[str, dict[str, str]], row: dict[str, Any]) -> dic
     except InvalidOperation:
         return None
     return record if same_amount else None
+
+
+def without_ended(ledger: dict[str, dict[str, str]], history: PayoutHistory | None) -> dict[str, dict[str, str]]:
+    """The ledger without payments the vendor's orders now say ended unpaid (FAILED, CANCELED: refunded): the
+    file recorded them as paid when it was written, the vendor's state since is what counts."""
+    if history is None:
+        return ledger
+    ended = {
+        external_id for external_id, order in history.by_id.items() if (order.status or "").upper() in ENDED_UNPAID
+    }
+    return {external_id: record for external_id, record in ledger.items() if external_id not in ended}
 
 
 def recorded_charge(record: dict[str, str]) -> Charge | None:

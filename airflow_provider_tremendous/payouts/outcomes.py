@@ -18,6 +18,8 @@ NOT_SENT = "not_sent"
 INVALID = "invalid"
 DRY_RUN = "dry_run"
 PAID = frozenset({CREATED, ALREADY_EXISTED, ALREADY_PAID})
+#: Vendor order statuses (both vendors) after which nothing was paid, and never will be under that key.
+ENDED_UNPAID = frozenset({"FAILED", "CANCELED"})
 MAX_ERRORS_IN_SUMMARY = 10
 
 
@@ -68,6 +70,8 @@ class Outcome:
     charge: Charge | None = None
     #: The order was created during this run (a replay of this run's own lost answer included).
     this_run: bool = False
+    #: The row's current external id (``external_id`` may name an order found under an earlier one).
+    row_id: str | None = None
 
     @classmethod
     def for_row(cls, row: dict[str, Any], outcome: str, **fields: Any) -> Outcome:
@@ -78,6 +82,7 @@ class Outcome:
         identity["recipient_hash"] = row.get("recipient_hash")
         identity["cost"] = row.get("cost") or ""
         identity["fee_class"] = fee_class(row)
+        identity["row_id"] = row.get("external_id")
         return cls(outcome=outcome, **(identity | fields))
 
     def record(self) -> dict[str, Any]:

@@ -57,8 +57,9 @@ class Prepared:
     spool: Path | None = None
     rejects: Path | None = None
     #: Every valid row's external id now (all shards): an earlier id of one row that is another row's id now is
-    #: never looked up for it.
-    current_ids: set[str] = field(default_factory=set)
+    #: never looked up for it. Each maps to the row's cost (face in the funding currency): what an order under that id
+    #: covers when it is this row's payment.
+    current_ids: dict[str, Decimal] = field(default_factory=dict)
 
     def spooled(self) -> Iterator[dict[str, Any]]:
         """The valid rows of this shard, read back one at a time."""
@@ -198,7 +199,7 @@ class _ValidationPass:
         result = self.result
         result.valid += 1
         result.cost_total += cost
-        result.current_ids.add(ids.external_id)
+        result.current_ids[ids.external_id] = cost
         result.amount_by_currency[row.currency] = result.amount_by_currency.get(row.currency, Decimal(0)) + row.amount
         for who in row.recipient_ids:  # an email and a phone are each one person's identity
             recipient = self.recipients.setdefault(who, RecipientTotal(number, ids.key))

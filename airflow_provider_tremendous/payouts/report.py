@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -19,13 +19,16 @@ if TYPE_CHECKING:
     from airflow_provider_tremendous.payouts.prepare import Prepared
 
 
-def earlier_charges(ledger: dict[str, dict[str, str]], history: PayoutHistory | None) -> list[tuple[str, str, Charge]]:
+def earlier_charges(
+    ledger: dict[str, dict[str, str]], history: PayoutHistory | None, current_ids: Container[str]
+) -> list[tuple[str, str, Charge]]:
     """``(order id, external id, charge)`` of the payout's orders charged before this run: the vendor's orders
-    (every try, every shard, any worker) and the result file's records (the same order counted once)."""
+    (every try, every shard, any worker) and the result file's records of current rows (the same order counted
+    once; the vendor's record wins)."""
     found: dict[str, tuple[str, str, Charge]] = {}
     for record in ledger.values():
         charge = recorded_charge(record)
-        if charge is not None:
+        if charge is not None and record["external_id"] in current_ids:
             found[record["order_id"]] = (record["order_id"], record["external_id"], charge)
     for order in history.by_id.values() if history is not None else ():
         if order.charge is not None:
@@ -55,7 +58,8 @@ def open_budget(
     scope = Scope(prepared.cost_total, prepared.valid, prepared.recipients, *to_pay)
     budget = Budget(adapter.funding_currency, caps["max_fee_percent"], limits, scope)
     for order_id, external_id, charge in known:
-        problem = budget.seed(order_id, charge, external_id in prepared.current_ids)
+        cost = prepared.current_ids.get(external_id)
+        problem = budget.seed(order_id, charge, None if cost is None else (external_id, cost))
         if problem:
             raise TremendousInputError(f"{problem}; nothing was sent")
     budget.preflight(adapter.funding_hint)

@@ -175,3 +175,42 @@ def test_converted_amounts_are_priced_at_the_cent_the_vendor_rounds_to(
         bulk(tmp_path, rows, **{cap: "163.51"}, **options).execute(context())
     summary = bulk(tmp_path, rows, **{cap: "164"}, **options).execute(context())
     assert summary["paid"] == 100 and _charged(tremendous_sandbox) == Decimal("164.00")
+
+
+@pytest.mark.parametrize("result_file", ["results.csv", "fresh-worker.csv"])
+@pytest.mark.parametrize("fee_bound", [5, None])
+def test_an_order_for_another_amount_covers_no_row(
+    tremendous_sandbox: Any, tmp_path: Path, result_file: str, fee_bound: int | None
+) -> None:
+    """Second review: R00000 was paid 1000 (charged 1050), then corrected to 10 with 9 new rows of 100; the old
+    order's subtotal 'covered' the new rows, so the payout was charged 1575-1995 under a 1500 cap."""
+    tremendous_sandbox.admin.settings(fee_percent=5)
+    assert bulk(tmp_path, respondents(1, amount="1000"), max_fee_percent=5).execute(context())["paid"] == 1
+    corrected = respondents(1, amount="10") + respondents(9, amount="100", start=1)
+    with pytest.raises(e.TremendousInputError, match=r"over max_total_amount=1500.*nothing was sent"):
+        bulk(
+            tmp_path,
+            corrected,
+            max_total_amount=1500,
+            max_fee_percent=fee_bound,
+            result_path=str(tmp_path / result_file),
+        ).execute(context())
+    assert _charged(tremendous_sandbox) == Decimal("1050.00")
+
+
+def test_an_order_the_vendor_failed_later_is_not_taken_for_paid_from_the_file(
+    tremendous_sandbox: Any, tmp_path: Path
+) -> None:
+    """Second review: the result file recorded an OPEN order as created; the vendor then FAILED it (refunded), and
+    the retry marked the row already_paid from the file and ended green."""
+    tremendous_sandbox.admin.settings(order_processing_seconds=600)
+    rows = respondents(2)
+    assert bulk(tmp_path, rows, max_fee_percent=0).execute(context())["created"] == 2
+    failed = tremendous_sandbox.admin.ledger()[0]
+    tremendous_sandbox.admin.fail_order(failed["id"])
+    with pytest.raises(e.TremendousError, match=r"ended FAILED.*pay them under a new key"):
+        bulk(tmp_path, rows, max_fee_percent=0).execute(context())
+    lines = results(tmp_path / "results.csv")
+    assert Counter((line["outcome"], line["status"]) for line in lines) == Counter(
+        {("already_paid", "OPEN"): 1, ("failed", "FAILED"): 1}
+    )
