@@ -13,10 +13,10 @@ from airflow_provider_tremendous.operators.base import TremendousBaseOperator
 from airflow_provider_tremendous.payouts.keys import IdScheme, check_payout_id, prefix, prefixes
 from airflow_provider_tremendous.payouts.ledger import (
     ResultWriter,
+    confirmed,
     known_payment,
     read_paid,
     recorded_charge,
-    without_ended,
 )
 from airflow_provider_tremendous.payouts.outcomes import ALREADY_PAID, DRY_RUN, INVALID, Outcome, Tally
 from airflow_provider_tremendous.payouts.report import (
@@ -243,15 +243,9 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         from airflow_provider_tremendous.payouts.charges import parse_fee_percent
 
         caps["max_fee_percent"] = parse_fee_percent(self.max_fee_percent)
-        capped = caps["max_total_amount"] is not None or caps["max_amount_per_recipient"] is not None
-        if shard[1] > 1 and capped and caps["max_fee_percent"] is None:
-            raise TremendousInputError(
-                "max_fee_percent: a sharded payout with max_total_amount or max_amount_per_recipient needs a declared "
-                "fee bound (shards running at once cannot learn the fee from each other's charges); pass the highest "
-                "fee your products charge, or 0 if they are fee-free; nothing was sent"
-            )
         prepared = prepare(self.rows, spec, payout_id, adapter.unit_cost, shard, adapter.row_problems, adapter.vendor)
         try:
+            self._need_fee_bound(caps, shard, len(prepared.fee_classes))
             return self._run(prepared, adapter, payout_id, shard, caps)
         finally:
             prepared.cleanup()
@@ -267,6 +261,23 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         adapter = getattr(self, "_adapter", None)
         if adapter is not None:
             adapter.stop("the task was killed")
+
+    @staticmethod
+    def _need_fee_bound(caps: dict[str, Decimal | None], shard: tuple[int, int], fee_classes: int) -> None:
+        """A cap without ``max_fee_percent`` is only safe while one learning order is all that can surprise it."""
+        capped = caps["max_total_amount"] is not None or caps["max_amount_per_recipient"] is not None
+        if not capped or caps["max_fee_percent"] is not None:
+            return
+        why = None
+        if shard[1] > 1:
+            why = "a sharded payout (shards running at once cannot learn the fee from each other's charges)"
+        elif fee_classes > 1:
+            why = f"rows of {fee_classes} campaigns/product lists (each may charge its own fee, unknown until charged)"
+        if why:
+            raise TremendousInputError(
+                f"max_fee_percent: max_total_amount and max_amount_per_recipient need a declared fee bound for {why}; "
+                "pass the highest fee your products charge, or 0 if they are fee-free; nothing was sent"
+            )
 
     def _caps(self) -> dict[str, Decimal | None]:
         """``max_total_amount`` and ``max_amount_per_recipient``, read by the one money parser."""
@@ -295,7 +306,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             from airflow_provider_tremendous.payouts.history import read_history
 
             adapter.history = read_history(adapter, payout_id, prepared.current_ids, self.keep_case, self.log)
-        ledger = without_ended(read_paid(result_path), adapter.history)  # the vendor's state over the file's
+        ledger = confirmed(read_paid(result_path), adapter.history)  # the vendor's state over the file's
         unpaid = [Decimal(r["cost"]) for r in prepared.spooled() if not known_payment(ledger, r)]
         to_pay, recorded = sum(unpaid, Decimal(0)), prepared.in_shard - len(unpaid)
         self.log.info(

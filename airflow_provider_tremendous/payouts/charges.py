@@ -18,6 +18,7 @@ promise more than its own accounting. The rule:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any
@@ -107,6 +108,8 @@ class Budget:
     learned: dict[str, ClassRate] = field(default_factory=dict)
     counted: set[str] = field(default_factory=set)  # order ids whose charge is in the payout's figures
     covered: set[str] = field(default_factory=set)  # rows (current external ids) whose face those charges cover
+    #: Per recipient identity, what the payout's earlier orders charged them, and the face of current rows covered.
+    recipient_known: dict[str, tuple[Decimal, Decimal, int]] = field(default_factory=dict)
     # The whole payout (earlier tries, other shards, this run): charges known, and the face they cover.
     payout_charged: Decimal = Decimal(0)
     payout_covered: Decimal = Decimal(0)
@@ -181,15 +184,23 @@ class Budget:
         )
 
     # -- before sending --------------------------------------------------------------------------------------
-    def seed(self, order_id: str, charge: Charge, row: tuple[str, Decimal] | None) -> str | None:
+    def seed(
+        self, order_id: str, charge: Charge, covers: tuple[str, Decimal] | None, identities: Sequence[str] = ()
+    ) -> str | None:
         """A charge of this payout known before the run (the result file, the vendor's orders): it counts in the
-        payout's total and teaches the fee. ``row``: the current row whose id the order carries, as ``(external id,
-        cost)``; when the order pays that row's face (the same cost, to the cent the vendor rounds to), that row is
-        not priced again. An order for another amount covers nothing: its row will not be paid by it."""
+        payout's total and its recipient's, and teaches the fee. ``covers``: the current row the order is the
+        payment of (same id, cost and recipient), as ``(external id, cost)``; that row is not priced again.
+        ``identities``: who the order paid (``email ...``, ``phone ...``), when the vendor says."""
         problem = self._learn(EARLIER, charge, f"order {order_id}")
-        self._count(order_id, charge)
-        if row is not None and abs(charge.subtotal - row[1]) <= self.unit:
-            self._cover(row[0], row[1])
+        if not self._count(order_id, charge):
+            return problem
+        if covers is not None:
+            self._cover(*covers)
+        for who in identities:
+            charged, face, rows = self.recipient_known.get(who, (Decimal(0), Decimal(0), 0))
+            if covers is not None:
+                face, rows = face + covers[1], rows + 1
+            self.recipient_known[who] = (charged + charge.total, face, rows)
         return problem
 
     def preflight(self, funding_hint: str) -> None:
@@ -328,10 +339,14 @@ class Budget:
         )
 
     def worst_recipient(self, rate: Decimal | None = None) -> tuple[str, Decimal]:
-        """The recipient identity whose rows are priced highest."""
+        """The recipient identity charged most: what the payout's earlier orders charged them, plus their rows not
+        covered by those orders, priced."""
         worst = ("", Decimal(0))
-        for who, recipient in self.scope.recipients.items():
-            priced = self.price(recipient.total, recipient.rows, rate)
+        for who in self.scope.recipients.keys() | self.recipient_known.keys():
+            recipient = self.scope.recipients.get(who)
+            total, rows = (recipient.total, recipient.rows) if recipient else (Decimal(0), 0)
+            charged, face, covered_rows = self.recipient_known.get(who, (Decimal(0), Decimal(0), 0))
+            priced = charged + self.price(max(total - face, Decimal(0)), max(rows - covered_rows, 0), rate)
             if priced > worst[1]:
                 worst = (who, priced)
         return worst

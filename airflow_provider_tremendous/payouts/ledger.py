@@ -88,15 +88,22 @@ def known_payment(ledger: dict[str, dict[str, str]], row: dict[str, Any]) -> dic
     return record if same_amount else None
 
 
-def without_ended(ledger: dict[str, dict[str, str]], history: PayoutHistory | None) -> dict[str, dict[str, str]]:
-    """The ledger without payments the vendor's orders now say ended unpaid (FAILED, CANCELED: refunded): the
-    file recorded them as paid when it was written, the vendor's state since is what counts."""
+def confirmed(ledger: dict[str, dict[str, str]], history: PayoutHistory | None) -> dict[str, dict[str, str]]:
+    """The ledger's payments the vendor's state does not contradict: never one whose order the vendor now shows
+    ended unpaid (FAILED, CANCELED: refunded), and, when the vendor's listing of the payout is complete, only those
+    it holds (a file from another account or environment on the same path proves nothing)."""
     if history is None:
         return ledger
-    ended = {
-        external_id for external_id, order in history.by_id.items() if (order.status or "").upper() in ENDED_UNPAID
-    }
-    return {external_id: record for external_id, record in ledger.items() if external_id not in ended}
+    held = history.by_id
+    kept = {}
+    for external_id, record in ledger.items():
+        order = held.get(external_id)
+        if order is not None and (order.status or "").upper() in ENDED_UNPAID:
+            continue
+        if order is None and history.complete:
+            continue
+        kept[external_id] = record
+    return kept
 
 
 def recorded_charge(record: dict[str, str]) -> Charge | None:

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from airflow_provider_tremendous.errors import TremendousInputError
 from airflow_provider_tremendous.payouts.keys import IdScheme, RowIds, row_ids, shard_of
+from airflow_provider_tremendous.payouts.outcomes import fee_class
 from airflow_provider_tremendous.payouts.rows import PayoutRow, RowSpec, row_errors
 from airflow_provider_tremendous.payouts.sources import RowProblem, iter_rows
 
@@ -56,10 +57,12 @@ class Prepared:
     recipients: dict[str, RecipientTotal] = field(default_factory=dict)
     spool: Path | None = None
     rejects: Path | None = None
+    #: The fee classes (campaign and products) of the valid rows: fees may differ between them.
+    fee_classes: set[str] = field(default_factory=set)
     #: Every valid row's external id now (all shards): an earlier id of one row that is another row's id now is
-    #: never looked up for it. Each maps to the row's cost (face in the funding currency): what an order under that id
-    #: covers when it is this row's payment.
-    current_ids: dict[str, Decimal] = field(default_factory=dict)
+    #: never looked up for it. Each maps to the row's cost (face in the funding currency) and recipient hash: what an
+    #: order under that id covers when it is this row's payment.
+    current_ids: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
 
     def spooled(self) -> Iterator[dict[str, Any]]:
         """The valid rows of this shard, read back one at a time."""
@@ -199,7 +202,7 @@ class _ValidationPass:
         result = self.result
         result.valid += 1
         result.cost_total += cost
-        result.current_ids[ids.external_id] = cost
+        result.current_ids[ids.external_id] = (cost, recipient_hash(row.recipient_ids))
         result.amount_by_currency[row.currency] = result.amount_by_currency.get(row.currency, Decimal(0)) + row.amount
         for who in row.recipient_ids:  # an email and a phone are each one person's identity
             recipient = self.recipients.setdefault(who, RecipientTotal(number, ids.key))
@@ -276,6 +279,7 @@ def prepare(
                 checks.reject(number, raw.get(spec.key_field), problems)
                 continue
             checks.count(number, ids, row, cost)
+            result.fee_classes.add(fee_class(record))
             if shard_of(ids.key, shard[1]) == shard[0]:
                 result.in_shard += 1
                 spool.write(json.dumps(record) + "\n")

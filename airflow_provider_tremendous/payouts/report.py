@@ -12,7 +12,7 @@ from airflow_provider_tremendous.errors import TremendousInputError
 from airflow_provider_tremendous.payouts.ledger import recorded_charge
 
 if TYPE_CHECKING:
-    from airflow_provider_tremendous.payouts.adapter import PayoutAdapter
+    from airflow_provider_tremendous.payouts.adapter import PayoutAdapter, VendorOrder
     from airflow_provider_tremendous.payouts.charges import Budget, Charge
     from airflow_provider_tremendous.payouts.history import PayoutHistory
     from airflow_provider_tremendous.payouts.outcomes import Outcome, Tally
@@ -21,19 +21,40 @@ if TYPE_CHECKING:
 
 def earlier_charges(
     ledger: dict[str, dict[str, str]], history: PayoutHistory | None, current_ids: Container[str]
-) -> list[tuple[str, str, Charge]]:
-    """``(order id, external id, charge)`` of the payout's orders charged before this run: the vendor's orders
-    (every try, every shard, any worker) and the result file's records of current rows (the same order counted
-    once; the vendor's record wins)."""
-    found: dict[str, tuple[str, str, Charge]] = {}
+) -> list[tuple[str, str, Charge, list[str], str | None]]:
+    """``(order id, external id, charge, recipient identities, recipient hash)`` of the payout's orders charged
+    before this run: the vendor's orders (every try, every shard, any worker) and the result file's records of
+    current rows (the same order counted once; the vendor's record wins, with the recipient it paid). The hash is
+    ``None`` when the order does not say whom it paid (e.g. a LINK reward)."""
+    from airflow_provider_tremendous.payouts.prepare import recipient_hash
+
+    found: dict[str, tuple[str, str, Charge, list[str], str | None]] = {}
     for record in ledger.values():
         charge = recorded_charge(record)
         if charge is not None and record["external_id"] in current_ids:
-            found[record["order_id"]] = (record["order_id"], record["external_id"], charge)
+            recorded_hash: str | None = record.get("recipient_hash") or ""  # none recorded: vouches for nobody
+            found[record["order_id"]] = (record["order_id"], record["external_id"], charge, [], recorded_hash)
     for order in history.by_id.values() if history is not None else ():
         if order.charge is not None:
-            found[order.order_id] = (order.order_id, order.external_id, order.charge)
+            identities = _identities(order)
+            held_hash = recipient_hash(identities) if identities else None
+            found[order.order_id] = (order.order_id, order.external_id, order.charge, identities, held_hash)
     return list(found.values())
+
+
+def _identities(order: VendorOrder) -> list[str]:
+    """Who an order paid, in the form per-recipient caps compare (case-folded email, E.164 phone)."""
+    from airflow_provider_tremendous.recipients import email_identity
+
+    identities = []
+    if order.email:
+        try:
+            identities.append(f"email {email_identity(order.email)}")
+        except ValueError:
+            identities.append(f"email {order.email.casefold()}")
+    if order.phone:
+        identities.append(f"phone {order.phone}")
+    return identities
 
 
 def open_budget(
@@ -42,7 +63,7 @@ def open_budget(
     caps: dict[str, Decimal | None],
     to_pay: tuple[Decimal, int],
     check_balance: bool,
-    known: list[tuple[str, str, Charge]] = [],  # noqa: B006 - read only
+    known: list[tuple[str, str, Charge, list[str], str | None]] = [],  # noqa: B006 - read only
 ) -> Budget:
     """The run's accounting of charges (see payouts/charges.py), checked once before anything is sent.
 
@@ -57,9 +78,12 @@ def open_budget(
     limits = Limits(caps["max_total_amount"], caps["max_amount_per_recipient"], balance)
     scope = Scope(prepared.cost_total, prepared.valid, prepared.recipients, *to_pay)
     budget = Budget(adapter.funding_currency, caps["max_fee_percent"], limits, scope)
-    for order_id, external_id, charge in known:
-        cost = prepared.current_ids.get(external_id)
-        problem = budget.seed(order_id, charge, None if cost is None else (external_id, cost))
+    for order_id, external_id, charge, identities, paid_hash in known:
+        row = prepared.current_ids.get(external_id)
+        covers = None
+        if row is not None and abs(charge.subtotal - row[0]) <= budget.unit and paid_hash in (None, row[1]):
+            covers = (external_id, row[0])  # this row's payment: the same cost and recipient
+        problem = budget.seed(order_id, charge, covers, identities)
         if problem:
             raise TremendousInputError(f"{problem}; nothing was sent")
     budget.preflight(adapter.funding_hint)

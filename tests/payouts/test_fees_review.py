@@ -95,7 +95,7 @@ def test_an_already_paid_row_keeps_its_recorded_charge(tremendous_sandbox: Any, 
 
 def test_sharded_caps_need_a_declared_fee_bound(tremendous_sandbox: Any, tmp_path: Path) -> None:
     """Was: each shard paid its own learning order past the cap, and both shards' retries succeeded."""
-    with pytest.raises(e.TremendousInputError, match=r"sharded payout .* needs a declared fee bound"):
+    with pytest.raises(e.TremendousInputError, match=r"need a declared fee bound for a sharded payout"):
         bulk(tmp_path, respondents(4), max_total_amount=100, shard_count=2, shard_index=0).execute(context())
     assert tremendous_sandbox.admin.ledger() == []
     summary = bulk(tmp_path, respondents(4), max_total_amount=100, max_fee_percent=0, shard_count=2).execute(context())
@@ -214,3 +214,51 @@ def test_an_order_the_vendor_failed_later_is_not_taken_for_paid_from_the_file(
     assert Counter((line["outcome"], line["status"]) for line in lines) == Counter(
         {("already_paid", "OPEN"): 1, ("failed", "FAILED"): 1}
     )
+
+
+def _row(key: str, email: str, amount: str) -> dict[str, Any]:
+    return {"respondent_id": key, "amount": amount, "name": "X", "email": email}
+
+
+@pytest.mark.parametrize(
+    "corrected",
+    [
+        [("R2", "x@example.com", "90")],  # the row was removed, the person got another key
+        [("R1", "y@example.com", "90"), ("R2", "x@example.com", "90")],  # the key moved to another person
+    ],
+)
+def test_the_per_recipient_cap_counts_what_the_payout_already_charged_them(
+    tremendous_sandbox: Any, tmp_path: Path, corrected: list[tuple[str, str, str]]
+) -> None:
+    """Third review: x was paid 90 under R1; a corrected file paid x another 90 under R2 past a 100 cap, green."""
+    cap = {"max_amount_per_recipient": 100, "max_fee_percent": 0}
+    assert bulk(tmp_path, [_row("R1", "x@example.com", "90")], **cap).execute(context())["paid"] == 1
+    rows = [_row(*row) for row in corrected]
+    with pytest.raises(e.TremendousInputError, match=r"x@example\.com would be charged 180\.00 USD.*nothing was sent"):
+        bulk(tmp_path, rows, fail_on_error=False, **cap).execute(context())
+    assert len(tremendous_sandbox.admin.ledger()) == 1
+    resumed = bulk(tmp_path, [_row("R1", "x@example.com", "90")], **cap).execute(context())
+    assert resumed["already_paid"] == 1, "the recipient's own paid row is covered, not counted twice"
+
+
+def test_a_result_file_the_vendor_does_not_hold_proves_no_payment(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Third review: a result file from another account or environment on the same path marked every row paid and
+    the run ended green while the vendor held no order."""
+    rows = respondents(3)
+    assert bulk(tmp_path, rows).execute(context())["created"] == 3
+    tremendous_sandbox.admin.reset()  # another organization, same result path
+    summary = bulk(tmp_path, rows).execute(context())
+    assert (summary["created"], summary["already_paid"]) == (3, 0)
+    assert len(tremendous_sandbox.admin.ledger()) == 3
+
+
+def test_caps_over_several_fee_classes_need_a_declared_bound(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Third review: each new campaign/product list's first order has an unknown fee of its own; a 10 % product
+    learned after a fee-free campaign took the payout to 1110.00 under a 1100.50 cap."""
+    rows = respondents(1, amount="1000") + [
+        {**row, "products": ["OKMHM2X2OHYV"]} for row in respondents(1, amount="100", start=1)
+    ]
+    with pytest.raises(e.TremendousInputError, match=r"need a declared fee bound for rows of 2 campaigns"):
+        bulk(tmp_path, rows, max_total_amount="1100.50").execute(context())
+    assert tremendous_sandbox.admin.ledger() == []
+    assert bulk(tmp_path, rows, max_total_amount="1100.50", max_fee_percent=0).execute(context())["paid"] == 2
