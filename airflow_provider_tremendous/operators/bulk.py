@@ -306,7 +306,15 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             from airflow_provider_tremendous.payouts.history import read_history
 
             adapter.history = read_history(adapter, payout_id, prepared.current_ids, self.keep_case, self.log)
-        ledger = confirmed(read_paid(result_path), adapter.history)  # the vendor's state over the file's
+        ledger, foreign = confirmed(read_paid(result_path), adapter.history)  # the vendor's state over the file's
+        if foreign:
+            raise TremendousInputError(
+                f"{result_path} records {len(foreign)} payments of this payout (e.g. key {foreign[0].get('key')!r}, "
+                f"order {foreign[0].get('order_id')}) that this connection's account does not hold: the file was "
+                "written for another account, vendor or environment. Nothing was sent: sending could pay those people "
+                "again from this account. Check where the payout was paid; to pay it here, use a new payout_id (or "
+                "another result_path if that file was a rehearsal)"
+            )
         unpaid = [Decimal(r["cost"]) for r in prepared.spooled() if not known_payment(ledger, r)]
         to_pay, recorded = sum(unpaid, Decimal(0)), prepared.in_shard - len(unpaid)
         self.log.info(

@@ -88,22 +88,29 @@ def known_payment(ledger: dict[str, dict[str, str]], row: dict[str, Any]) -> dic
     return record if same_amount else None
 
 
-def confirmed(ledger: dict[str, dict[str, str]], history: PayoutHistory | None) -> dict[str, dict[str, str]]:
-    """The ledger's payments the vendor's state does not contradict: never one whose order the vendor now shows
-    ended unpaid (FAILED, CANCELED: refunded), and, when the vendor's listing of the payout is complete, only those
-    it holds (a file from another account or environment on the same path proves nothing)."""
+def confirmed(
+    ledger: dict[str, dict[str, str]], history: PayoutHistory | None
+) -> tuple[dict[str, dict[str, str]], list[dict[str, str]]]:
+    """The ledger's payments the vendor's state does not contradict, and those it cannot vouch for.
+
+    A payment whose order the vendor now shows ended unpaid (FAILED, CANCELED: refunded) is dropped: its row is
+    then found failed in the vendor's history. When the vendor's listing of the payout on this account is complete,
+    a payment it does not hold at all is returned as *foreign*: the file was written for another account, vendor or
+    environment (or the order is not visible yet). Such a row is neither taken for paid nor sent again here: the
+    run refuses, since sending could pay again from this account and skipping could leave someone unpaid."""
     if history is None:
-        return ledger
-    held = history.by_id
-    kept = {}
+        return ledger, []
+    kept: dict[str, dict[str, str]] = {}
+    foreign = []
     for external_id, record in ledger.items():
-        order = held.get(external_id)
+        order = history.by_id.get(external_id)
         if order is not None and (order.status or "").upper() in ENDED_UNPAID:
             continue
         if order is None and history.complete:
+            foreign.append(record)
             continue
         kept[external_id] = record
-    return kept
+    return kept, foreign
 
 
 def recorded_charge(record: dict[str, str]) -> Charge | None:

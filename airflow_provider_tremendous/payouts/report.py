@@ -44,7 +44,7 @@ def earlier_charges(
 
 def _identities(order: VendorOrder) -> list[str]:
     """Who an order paid, in the form per-recipient caps compare (case-folded email, E.164 phone)."""
-    from airflow_provider_tremendous.recipients import email_identity
+    from airflow_provider_tremendous.recipients import check_phone, email_identity
 
     identities = []
     if order.email:
@@ -53,7 +53,10 @@ def _identities(order: VendorOrder) -> list[str]:
         except ValueError:
             identities.append(f"email {order.email.casefold()}")
     if order.phone:
-        identities.append(f"phone {order.phone}")
+        try:
+            identities.append(f"phone {check_phone(order.phone)}")
+        except ValueError:
+            identities.append(f"phone {order.phone}")
     return identities
 
 
@@ -81,7 +84,7 @@ def open_budget(
     for order_id, external_id, charge, identities, paid_hash in known:
         row = prepared.current_ids.get(external_id)
         covers = None
-        if row is not None and abs(charge.subtotal - row[0]) <= budget.unit and paid_hash in (None, row[1]):
+        if row is not None and abs(charge.subtotal - row[0]) <= budget.unit and paid_hash in (None, *row[1:]):
             covers = (external_id, row[0])  # this row's payment: the same cost and recipient
         problem = budget.seed(order_id, charge, covers, identities)
         if problem:

@@ -243,13 +243,15 @@ def test_the_per_recipient_cap_counts_what_the_payout_already_charged_them(
 
 def test_a_result_file_the_vendor_does_not_hold_proves_no_payment(tremendous_sandbox: Any, tmp_path: Path) -> None:
     """Third review: a result file from another account or environment on the same path marked every row paid and
-    the run ended green while the vendor held no order."""
+    the run ended green while the vendor held no order. (Fourth review: re-sending them instead could pay people
+    again from this account, so the run refuses.)"""
     rows = respondents(3)
     assert bulk(tmp_path, rows).execute(context())["created"] == 3
     tremendous_sandbox.admin.reset()  # another organization, same result path
-    summary = bulk(tmp_path, rows).execute(context())
-    assert (summary["created"], summary["already_paid"]) == (3, 0)
-    assert len(tremendous_sandbox.admin.ledger()) == 3
+    with pytest.raises(e.TremendousInputError, match=r"records 3 payments .* does not hold.*Nothing was sent"):
+        bulk(tmp_path, rows).execute(context())
+    assert tremendous_sandbox.admin.ledger() == []
+    assert bulk(tmp_path, rows, result_path=str(tmp_path / "here.csv")).execute(context())["created"] == 3
 
 
 def test_caps_over_several_fee_classes_need_a_declared_bound(tremendous_sandbox: Any, tmp_path: Path) -> None:

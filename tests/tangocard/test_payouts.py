@@ -197,3 +197,42 @@ def test_a_fee_rounded_down_on_a_tiny_first_order_is_not_learned_as_zero(
     lines = results(tmp_path / "results.csv")
     assert Counter(line["outcome"] for line in lines) == Counter(created=1, not_sent=4)
     assert [line["charged"] for line in lines if line["outcome"] == "created"] == ["0.10"]
+
+
+def _with_phone(count: int, amount: str = "50") -> list[dict[str, Any]]:
+    rows = respondents(count, amount=amount)
+    for i, row in enumerate(rows):
+        row["phone"] = f"+1415555{i:04d}"
+    return rows
+
+
+@pytest.mark.parametrize("cap", [{"max_total_amount": 100}, {"max_amount_per_recipient": 50}])
+@pytest.mark.parametrize("partial", [False, True])
+def test_a_resume_is_not_refused_when_the_vendor_echoes_only_the_email(
+    tremendous_sandbox: Any, tmp_path: Path, cap: dict[str, int], partial: bool
+) -> None:
+    """Fourth review: Tango orders carry no phone, so an order for a row with email and phone did not cover it and a
+    fully or partly paid payout's retry was refused (its charge counted, its face priced again)."""
+    rows = _with_phone(2)
+    tango_bulk(tmp_path, rows[:1] if partial else rows, max_fee_percent=0, **cap).execute(context())
+    summary = tango_bulk(tmp_path, rows, max_fee_percent=0, **cap).execute(context())
+    assert summary["paid"] == 2 and len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 2
+
+
+def test_the_same_payout_from_another_account_is_refused_not_paid_again(
+    tremendous_sandbox: Any, tmp_path: Path
+) -> None:
+    """Fourth review: the result file's payments were dropped because the other account's listing did not hold them,
+    and both people were paid again from the second account."""
+    from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
+    from tests.tangocard.conftest import CUSTOMER
+
+    TangoCardHook().create_account(
+        CUSTOMER, {"accountIdentifier": "acctb", "displayName": "B", "contactEmail": "a@b.co"}
+    )
+    tremendous_sandbox.admin.tangocard_set_balance("acctb", 1000)
+    rows = respondents(2)
+    assert tango_bulk(tmp_path, rows).execute(context())["created"] == 2
+    with pytest.raises(TremendousInputError, match=r"account does not hold.*Nothing was sent"):
+        tango_bulk(tmp_path, rows, account_identifier="acctb").execute(context())
+    assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 2
