@@ -306,7 +306,8 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             from airflow_provider_tremendous.payouts.history import read_history
 
             adapter.history = read_history(adapter, payout_id, prepared.current_ids, self.keep_case, self.log)
-        ledger, foreign = confirmed(read_paid(result_path), adapter.history)  # the vendor's state over the file's
+        own = tuple(prefixes(payout_id, adapter.vendor))
+        ledger, foreign = confirmed(read_paid(result_path), adapter.history, own)  # the vendor's state wins
         if foreign:
             raise TremendousInputError(
                 f"{result_path} records {len(foreign)} payments of this payout (e.g. key {foreign[0].get('key')!r}, "

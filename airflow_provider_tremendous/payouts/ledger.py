@@ -89,7 +89,7 @@ def known_payment(ledger: dict[str, dict[str, str]], row: dict[str, Any]) -> dic
 
 
 def confirmed(
-    ledger: dict[str, dict[str, str]], history: PayoutHistory | None
+    ledger: dict[str, dict[str, str]], history: PayoutHistory | None, own: tuple[str, ...] = ("",)
 ) -> tuple[dict[str, dict[str, str]], list[dict[str, str]]]:
     """The ledger's payments the vendor's state does not contradict, and those it cannot vouch for.
 
@@ -97,7 +97,8 @@ def confirmed(
     then found failed in the vendor's history. When the vendor's listing of the payout on this account is complete,
     a payment it does not hold at all is returned as *foreign*: the file was written for another account, vendor or
     environment (or the order is not visible yet). Such a row is neither taken for paid nor sent again here: the
-    run refuses, since sending could pay again from this account and skipping could leave someone unpaid."""
+    run refuses, since sending could pay again from this account and skipping could leave someone unpaid.
+    ``own``: this payout's external-id prefixes (lines of other payouts sharing the file are ignored)."""
     if history is None:
         return ledger, []
     kept: dict[str, dict[str, str]] = {}
@@ -107,7 +108,8 @@ def confirmed(
         if order is not None and (order.status or "").upper() in ENDED_UNPAID:
             continue
         if order is None and history.complete:
-            foreign.append(record)
+            if external_id.startswith(own):  # this payout's line (other payouts' lines never match a row)
+                foreign.append(record)
             continue
         kept[external_id] = record
     return kept, foreign

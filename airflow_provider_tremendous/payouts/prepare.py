@@ -60,9 +60,9 @@ class Prepared:
     #: The fee classes (campaign and products) of the valid rows: fees may differ between them.
     fee_classes: set[str] = field(default_factory=set)
     #: Every valid row's external id now (all shards): an earlier id of one row that is another row's id now is
-    #: never looked up for it. Each maps to the row's cost (face in the funding currency), recipient hash and email-only
-    #: hash (vendors that echo no phone): what an order under that id covers when it is this row's payment.
-    current_ids: dict[str, tuple[Decimal, str, str]] = field(default_factory=dict)
+    #: never looked up for it. Each maps to the row's cost (face in the funding currency), its recipient hash, and the
+    #: hashes of its email alone and its phone alone: what an order under that id covers when it is this row's payment.
+    current_ids: dict[str, tuple[Decimal, str, str, str]] = field(default_factory=dict)
 
     def spooled(self) -> Iterator[dict[str, Any]]:
         """The valid rows of this shard, read back one at a time."""
@@ -202,8 +202,9 @@ class _ValidationPass:
         result = self.result
         result.valid += 1
         result.cost_total += cost
-        emails = [who for who in row.recipient_ids if who.startswith("email ")]
-        result.current_ids[ids.external_id] = (cost, recipient_hash(row.recipient_ids), recipient_hash(emails))
+        emails, phones = ([who for who in row.recipient_ids if who.startswith(kind)] for kind in ("email ", "phone "))
+        hashes = (recipient_hash(row.recipient_ids), recipient_hash(emails), recipient_hash(phones))
+        result.current_ids[ids.external_id] = (cost, *hashes)
         result.amount_by_currency[row.currency] = result.amount_by_currency.get(row.currency, Decimal(0)) + row.amount
         for who in row.recipient_ids:  # an email and a phone are each one person's identity
             recipient = self.recipients.setdefault(who, RecipientTotal(number, ids.key))

@@ -37,7 +37,10 @@ def earlier_charges(
     for order in history.by_id.values() if history is not None else ():
         if order.charge is not None:
             identities = _identities(order)
-            held_hash = recipient_hash(identities) if identities else None
+            # whom it paid, as the vendor echoes it: the email when it has one (an echo may add or drop a phone),
+            # else the phone, else nobody named (a LINK reward)
+            echoed = [who for who in identities if who.startswith("email ")] or identities[:1]
+            held_hash = recipient_hash(echoed) if echoed else None
             found[order.order_id] = (order.order_id, order.external_id, order.charge, identities, held_hash)
     return list(found.values())
 

@@ -264,3 +264,24 @@ def test_caps_over_several_fee_classes_need_a_declared_bound(tremendous_sandbox:
         bulk(tmp_path, rows, max_total_amount="1100.50").execute(context())
     assert tremendous_sandbox.admin.ledger() == []
     assert bulk(tmp_path, rows, max_total_amount="1100.50", max_fee_percent=0).execute(context())["paid"] == 2
+
+
+def test_the_next_payout_may_reuse_a_result_path(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Fifth review: another payout's lines in a reused result file were taken for 'payments this account does not
+    hold' and the next payout was refused."""
+    assert bulk(tmp_path, respondents(3), payout_id="survey-42").execute(context())["created"] == 3
+    assert bulk(tmp_path, respondents(2, start=10), payout_id="survey-43").execute(context())["created"] == 2
+
+
+@pytest.mark.parametrize("first_has_phone", [True, False])
+def test_an_order_covers_its_row_when_the_phone_was_added_or_dropped(
+    tremendous_sandbox: Any, tmp_path: Path, first_has_phone: bool
+) -> None:
+    """Fifth review: the order of a row paid with email and phone did not cover that row once the phone column was
+    dropped, so the capped resume was refused (its charge counted, its face priced again)."""
+    rows = respondents(2)
+    with_phone = [dict(row, phone=f"+1415555{i:04d}") for i, row in enumerate(rows)]
+    first, second = (with_phone, rows) if first_has_phone else (rows, with_phone)
+    bulk(tmp_path, first[:1], max_total_amount=10, max_fee_percent=0).execute(context())
+    summary = bulk(tmp_path, second, max_total_amount=10, max_fee_percent=0, fail_on_error=False).execute(context())
+    assert summary["paid"] == 2 and len(tremendous_sandbox.admin.ledger()) == 2
