@@ -306,7 +306,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             from airflow_provider_tremendous.payouts.history import read_history
 
             adapter.history = read_history(adapter, payout_id, prepared.current_ids, self.keep_case, self.log)
-        own = tuple(prefixes(payout_id, adapter.vendor))
+        own = tuple(prefixes(payout_id, "tremendous") + prefixes(payout_id, "tangocard"))  # a vendor switch too
         ledger, foreign = confirmed(read_paid(result_path), adapter.history, own)  # the vendor's state wins
         if foreign:
             raise TremendousInputError(

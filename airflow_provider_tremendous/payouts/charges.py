@@ -185,12 +185,18 @@ class Budget:
 
     # -- before sending --------------------------------------------------------------------------------------
     def seed(
-        self, order_id: str, charge: Charge, covers: tuple[str, Decimal] | None, identities: Sequence[str] = ()
+        self,
+        order_id: str,
+        charge: Charge,
+        covers: tuple[str, Decimal] | None,
+        identities: Sequence[str] = (),
+        shared: Sequence[str] = (),
     ) -> str | None:
         """A charge of this payout known before the run (the result file, the vendor's orders): it counts in the
         payout's total and its recipient's, and teaches the fee. ``covers``: the current row the order is the
         payment of (same id, cost and recipient), as ``(external id, cost)``; that row is not priced again.
-        ``identities``: who the order paid (``email ...``, ``phone ...``), when the vendor says."""
+        ``identities``: who the order paid (``email ...``, ``phone ...``), when the vendor says; its charge counts
+        for each. ``shared``: those the covered row still has; only theirs have the row's face covered."""
         problem = self._learn(EARLIER, charge, f"order {order_id}")
         if not self._count(order_id, charge):
             return problem
@@ -198,7 +204,7 @@ class Budget:
             self._cover(*covers)
         for who in identities:
             charged, face, rows = self.recipient_known.get(who, (Decimal(0), Decimal(0), 0))
-            if covers is not None:
+            if covers is not None and who in shared:
                 face, rows = face + covers[1], rows + 1
             self.recipient_known[who] = (charged + charge.total, face, rows)
         return problem

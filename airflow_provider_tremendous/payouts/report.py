@@ -22,12 +22,10 @@ if TYPE_CHECKING:
 def earlier_charges(
     ledger: dict[str, dict[str, str]], history: PayoutHistory | None, current_ids: Container[str]
 ) -> list[tuple[str, str, Charge, list[str], str | None]]:
-    """``(order id, external id, charge, recipient identities, recipient hash)`` of the payout's orders charged
-    before this run: the vendor's orders (every try, every shard, any worker) and the result file's records of
-    current rows (the same order counted once; the vendor's record wins, with the recipient it paid). The hash is
-    ``None`` when the order does not say whom it paid (e.g. a LINK reward)."""
-    from airflow_provider_tremendous.payouts.prepare import recipient_hash
-
+    """``(order id, external id, charge, recipient identities, recorded recipient hash)`` of the payout's orders
+    charged before this run: the vendor's orders (every try, every shard, any worker), with the identities they
+    echo, and the result file's records of current rows, with the recipient hash they recorded (the same order
+    counted once; the vendor's record wins)."""
     found: dict[str, tuple[str, str, Charge, list[str], str | None]] = {}
     for record in ledger.values():
         charge = recorded_charge(record)
@@ -36,12 +34,7 @@ def earlier_charges(
             found[record["order_id"]] = (record["order_id"], record["external_id"], charge, [], recorded_hash)
     for order in history.by_id.values() if history is not None else ():
         if order.charge is not None:
-            identities = _identities(order)
-            # whom it paid, as the vendor echoes it: the email when it has one (an echo may add or drop a phone),
-            # else the phone, else nobody named (a LINK reward)
-            echoed = [who for who in identities if who.startswith("email ")] or identities[:1]
-            held_hash = recipient_hash(echoed) if echoed else None
-            found[order.order_id] = (order.order_id, order.external_id, order.charge, identities, held_hash)
+            found[order.order_id] = (order.order_id, order.external_id, order.charge, _identities(order), None)
     return list(found.values())
 
 
@@ -79,17 +72,22 @@ def open_budget(
         and teach the fee, so a retry, a later shard or a fresh worker does not learn it again by paying.
     """
     from airflow_provider_tremendous.payouts.charges import Budget, Limits, Scope  # at run time, not DAG parse
+    from airflow_provider_tremendous.payouts.prepare import recipient_hash
 
     balance = adapter.available_balance() if check_balance else None
     limits = Limits(caps["max_total_amount"], caps["max_amount_per_recipient"], balance)
     scope = Scope(prepared.cost_total, prepared.valid, prepared.recipients, *to_pay)
     budget = Budget(adapter.funding_currency, caps["max_fee_percent"], limits, scope)
-    for order_id, external_id, charge, identities, paid_hash in known:
+    for order_id, external_id, charge, identities, recorded_hash in known:
         row = prepared.current_ids.get(external_id)
-        covers = None
-        if row is not None and abs(charge.subtotal - row[0]) <= budget.unit and paid_hash in (None, *row[1:]):
-            covers = (external_id, row[0])  # this row's payment: the same cost and recipient
-        problem = budget.seed(order_id, charge, covers, identities)
+        covers, shared = None, []
+        if row is not None and abs(charge.subtotal - row[0]) <= budget.unit:
+            # the row's payment when it paid the row's recipient: an identity the vendor echoes is the row's (an
+            # echo may add or drop a phone), or what the result file recorded is; a LINK order names nobody
+            shared = [who for who in identities if recipient_hash([who]) in row[2:]]
+            if shared or (not identities and recorded_hash in (None, row[1])):
+                covers = (external_id, row[0])
+        problem = budget.seed(order_id, charge, covers, identities, shared)
         if problem:
             raise TremendousInputError(f"{problem}; nothing was sent")
     budget.preflight(adapter.funding_hint)

@@ -285,3 +285,19 @@ def test_an_order_covers_its_row_when_the_phone_was_added_or_dropped(
     bulk(tmp_path, first[:1], max_total_amount=10, max_fee_percent=0).execute(context())
     summary = bulk(tmp_path, second, max_total_amount=10, max_fee_percent=0, fail_on_error=False).execute(context())
     assert summary["paid"] == 2 and len(tremendous_sandbox.admin.ledger()) == 2
+
+
+@pytest.mark.parametrize("later_phone", [None, "+14155550002"])
+def test_a_covered_row_leaves_the_phone_it_no_longer_has_counted(
+    tremendous_sandbox: Any, tmp_path: Path, later_phone: str | None
+) -> None:
+    """Sixth review: R00000 was paid to r0 and phone P1; with its phone dropped or changed, the cover still took P1's
+    earlier 10.00 off, and a new row paid P1 another 10.00 under a 15 cap, green."""
+    p1 = "+14155550001"
+    r0, r1 = respondents(2, amount="10.00")
+    cap = {"max_amount_per_recipient": 15, "max_fee_percent": 0}
+    bulk(tmp_path, [dict(r0, phone=p1)], **cap).execute(context())
+    first = dict(r0) if later_phone is None else dict(r0, phone=later_phone)
+    with pytest.raises(e.TremendousInputError, match=r"phone \+14155550001 would be charged 20\.00 USD"):
+        bulk(tmp_path, [first, dict(r1, phone=p1)], fail_on_error=False, **cap).execute(context())
+    assert len(tremendous_sandbox.admin.ledger()) == 1

@@ -236,3 +236,16 @@ def test_the_same_payout_from_another_account_is_refused_not_paid_again(
     with pytest.raises(TremendousInputError, match=r"account does not hold.*Nothing was sent"):
         tango_bulk(tmp_path, rows, account_identifier="acctb").execute(context())
     assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 2
+
+
+def test_switching_the_vendor_of_a_payout_on_the_same_result_file_is_refused(
+    tremendous_sandbox: Any, tmp_path: Path
+) -> None:
+    """Sixth review: a Tango Card result file's lines (``v2``... ids) fell outside the Tremendous prefixes, were
+    ignored as another payout's, and the Tremendous run paid everyone again."""
+    rows = respondents(2)
+    assert tango_bulk(tmp_path, rows).execute(context())["created"] == 2
+    tremendous = tango_bulk(tmp_path, rows, conn_id="tremendous_default", utid=None, campaign_id="CAMPAIGN00001")
+    with pytest.raises(TremendousInputError, match=r"another account, vendor or environment.*Nothing was sent"):
+        tremendous.execute(context())
+    assert tremendous_sandbox.admin.ledger() == []
