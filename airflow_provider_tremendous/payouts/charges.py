@@ -213,6 +213,9 @@ class Budget:
         """Refuse before anything is sent when the priced payout already breaks a limit, or, while the fee is to be
         learned, leaves no room for any fee at all (the run would stop after its first order)."""
         reason = self.over(funding_hint)
+        if reason and self.learning and self.over(rate=self.point_rate) is None:
+            self.careful = True  # fees already learned fit; only their rounding leaves doubt: one row at a time
+            reason = None
         if reason:
             raise TremendousInputError(f"{reason}; nothing was sent")
         if self.learning and self.rate == 0 and self.scope.rows_to_pay > 1:

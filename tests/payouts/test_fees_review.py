@@ -301,3 +301,16 @@ def test_a_covered_row_leaves_the_phone_it_no_longer_has_counted(
     with pytest.raises(e.TremendousInputError, match=r"phone \+14155550001 would be charged 20\.00 USD"):
         bulk(tmp_path, [first, dict(r1, phone=p1)], fail_on_error=False, **cap).execute(context())
     assert len(tremendous_sandbox.admin.ledger()) == 1
+
+
+def test_a_partly_paid_payout_resumes_where_an_uninterrupted_run_would_pay(
+    tremendous_sandbox: Any, tmp_path: Path
+) -> None:
+    """Seventh review: the fee learned from the first order (0.50 on 10.00: below 5.1 % given rounding) made the
+    retry's pre-flight refuse at the top of that range, although an uninterrupted run fits by going row by row."""
+    tremendous_sandbox.admin.settings(fee_percent=5)
+    rows = respondents(3, amount="10")
+    assert bulk(tmp_path, rows[:1], max_total_amount="31.53").execute(context())["paid"] == 1  # then the worker died
+    summary = bulk(tmp_path, rows, max_total_amount="31.53").execute(context())
+    assert (summary["already_paid"], summary["created"]) == (1, 2)
+    assert _charged(tremendous_sandbox) == Decimal("31.50")
