@@ -22,6 +22,8 @@ from airflow_provider_tremendous.payouts.outcomes import ALREADY_PAID, DRY_RUN, 
 from airflow_provider_tremendous.payouts.report import (
     accounted,
     earlier_charges,
+    foreign_payments,
+    need_fee_bound,
     open_budget,
     run_summary,
     stop_message,
@@ -245,7 +247,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         caps["max_fee_percent"] = parse_fee_percent(self.max_fee_percent)
         prepared = prepare(self.rows, spec, payout_id, adapter.unit_cost, shard, adapter.row_problems, adapter.vendor)
         try:
-            self._need_fee_bound(caps, shard, len(prepared.fee_classes))
+            need_fee_bound(caps, shard, len(prepared.fee_classes))
             return self._run(prepared, adapter, payout_id, shard, caps)
         finally:
             prepared.cleanup()
@@ -261,23 +263,6 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         adapter = getattr(self, "_adapter", None)
         if adapter is not None:
             adapter.stop("the task was killed")
-
-    @staticmethod
-    def _need_fee_bound(caps: dict[str, Decimal | None], shard: tuple[int, int], fee_classes: int) -> None:
-        """A cap without ``max_fee_percent`` is only safe while one learning order is all that can surprise it."""
-        capped = caps["max_total_amount"] is not None or caps["max_amount_per_recipient"] is not None
-        if not capped or caps["max_fee_percent"] is not None:
-            return
-        why = None
-        if shard[1] > 1:
-            why = "a sharded payout (shards running at once cannot learn the fee from each other's charges)"
-        elif fee_classes > 1:
-            why = f"rows of {fee_classes} campaigns/product lists (each may charge its own fee, unknown until charged)"
-        if why:
-            raise TremendousInputError(
-                f"max_fee_percent: max_total_amount and max_amount_per_recipient need a declared fee bound for {why}; "
-                "pass the highest fee your products charge, or 0 if they are fee-free; nothing was sent"
-            )
 
     def _caps(self) -> dict[str, Decimal | None]:
         """``max_total_amount`` and ``max_amount_per_recipient``, read by the one money parser."""
@@ -309,13 +294,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         own = tuple(prefixes(payout_id, "tremendous") + prefixes(payout_id, "tangocard"))  # a vendor switch too
         ledger, foreign = confirmed(read_paid(result_path), adapter.history, own)  # the vendor's state wins
         if foreign:
-            raise TremendousInputError(
-                f"{result_path} records {len(foreign)} payments of this payout (e.g. key {foreign[0].get('key')!r}, "
-                f"order {foreign[0].get('order_id')}) that this connection's account does not hold: the file was "
-                "written for another account, vendor or environment. Nothing was sent: sending could pay those people "
-                "again from this account. Check where the payout was paid; to pay it here, use a new payout_id (or "
-                "another result_path if that file was a rehearsal)"
-            )
+            raise TremendousInputError(foreign_payments(result_path, foreign))
         unpaid = [Decimal(r["cost"]) for r in prepared.spooled() if not known_payment(ledger, r)]
         to_pay, recorded = sum(unpaid, Decimal(0)), prepared.in_shard - len(unpaid)
         self.log.info(

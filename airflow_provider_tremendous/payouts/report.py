@@ -115,6 +115,34 @@ def accounted(adapter: PayoutAdapter, budget: Budget) -> Callable[[dict[str, Any
     return pay
 
 
+def need_fee_bound(caps: dict[str, Decimal | None], shard: tuple[int, int], fee_classes: int) -> None:
+    """A cap without ``max_fee_percent`` is only safe while one learning order is all that can surprise it."""
+    capped = caps["max_total_amount"] is not None or caps["max_amount_per_recipient"] is not None
+    if not capped or caps["max_fee_percent"] is not None:
+        return
+    why = None
+    if shard[1] > 1:
+        why = "a sharded payout (shards running at once cannot learn the fee from each other's charges)"
+    elif fee_classes > 1:
+        why = f"rows of {fee_classes} campaigns/product lists (each may charge its own fee, unknown until charged)"
+    if why:
+        raise TremendousInputError(
+            f"max_fee_percent: max_total_amount and max_amount_per_recipient need a declared fee bound for {why}; "
+            "pass the highest fee your products charge, or 0 if they are fee-free; nothing was sent"
+        )
+
+
+def foreign_payments(result_path: str, foreign: list[dict[str, str]]) -> str:
+    """Why a result file the vendor contradicts stops the run before sending (see ``ledger.confirmed``)."""
+    return (
+        f"{result_path} records {len(foreign)} payments of this payout (e.g. key {foreign[0].get('key')!r}, "
+        f"order {foreign[0].get('order_id')}) that this connection's account does not hold: the file was "
+        "written for another account, vendor or environment. Nothing was sent: sending could pay those people "
+        "again from this account. Check where the payout was paid; to pay it here, use a new payout_id (or "
+        "another result_path if that file was a rehearsal)"
+    )
+
+
 def stop_message(reason: str, budget: Budget, payout_id: str, result_path: str, tally: Tally) -> str:
     """Why the run stopped, with its numbers; a 402 the accounting did not expect names the likely cause."""
     if reason.startswith("402") and budget.limits.balance is not None:
