@@ -19,15 +19,6 @@ from airflow_provider_tremendous.payouts.ledger import (
     recorded_charge,
 )
 from airflow_provider_tremendous.payouts.outcomes import ALREADY_PAID, DRY_RUN, INVALID, Outcome, Tally
-from airflow_provider_tremendous.payouts.report import (
-    accounted,
-    earlier_charges,
-    foreign_payments,
-    need_fee_bound,
-    open_budget,
-    run_summary,
-    stop_message,
-)
 from airflow_provider_tremendous.payouts.sender import Progress, send_rows
 
 if TYPE_CHECKING:
@@ -223,6 +214,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
     # -- the run ------------------------------------------------------------------------------------------------
     def execute(self, context: Any) -> dict[str, Any]:
         from airflow_provider_tremendous.payouts.prepare import prepare
+        from airflow_provider_tremendous.payouts.report import need_fee_bound
         from airflow_provider_tremendous.payouts.rows import RowSpec
         from airflow_provider_tremendous.payouts.vendors import payout_adapter
 
@@ -285,6 +277,15 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         shard: tuple[int, int],
         caps: dict[str, Decimal | None],
     ) -> dict[str, Any]:
+        from airflow_provider_tremendous.payouts.report import (
+            accounted,
+            earlier_charges,
+            foreign_payments,
+            open_budget,
+            run_summary,
+            stop_message,
+        )
+
         result_path = self.result_path or self._default_result_path(payout_id, shard)
         self._check_guards(prepared, result_path)
         if not self.is_dry_run:

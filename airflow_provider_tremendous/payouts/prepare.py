@@ -62,7 +62,7 @@ class Prepared:
     #: Every valid row's external id now (all shards): an earlier id of one row that is another row's id now is
     #: never looked up for it. Each maps to the row's cost (face in the funding currency), its recipient hash, and the
     #: hashes of its email alone and its phone alone: what an order under that id covers when it is this row's payment.
-    current_ids: dict[str, tuple[Decimal, str, str, str]] = field(default_factory=dict)
+    current_ids: dict[str, tuple[Decimal, bytes]] = field(default_factory=dict)
 
     def spooled(self) -> Iterator[dict[str, Any]]:
         """The valid rows of this shard, read back one at a time."""
@@ -104,6 +104,11 @@ def _cost(amount: Decimal, unit_cost: Decimal) -> Decimal:
     if unit_cost == 1:
         return amount
     return (amount * unit_cost).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+
+
+def row_hashes(packed: bytes) -> tuple[str, str, str]:
+    """A row's recipient hash, and the hashes of its email alone and its phone alone, as ``current_ids`` keeps them."""
+    return packed[:8].hex(), packed[8:16].hex(), packed[16:24].hex()
 
 
 def recipient_hash(identities: list[str]) -> str:
@@ -204,7 +209,7 @@ class _ValidationPass:
         result.cost_total += cost
         emails, phones = ([who for who in row.recipient_ids if who.startswith(kind)] for kind in ("email ", "phone "))
         hashes = (recipient_hash(row.recipient_ids), recipient_hash(emails), recipient_hash(phones))
-        result.current_ids[ids.external_id] = (cost, *hashes)
+        result.current_ids[ids.external_id] = (cost, bytes.fromhex("".join(hashes)))  # 24 bytes, not 3 strings
         result.amount_by_currency[row.currency] = result.amount_by_currency.get(row.currency, Decimal(0)) + row.amount
         for who in row.recipient_ids:  # an email and a phone are each one person's identity
             recipient = self.recipients.setdefault(who, RecipientTotal(number, ids.key))

@@ -72,7 +72,7 @@ def open_budget(
         and teach the fee, so a retry, a later shard or a fresh worker does not learn it again by paying.
     """
     from airflow_provider_tremendous.payouts.charges import Budget, Limits, Scope  # at run time, not DAG parse
-    from airflow_provider_tremendous.payouts.prepare import recipient_hash
+    from airflow_provider_tremendous.payouts.prepare import recipient_hash, row_hashes
 
     balance = adapter.available_balance() if check_balance else None
     limits = Limits(caps["max_total_amount"], caps["max_amount_per_recipient"], balance)
@@ -84,8 +84,9 @@ def open_budget(
         if row is not None and abs(charge.subtotal - row[0]) <= budget.unit:
             # the row's payment when it paid the row's recipient: an identity the vendor echoes is the row's (an
             # echo may add or drop a phone), or what the result file recorded is; a LINK order names nobody
-            shared = [who for who in identities if recipient_hash([who]) in row[2:]]
-            if shared or (not identities and recorded_hash in (None, row[1])):
+            full, email, phone = row_hashes(row[1])
+            shared = [who for who in identities if recipient_hash([who]) in (email, phone)]
+            if shared or (not identities and recorded_hash in (None, full)):
                 covers = (external_id, row[0])
         problem = budget.seed(order_id, charge, covers, identities, shared)
         if problem:
