@@ -126,6 +126,7 @@ class Budget:
     careful: bool = False
     #: Rows admitted in careful mode and not yet recorded: what their upper bound adds (row number -> amount).
     admitted: dict[int, Decimal] = field(default_factory=dict)
+    _worst: dict[Decimal, tuple[str, Decimal]] = field(default_factory=dict, repr=False)
 
     @property
     def unit(self) -> Decimal:
@@ -198,6 +199,7 @@ class Budget:
         ``identities``: who the order paid (``email ...``, ``phone ...``), when the vendor says; its charge counts
         for each. ``shared``: those the covered row still has; only theirs have the row's face covered."""
         problem = self._learn(EARLIER, charge, f"order {order_id}")
+        self._worst.clear()  # a recipient's earlier charges change
         if not self._count(order_id, charge):
             return problem
         if covers is not None:
@@ -349,7 +351,14 @@ class Budget:
 
     def worst_recipient(self, rate: Decimal | None = None) -> tuple[str, Decimal]:
         """The recipient identity charged most: what the payout's earlier orders charged them, plus their rows not
-        covered by those orders, priced."""
+        covered by those orders, priced. It changes only with the rate (earlier charges are all known before the
+        run), so it is computed once per rate: not once per row sent, which would be quadratic."""
+        rate = self.rate if rate is None else rate
+        if rate not in self._worst:
+            self._worst[rate] = self._worst_at(rate)
+        return self._worst[rate]
+
+    def _worst_at(self, rate: Decimal) -> tuple[str, Decimal]:
         worst = ("", Decimal(0))
         for who in self.scope.recipients.keys() | self.recipient_known.keys():
             recipient = self.scope.recipients.get(who)

@@ -176,3 +176,26 @@ def test_pricing_at_the_bound_never_underestimates_what_is_charged(
     scope = Scope(sum(faces, Decimal(0)), len(faces), {}, sum(faces, Decimal(0)), len(faces))
     budget = Budget("USD", bound, Limits(total_cap=Decimal(10**9)), scope)
     assert total <= budget.price(scope.face_total, len(faces))
+
+
+def test_the_per_recipient_check_is_not_repeated_for_every_row_sent() -> None:
+    """Re-checking after each outcome must not walk every recipient each time (100,000 rows would make it
+    quadratic): at one rate, the recipients are priced once."""
+    from airflow_provider_tremendous.payouts.outcomes import CREATED, Outcome
+    from airflow_provider_tremendous.payouts.prepare import RecipientTotal
+
+    recipients = {f"email r{i}@example.com": RecipientTotal(i, f"r{i}", Decimal(10), 1) for i in range(500)}
+    scope = Scope(Decimal(5000), 500, recipients, Decimal(5000), 500)
+    budget = Budget("USD", Decimal(2), Limits(recipient_cap=Decimal(100)), scope)
+    priced: list[Decimal] = []
+    real_price = budget.price
+
+    def counting_price(face: Decimal, rows: int, rate: Decimal | None = None) -> Decimal:
+        priced.append(face)
+        return real_price(face, rows, rate)
+
+    budget.price = counting_price  # type: ignore[method-assign]
+    for i in range(500):
+        outcome = Outcome(i, f"r{i}", f"p:r{i}", CREATED, cost="10", charge=None)
+        assert budget.record(outcome) is None
+    assert len(priced) < 3 * 500, f"{len(priced)} prices for 500 rows: the recipients were walked per row"
