@@ -142,6 +142,8 @@ class Order(TangoModel):
     sender: Recipient | None = None
     etid: str | None = None
     notes: str | None = None
+    send_email: bool | None = None
+    campaign: str | None = None
     created_at: dt.datetime | None = None
     #: The reward's credentials (gift codes, redemption links): the recipient's, never logged or put in XCom.
     reward: dict[str, Any] | None = Field(default=None, repr=False)

@@ -67,6 +67,12 @@ class VendorOrder:
     executed: bool
     #: What the vendor charged for it, when it says (processed orders only).
     charge: Charge | None = None
+    #: The recipient's name, the delivery method (EMAIL, LINK, PHONE), the product (Tango Card's utid; Tremendous
+    #: orders carry no product list) and the campaign, as the vendor echoes them (``None``: not echoed).
+    name: str | None = None
+    delivery: str | None = None
+    product: str | None = None
+    campaign: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ class Placed:
     reward_id: str | None = None
     #: What the vendor charged, when the order says (processed orders only).
     charge: Charge | None = None
+    #: The order as the vendor describes it: a replay or a look-up counts as the row's payment only if it matches.
+    view: VendorOrder | None = None
 
 
 class Unpriced(Exception):
@@ -237,7 +245,26 @@ class VendorAdapter:
             if error.in_progress:  # still in process after every retry: it exists or soon will
                 return self.resolve(row, error)
             return self.rejected(row, error)
-        return self.paid(row, placed, ALREADY_EXISTED if replay else CREATED)
+        if replay:
+            return self.matching(row, placed, ALREADY_EXISTED)
+        return self.paid(row, placed, CREATED)
+
+    def matching(self, row: dict[str, Any], placed: Placed, outcome: str) -> Outcome:
+        """A replayed or looked-up order is this row's payment only if it is for what the row asks (a vendor may
+        answer a reused key with the original order, whatever the new request says: strictness.md #5)."""
+        from airflow_provider_tremendous.payouts.history import differences
+
+        changed = differences(row, placed.view) if placed.view is not None else []
+        if changed:
+            outcome_ = self.failed(
+                row,
+                f"external id already used for a different reward (order {placed.order_id} is for "
+                f"{', '.join(changed)}): not paid again. Pay this person under a new key",
+                permanent=True,
+            )
+            outcome_.order_id, outcome_.status = placed.order_id, placed.status
+            return outcome_
+        return self.paid(row, placed, outcome)
 
     def await_charge(self, row: dict[str, Any], outcome: Outcome) -> Outcome:
         """Wait for the order that teaches the run its fee to be charged. An order that will not be charged soon
@@ -354,7 +381,7 @@ class VendorAdapter:
                 "twice",
             )
         if placed is not None:  # created by this request, or by an earlier try whose answer was lost
-            return self.paid(row, placed, CREATED if self._created_now(placed.created_at) else ALREADY_EXISTED)
+            return self.matching(row, placed, CREATED if self._created_now(placed.created_at) else ALREADY_EXISTED)
         return self.failed(
             row,
             f"not paid as far as the vendor shows: the answer was lost ({error}) and no order has its key; a "

@@ -29,17 +29,37 @@ _HASHED = re.compile(r"(#|h-)[0-9a-f]{32}")
 
 
 def differences(row: dict[str, Any], order: VendorOrder) -> list[str]:
-    """How ``order`` differs from the payment ``row`` asks for (amount, currency, recipient); empty when it is it."""
+    """How ``order`` differs from the payment ``row`` asks for; empty when it is this payment.
+
+    Compared: amount and currency, the recipient (email, phone, name), the delivery method, the product (Tango
+    Card's utid) and the campaign — each where the vendor echoes it back (a field it does not return cannot
+    differ: Tremendous orders carry no product list, Tango Card orders no phone)."""
     found: list[str] = []
     other_currency = bool(order.currency) and order.currency != row["currency"]  # absent: the organization's
     if order.amount != Decimal(row["amount"]) or other_currency:
         found.append(f"amount {order.amount} {order.currency}".rstrip())
-    recipient = row.get("recipient") or {}  # a field the vendor does not echo back cannot differ
+    recipient = row.get("recipient") or {}
     if recipient.get("email") and order.email and _identity(order.email) != email_identity(recipient["email"]):
         found.append("another email")
     if recipient.get("phone") and order.phone and _digits(order.phone) != _digits(recipient["phone"]):
         found.append("another phone")
+    if recipient.get("name") and order.name and _name(order.name) != _name(recipient["name"]):
+        found.append("another name")
+    reward = row.get("reward") or {}
+    method = (reward.get("delivery") or {}).get("method")
+    if method and order.delivery and order.delivery.upper() != str(method).upper():
+        found.append(f"delivery {order.delivery}")
+    products = reward.get("products") or []
+    if order.product and products and order.product not in products:
+        found.append(f"product {order.product}")
+    campaign = reward.get("campaign_id")
+    if order.campaign and campaign and order.campaign != campaign:
+        found.append(f"campaign {order.campaign}")
     return found
+
+
+def _name(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def _identity(email: str) -> str | None:

@@ -24,13 +24,6 @@ from airflow_provider_tremendous.payouts.outcomes import Charge, Outcome
 from airflow_provider_tremendous.tangocard.errors import TangoCardConflictError
 
 
-class _ReplayMismatch(TangoCardConflictError):
-    """Tango returned the original order for this key, and it differs from the row (amount changed since...)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(status=409, message=message, method="POST", path="/orders")
-
-
 def _vendor_order(order: Order) -> VendorOrder:
     value = order.denomination
     return VendorOrder(
@@ -44,6 +37,12 @@ def _vendor_order(order: Order) -> VendorOrder:
         created_at=order.created_at.astimezone(dt.timezone.utc).isoformat() if order.created_at else None,
         executed=order.status == TangoOrderStatus.COMPLETE,
         charge=_charge(order),
+        name=" ".join(filter(None, (order.recipient.first_name, order.recipient.last_name))) or None
+        if order.recipient
+        else None,
+        delivery=None if order.send_email is None else ("EMAIL" if order.send_email else "LINK"),
+        product=order.utid,
+        campaign=order.campaign,
     )
 
 
@@ -58,7 +57,9 @@ def _charge(order: Order) -> Charge | None:
 
 
 def _placed(order: Order) -> Placed:
-    return Placed(order.reference_order_id, order.status, order.created_at, charge=_charge(order))
+    return Placed(
+        order.reference_order_id, order.status, order.created_at, charge=_charge(order), view=_vendor_order(order)
+    )
 
 
 class TangoCardPayoutAdapter(VendorAdapter):
@@ -197,15 +198,9 @@ class TangoCardPayoutAdapter(VendorAdapter):
     def submit(self, row: dict[str, Any]) -> tuple[Placed, bool]:
         body = self.order_body(row)
         response = self.hook.create_order.with_http_info(body)
-        replay = response.status_code == 200
-        changed = response.data.differences(body) if replay else []
-        if changed:
-            raise _ReplayMismatch(f"externalRefID already used for {', '.join(changed)}: not paid again")
-        return _placed(response.data), replay
+        return _placed(response.data), response.status_code == 200  # a replay is compared with the row
 
     def rejected(self, row: dict[str, Any], error: e.TremendousAPIError) -> Outcome:
-        if isinstance(error, _ReplayMismatch):
-            return self.failed(row, error.message, permanent=True)
         if isinstance(error, TangoCardConflictError):  # 409.024 "already exists": find it rather than call it failed
             return self.resolve(row, error)
         return super().rejected(row, error)

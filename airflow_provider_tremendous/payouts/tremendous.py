@@ -35,6 +35,9 @@ def _vendor_order(order: Order) -> VendorOrder:
         created_at=order.created_at.astimezone(dt.timezone.utc).isoformat() if order.created_at else None,
         executed=order.is_executed,
         charge=_charge(order),
+        name=recipient.name if recipient else None,
+        delivery=reward.delivery.method if reward and reward.delivery else None,
+        campaign=order.campaign_id,
     )
 
 
@@ -53,7 +56,9 @@ def _charge(order: Order) -> Charge | None:
 
 def _placed(order: Order) -> Placed:
     reward = order.rewards[0] if order.rewards else None
-    return Placed(order.id, order.status, order.created_at, reward.id if reward else None, _charge(order))
+    return Placed(
+        order.id, order.status, order.created_at, reward.id if reward else None, _charge(order), _vendor_order(order)
+    )
 
 
 class TremendousPayoutAdapter(VendorAdapter):

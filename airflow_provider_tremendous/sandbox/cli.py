@@ -40,6 +40,15 @@ def build_parser() -> argparse.ArgumentParser:
     account.add_argument("--report-seconds", type=float, default=3.0)
     account.add_argument("--fee-percent", type=float, default=0.0, help="Tremendous fee per order, % of face")
     account.add_argument("--tango-fee-percent", type=float, default=0.0, help="Tango Card fee per order, % of face")
+    account.add_argument(
+        "--lenient-changed-replay",
+        action="store_true",
+        help="a reused external_id with other parameters gets 201 and the original order, not 409 (strictness #5)",
+    )
+    account.add_argument(
+        "--tango-idempotency-days", type=float, default=90.0, help="how long Tango replays a key; 0 = forever (#3)"
+    )
+    account.add_argument("--tango-list-cap", type=int, default=10_000, help="most results Tango's GET /orders lists")
     return parser
 
 
@@ -71,6 +80,9 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
             report_seconds=args.report_seconds,
             fee_percent=args.fee_percent,
             tango_fee_percent=args.tango_fee_percent,
+            lenient_changed_replay=args.lenient_changed_replay,
+            tango_idempotency_days=args.tango_idempotency_days or None,
+            tango_list_cap=args.tango_list_cap,
         ),
     )
 

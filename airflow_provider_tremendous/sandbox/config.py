@@ -52,7 +52,11 @@ class SandboxSettings(BaseModel):
     characters" (``[A-Za-z0-9:._-]``); by default anything but ``[A-Za-z0-9]`` gets 422.111 (strictness.md #1).
     ``fee_percent`` (Tremendous) and ``tango_fee_percent`` charge a fee per order on top of its face value
     (strictness.md #7; 0 by default): Tremendous reports it only on processed orders (``payment.fees``), Tango Card
-    in ``amountCharged.fee``; both count it against the balance. Delays are in (sandbox-clock) seconds; 0 makes a
+    in ``amountCharged.fee``; both count it against the balance. A reused Tremendous ``external_id`` with other
+    parameters gets 409; ``lenient_changed_replay`` answers 201 with the original order instead (the schema text's
+    reading, strictness.md #5). Tango Card replays an ``externalRefID`` for ``tango_idempotency_days`` of sandbox
+    time (90; ``None``: forever, strictness.md #3), then places a new order; its ``GET /orders`` lists at most
+    ``tango_list_cap`` results (10,000, strictness.md #4). Delays are in (sandbox-clock) seconds; 0 makes a
     transition happen at the next request. ``POST /_sandbox/advance`` moves the sandbox clock forward so tests
     never sleep.
     """
@@ -73,6 +77,9 @@ class SandboxSettings(BaseModel):
     tango_in_process_seconds: float = Field(default=0.0, ge=0)
     tango_lenient_external_ref_ids: bool = False
     tango_fee_percent: float = Field(default=0.0, ge=0, le=100)
+    lenient_changed_replay: bool = False
+    tango_idempotency_days: float | None = Field(default=90.0, gt=0)
+    tango_list_cap: int = Field(default=10_000, ge=1)
 
 
 class SandboxConfig(BaseModel):

@@ -247,7 +247,7 @@ def test_a_tango_payout_begun_with_old_ids_on_a_lenient_api_is_not_paid_again(
     rows = tango_rows(4)
     for row in rows[:2]:
         body = tango_order(f"survey-7:{row['respondent_id']}", amount=5, utid="U000002")
-        body["recipient"] = {"email": row["email"], "firstName": "Resp"}
+        body["recipient"] = {"email": row["email"], "firstName": "Resp", "lastName": row["name"].split()[1]}
         TangoCardHook().create_order(body)
     summary = tango_bulk(tmp_path, rows).execute(context())
     assert (summary["created"], summary["already_existed"]) == (2, 2)
@@ -521,7 +521,7 @@ def test_a_capped_tango_listing_is_never_taken_for_the_whole_payout(
     tremendous_sandbox.admin.settings(tango_lenient_external_ref_ids=True)
     (row,) = tango_rows(1)
     v1 = tango_order(f"survey-7:{row['respondent_id']}", amount=5, utid="U000002")
-    v1["recipient"] = {"email": row["email"], "firstName": "Resp"}
+    v1["recipient"] = {"email": row["email"], "firstName": "Resp", "lastName": "0"}
     TangoCardHook().create_order(v1)
     for n in range(5):
         TangoCardHook().create_order(tango_order(f"other{n}", amount=5, utid="U000002"))

@@ -11,7 +11,14 @@ from tests.payouts.conftest import results
 from tests.support.context import context
 from tests.support.http_stub import Recorded, Reply, StubServer
 
-ORDER = {"id": "ORD1", "external_id": "m:r1", "status": "EXECUTED", "created_at": "2026-11-01T00:00:00Z", "rewards": []}
+REWARD = {"id": "RW1", "value": {"denomination": 5, "currency_code": "USD"}, "recipient": {"email": "a@example.com"}}
+ORDER = {
+    "id": "ORD1",
+    "external_id": "m:r1",
+    "status": "EXECUTED",
+    "created_at": "2026-11-01T00:00:00Z",
+    "rewards": [REWARD],
+}
 
 
 #: What a run reads before its first order: the organization's currency (from the balance), the campaign's products

@@ -146,7 +146,14 @@ def test_a_409_024_is_looked_up_instead_of_failed() -> None:
     from airflow_provider_tremendous.payouts.tangocard import TangoCardPayoutAdapter
     from airflow_provider_tremendous.tangocard.errors import TangoCardConflictError
 
-    existing = Order(referenceOrderID="RA1", externalRefID="p:k", status="COMPLETE", createdAt=dt.datetime(2026, 1, 1))
+    existing = Order(
+        referenceOrderID="RA1",
+        externalRefID="p:k",
+        status="COMPLETE",
+        createdAt=dt.datetime(2026, 1, 1),
+        denomination={"value": 5, "currencyCode": "USD"},
+        utid="U000002",
+    )
 
     def conflict(body: Any) -> Any:
         raise TangoCardConflictError(status=409, message="exists", i18n_key="409.024", method="POST", path="/orders")

@@ -67,11 +67,12 @@ def find_order(state: SandboxState, ident: str) -> dict[str, Any]:
 
 def create_order(state: SandboxState, body: Any) -> tuple[int, dict[str, Any]]:
     """``POST /orders``: 200 with a new order, 201 with the original for a replayed external_id, 409 when the
-    external_id was used with other parameters, 402 when the balance cannot pay."""
+    external_id was used with other parameters (201 with the original under ``lenient_changed_replay``), 402 when
+    the balance cannot pay."""
     valid = validate_order(state, body)
     if valid.external_id is not None and valid.external_id in state.external_ids:
         existing = state.collections["orders"][state.external_ids[valid.external_id]]
-        if existing["_fingerprint"] != _fingerprint(body):
+        if existing["_fingerprint"] != _fingerprint(body) and not state.config.settings.lenient_changed_replay:
             raise SandboxAPIError(
                 409,
                 f"An order with external_id {valid.external_id!r} already exists with different parameters",

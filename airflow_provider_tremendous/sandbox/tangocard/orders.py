@@ -3,7 +3,8 @@ is in process), catalog value rules, balance checks (402.001), statuses, resends
 ledger and forced outcomes for tests.
 
 An order is *in process* for ``tango_in_process_seconds`` after it is created (0 by default); a request reusing its
-``externalRefID`` in that window gets 409.002. It is ``PENDING`` for ``tango_order_pending_seconds`` (0 = complete
+``externalRefID`` in that window gets 409.002; after ``tango_idempotency_days`` (sandbox time) the key is forgotten
+and a new order is placed (strictness.md #3). It is ``PENDING`` for ``tango_order_pending_seconds`` (0 = complete
 at once), then ``COMPLETE``. ``FAILED`` refunds the account.
 """
 
@@ -67,6 +68,11 @@ def create_order(state: SandboxState, body: Any) -> tuple[int, dict[str, Any]]:
         ref = str(ref)
         check_external_ref(ref, state.config.settings.tango_lenient_external_ref_ids)
         existing = state.collections[REFS].get(_ref_key(account["accountIdentifier"], ref))
+        days = state.config.settings.tango_idempotency_days
+        if existing is not None and days is not None:
+            placed = state.collections[ORDERS][existing["order"]].get("_placed_clock", state.now())
+            if state.now() - placed > days * 86400:  # past the window: the key is forgotten, a new order is placed
+                existing = None
         if existing is not None:
             order = state.collections[ORDERS][existing["order"]]
             if state.now() < order["_in_process_until"]:
@@ -183,6 +189,7 @@ def _store(
         "_seq": state.sequence,
         "_cost_cents": cost_cents + fee_cents,  # what FAILED refunds
         "_in_process_until": state.now() + settings.tango_in_process_seconds,
+        "_placed_clock": state.now(),  # sandbox time, for the idempotency window
         "_resent_at": None,
     }
     state.collections[ORDERS][ident] = order
@@ -245,7 +252,7 @@ def list_orders(state: SandboxState, query: Mapping[str, str]) -> dict[str, Any]
         and (not end or o["createdAt"] <= end.replace("+00:00", "Z"))
     ]
     selected.sort(key=lambda o: o["_seq"], reverse=True)
-    selected = selected[:MAX_LISTED]
+    selected = selected[: min(MAX_LISTED, state.config.settings.tango_list_cap)]
     number = page_number(query, "page", 0, 0, 10**6)
     size = page_number(query, "elementsPerBlock", 10, 1, 100)
     chunk = selected[number * size : (number + 1) * size]
