@@ -284,6 +284,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             open_budget,
             run_summary,
             stop_message,
+            unknown_message,
         )
 
         result_path = self.result_path or self._default_result_path(payout_id, shard)
@@ -346,6 +347,8 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         reason = adapter.fatal_reason or adapter.stop_reason
         if reason:  # a stopped run fails whatever fail_on_error says: it did not pay what it was asked to
             raise TremendousPayoutStopped(stop_message(reason, budget, payout_id, result_path, tally))
+        if tally.unknown:  # uncertain money fails the task whatever fail_on_error says
+            raise TremendousPayoutError(unknown_message(payout_id, tally, result_path))
         if tally.failed and self.fail_on_error and not self.is_dry_run:
             raise TremendousPayoutError(
                 f"{tally.failed} of {prepared.in_shard} rows were not paid (others paid once each); "

@@ -25,6 +25,7 @@ from airflow_provider_tremendous.payouts.outcomes import (
     ENDED_UNPAID,
     FAILED,
     NOT_SENT,
+    UNKNOWN,
     Charge,
     Outcome,
 )
@@ -363,9 +364,10 @@ class VendorAdapter:
     def _unchecked(self, row: dict[str, Any], error: e.TremendousError) -> Outcome:
         if isinstance(error, STOPPING):
             self.stop(f"{error.status} {error.message}")
-        return self.failed(
+        return Outcome.for_row(
             row,
-            f"uncertain, not sent now: it may have been paid under an earlier id, which could not be checked "
+            UNKNOWN,
+            error=f"unknown, not sent now: it may have been paid under an earlier id, which could not be checked "
             f"({error}); a retry checks again before sending",
         )
 
@@ -374,11 +376,12 @@ class VendorAdapter:
         try:
             placed = self.lookup(row["external_id"])
         except e.TremendousError as failed_lookup:
-            return self.failed(
+            return Outcome.for_row(
                 row,
-                f"uncertain: the answer was lost ({error}) and so was the look-up by its key ({failed_lookup}): it "
-                "may have been paid. A retry looks it up first and sends only with the same key, so it cannot pay "
-                "twice",
+                UNKNOWN,
+                error=f"unknown: the answer was lost ({error}) and so was the look-up by its key ({failed_lookup}): "
+                "it may have been paid. Do not pay it by hand: a retry looks it up first and sends only with the same "
+                "key, so it cannot pay twice",
             )
         if placed is not None:  # created by this request, or by an earlier try whose answer was lost
             return self.matching(row, placed, CREATED if self._created_now(placed.created_at) else ALREADY_EXISTED)

@@ -25,7 +25,15 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.errors import TremendousInputError
 from airflow_provider_tremendous.money import AmountError, decimals_for, parse_amount
-from airflow_provider_tremendous.payouts.outcomes import ALREADY_EXISTED, CREATED, FAILED, Charge, Outcome, fee_class
+from airflow_provider_tremendous.payouts.outcomes import (
+    ALREADY_EXISTED,
+    CREATED,
+    FAILED,
+    UNKNOWN,
+    Charge,
+    Outcome,
+    fee_class,
+)
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.payouts.prepare import RecipientTotal
@@ -256,7 +264,7 @@ class Budget:
             if new and ours:
                 self.charged += charge.total
                 self.fees += charge.fees
-        elif (paid and ours) or (outcome.outcome == FAILED and not outcome.permanent):
+        elif (paid and ours) or outcome.outcome == UNKNOWN or (outcome.outcome == FAILED and not outcome.permanent):
             self.unpriced_face += face  # charged later, or perhaps already (an answer lost): count it at the rate
             self.unpriced_rows += 1
         return self.check()

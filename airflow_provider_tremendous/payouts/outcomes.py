@@ -14,6 +14,9 @@ CREATED = "created"
 ALREADY_EXISTED = "already_existed"
 ALREADY_PAID = "already_paid"  # recorded as paid by a previous try's result file; nothing sent
 FAILED = "failed"
+#: The row's order may exist: its answer was lost and so was the look-up by its key (or an earlier id could not be
+#: checked). Never "not paid": the task fails naming it, and the next try looks it up before paying.
+UNKNOWN = "unknown"
 NOT_SENT = "not_sent"
 INVALID = "invalid"
 DRY_RUN = "dry_run"
@@ -116,6 +119,8 @@ class Tally:
     paid_by_currency: dict[str, Decimal] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     first_created_at: str | None = None
+    #: A few rows whose outcome is unknown, as ``row N (key)``: the task's failure names them.
+    unknown_rows: list[str] = field(default_factory=list)
 
     def add(self, outcome: Outcome) -> None:
         self.outcomes[outcome.outcome] += 1
@@ -124,6 +129,8 @@ class Tally:
             self.paid_by_currency[outcome.currency] = total
         if outcome.created_at and (self.first_created_at is None or outcome.created_at < self.first_created_at):
             self.first_created_at = outcome.created_at
+        if outcome.outcome == UNKNOWN and len(self.unknown_rows) < MAX_ERRORS_IN_SUMMARY:
+            self.unknown_rows.append(f"row {outcome.row} ({outcome.key})")
         if outcome.error and len(self.errors) < MAX_ERRORS_IN_SUMMARY:
             self.errors.append(f"row {outcome.row} ({outcome.key}): {outcome.error}"[:300])
 
@@ -134,3 +141,7 @@ class Tally:
     @property
     def failed(self) -> int:
         return self.outcomes[FAILED] + self.outcomes[NOT_SENT]
+
+    @property
+    def unknown(self) -> int:
+        return self.outcomes[UNKNOWN]

@@ -153,10 +153,21 @@ def stop_message(reason: str, budget: Budget, payout_id: str, result_path: str, 
             "balance, or a charge was higher than priced"
         )
     return (
-        f"payout {payout_id}: the run stopped: {reason}. {tally.paid} rows paid, {tally.failed} not paid "
+        f"payout {payout_id}: the run stopped: {reason}. {tally.paid} rows paid, {tally.failed} not paid, "
+        f"{tally.unknown} unknown "
         f"(charged {budget.charged:.2f} {budget.currency} by this run, {budget.payout_charged:.2f} known for the "
         f"payout); see {result_path}. A retry pays only the "
         "missing keys"
+    )
+
+
+def unknown_message(payout_id: str, tally: Tally, result_path: str) -> str:
+    """Why a run with rows of unknown outcome fails, whatever ``fail_on_error`` says."""
+    return (
+        f"payout {payout_id}: {tally.unknown} rows are unknown: their order may exist (the answer was lost and the "
+        f"look-up by key failed too): {', '.join(tally.unknown_rows)}{' ...' if tally.unknown > 10 else ''}. Do not "
+        f"pay them by hand: a retry looks each one up by its key before sending, with the same key, so it cannot "
+        f"pay twice. {tally.paid} rows paid, {tally.failed} not paid; see {result_path}"
     )
 
 
@@ -171,7 +182,7 @@ def run_summary(
 ) -> dict[str, Any]:
     """The run's summary (counts, face totals, the result path, the wait parameters): small whatever the size."""
     elapsed = time.monotonic() - tally.started
-    sent = tally.outcomes["created"] + tally.outcomes["already_existed"] + tally.outcomes["failed"]
+    sent = sum(tally.outcomes[kind] for kind in ("created", "already_existed", "failed", "unknown"))
     return {
         "payout_id": payout_id,
         "dry_run": dry_run,
@@ -185,6 +196,7 @@ def run_summary(
         "already_existed": tally.outcomes["already_existed"],
         "already_paid": tally.outcomes["already_paid"],
         "failed": tally.failed,
+        "unknown": tally.unknown,
         "would_pay": tally.outcomes["dry_run"],
         "cost_to_pay": f"{to_pay:.2f}",
         "paid_by_currency": {c: str(a) for c, a in sorted(tally.paid_by_currency.items())[:20]},

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from airflow_provider_tremendous import errors as e
 from airflow_provider_tremendous.hooks import TremendousHook
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
+from airflow_provider_tremendous.operators.bulk import TremendousPayoutError
 from airflow_provider_tremendous.operators.invoices import TremendousCreateInvoiceOperator
 from airflow_provider_tremendous.operators.orders import TremendousCreateOrderOperator
 from airflow_provider_tremendous.operators.tangocard import TangoCardCreateOrderOperator
@@ -220,9 +221,11 @@ def test_without_a_complete_history_earlier_ids_are_looked_up_and_a_failure_is_u
     assert (summary["already_existed"], summary["created"]) == (1, 1), "found under its v1 id, one by one"
     tremendous_sandbox.admin.faults(error_rate=1.0, method="GET", path_prefix="/orders/")
     (tmp_path / "results.csv").unlink()
-    summary = bulk(tmp_path, respondents(3), fail_on_error=False).execute(context())
-    assert summary["failed"] == 3 and len(tremendous_sandbox.admin.ledger()) == 2
-    assert all("uncertain, not sent now" in r["error"] for r in results(tmp_path / "results.csv"))
+    with pytest.raises(TremendousPayoutError, match=r"3 rows are unknown: their order may exist"):
+        bulk(tmp_path, respondents(3), fail_on_error=False).execute(context())  # unknown fails whatever it says
+    assert len(tremendous_sandbox.admin.ledger()) == 2
+    lines = results(tmp_path / "results.csv")
+    assert all(r["outcome"] == "unknown" and "unknown, not sent now" in r["error"] for r in lines)
 
 
 # -- Tango Card ids ------------------------------------------------------------------------------------------------
@@ -433,8 +436,8 @@ def test_a_lost_answer_whose_look_up_also_fails_is_uncertain_not_unpaid() -> Non
 
     row = {"row": 1, "key": "r1", "external_id": "p:r1", "amount": "5.00", "currency": "USD"}
     outcome = LostEverything().pay(row)
-    assert outcome.outcome == "failed" and outcome.error is not None
-    assert outcome.error.startswith("uncertain") and "may have been paid" in outcome.error
+    assert outcome.outcome == "unknown" and outcome.error is not None
+    assert outcome.error.startswith("unknown") and "may have been paid" in outcome.error
     assert "not paid" not in outcome.error
 
 

@@ -125,3 +125,27 @@ def test_the_tango_sandbox_forgets_a_key_after_its_idempotency_window(tremendous
     kept = TangoCardHook().create_order(body)
     tremendous_sandbox.admin.advance(400 * 86400)
     assert TangoCardHook().create_order(body).reference_order_id == kept.reference_order_id
+
+
+# -- uncertainty is named --------------------------------------------------------------------------------------------
+def test_a_row_whose_answer_and_look_up_were_lost_is_unknown_and_the_retry_resolves_it(
+    tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was: reported "not paid" although the order existed: an invitation to pay it again by hand."""
+    monkeypatch.setenv("AIRFLOW_CONN_TREMENDOUS_DEFAULT", tremendous_sandbox.airflow_conn_json(max_retries=0))
+    rows = respondents(2)
+
+    def lose_everything() -> None:  # the order is created, its answer lost, and every look-up by key fails
+        tremendous_sandbox.admin.faults(error_after_commit_rate=1.0, path_prefix="/orders", rate_limit_per_second=None)
+
+    original = history_module.read_history
+    _after_listing(monkeypatch, lose_everything)
+    with pytest.raises(TremendousPayoutError, match=r"2 rows are unknown: their order may exist.*row 1 \(r00000\)"):
+        bulk(tmp_path, rows, fail_on_error=False).execute(context())
+    assert {line["outcome"] for line in results(tmp_path / "results.csv")} == {"unknown"}
+    assert len(tremendous_sandbox.admin.ledger()) == 2, "both orders exist"
+    monkeypatch.setattr(history_module, "read_history", original)
+    tremendous_sandbox.admin.faults(error_after_commit_rate=0.0)
+    summary = bulk(tmp_path, rows).execute(context())
+    assert (summary["paid"], summary["created"], summary["unknown"]) == (2, 0, 0)
+    assert len(tremendous_sandbox.admin.ledger()) == 2, "resolved from the vendor, not paid again"
