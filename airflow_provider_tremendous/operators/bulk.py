@@ -2,38 +2,23 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.errors import TremendousError, TremendousInputError
+from airflow_provider_tremendous.errors import TremendousInputError
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator
-from airflow_provider_tremendous.payouts.keys import IdScheme, check_payout_id, prefix, prefixes
-from airflow_provider_tremendous.payouts.ledger import (
-    ResultWriter,
-    confirmed,
-    known_payment,
-    read_paid,
-    recorded_charge,
+from airflow_provider_tremendous.payouts.keys import check_payout_id
+from airflow_provider_tremendous.payouts.run import (
+    DEFAULT_LOOKBACK_DAYS,
+    TremendousPayoutError,
+    TremendousPayoutStopped,
 )
-from airflow_provider_tremendous.payouts.outcomes import ALREADY_PAID, DRY_RUN, INVALID, Outcome, Tally
-from airflow_provider_tremendous.payouts.sender import Progress, send_rows
 
 if TYPE_CHECKING:
-    from airflow_provider_tremendous.payouts.adapter import PayoutAdapter
     from airflow_provider_tremendous.payouts.prepare import Prepared
 
-
-class TremendousPayoutError(TremendousError):
-    """Some rows could not be paid (see the result file); the others were paid exactly once."""
-
-
-class TremendousPayoutStopped(TremendousPayoutError, TremendousInputError):
-    """The run stopped before paying every row — a cap or the balance would have been exceeded, the fee could not
-    be learned or was above ``max_fee_percent``, the vendor refused for funds or credentials, the payout's
-    keep_case setting differs — whatever ``fail_on_error`` says. Rows paid stay paid once; a retry pays the rest."""
+__all__ = ["TremendousBulkPayoutOperator", "TremendousPayoutError", "TremendousPayoutStopped"]
 
 
 class TremendousBulkPayoutOperator(TremendousBaseOperator):
@@ -44,11 +29,12 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
     records the rejects). Keys are compared in canonical form (trimmed, NFKC, case-folded, ``17.0`` = ``17``), so
     two spellings of one key are duplicates, refused with both row numbers. Each row's external_id derives from
     the payout id and the canonical key (``<payout_id>:<key>`` on Tremendous; alphanumeric on Tango Card): re-running
-    the DAG, retrying the task or submitting the same file again never pays a key twice, and a row
-    paid under an earlier derivation or another spelling is found in the payout's orders, listed once before
-    sending. Keys the previous try's result file records as paid (same id, amount and currency) are not even sent
-    again. Orders go out on ``max_concurrency`` threads under the hook's rate
-    limiter (10 req/s by default); a 429 pauses every thread.
+    the DAG, retrying the task or submitting the same file again never pays a key twice. **The vendor is the
+    ledger:** before sending, the run lists the payout's orders on the paying account since the payout began, and
+    sends only the rows whose order the vendor does not hold (so a retry on a fresh worker sends only what is
+    missing); a row paid under an earlier derivation or another spelling is found too, and an order under a row's
+    key that is for another payment fails the row. Orders go out on ``max_concurrency`` threads under the hook's
+    rate limiter (10 req/s by default); a 429 pauses every thread.
 
     :param rows: a list of dicts (e.g. an upstream XCom), a ``.csv``/``.jsonl`` path, or an object-storage URI;
         templated.
@@ -83,8 +69,10 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
     :param preflight_funding: fail before sending when the balance cannot cover the rows still to pay (priced with
         fees), and stop before this run's own charges would exceed the balance read at the start.
     :param max_concurrency: orders in flight at once.
-    :param result_path: per-row results (``.csv`` or ``.jsonl``; local or object storage); templated. Default: a
-        file named after the payout in the temp directory.
+    :param result_path: per-row results (``.csv`` or ``.jsonl``, any case; local or object storage); templated.
+        Lines carry the payout, vendor and account they were written for, and are appended (a retry reads a killed
+        try's lines); a clean end keeps one line per row. Default: ``<temp>/tremendous-payouts/<vendor>-<account>/
+        <payout_id>.csv``. A refused run writes its invalid rows to ``<name>.rejects.<suffix>`` instead.
     :param fail_on_error: fail the task when any row failed (after writing every outcome).
     :param shard_index, shard_count: pay only the keys of one shard (for mapped tasks; see docs/bulk_payouts.md).
     :param conn_id: the connection that pays, of type ``tremendous`` or ``tangocard`` (default:
@@ -93,6 +81,12 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
     :param customer_identifier, account_identifier: Tango Card only: the paying account (default: the
         connection's extras).
     :param etid, sender, message, email_subject: Tango Card only: email template, sender and text of emailed rewards.
+    :param created_after: when this payout began paying (ISO-8601), if the task state store (Airflow 3.3+) and the
+        result file cannot tell: the vendor scan starts 15 minutes before it; templated. Trusted: an order of the
+        payout made earlier is not seen (the vendor's idempotency then still protects its key).
+    :param lookback_days: how far back the vendor scan reaches when nothing records the payout's start (400).
+    :param allow_other_accounts: continue a payout whose result file records payments on another *production*
+        account or vendor (refused by default: each person could be paid once per account).
     :return: a summary dict (counts, totals, result path, the wait parameters), under 16 KB whatever the size.
     """
 
@@ -105,6 +99,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         "conn_id",
         "tango_options",
         "shard_index",
+        "created_after",
     )
     ui_color = "#e6d9ff"
 
@@ -149,6 +144,9 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         sender: dict[str, str] | None = None,
         message: str | None = None,
         email_subject: str | None = None,
+        created_after: str | None = None,
+        lookback_days: float = DEFAULT_LOOKBACK_DAYS,
+        allow_other_accounts: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -197,6 +195,9 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         self.shard_index = shard_index
         self.shard_count = shard_count
         self.progress_interval = progress_interval
+        self.created_after = created_after
+        self.lookback_days = lookback_days
+        self.allow_other_accounts = allow_other_accounts
 
     @classmethod
     def sharded(cls, shard_count: int, **kwargs: Any) -> Any:
@@ -240,7 +241,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         prepared = prepare(self.rows, spec, payout_id, adapter.unit_cost, shard, adapter.row_problems, adapter.vendor)
         try:
             need_fee_bound(caps, shard, len(prepared.fee_classes))
-            return self._run(prepared, adapter, payout_id, shard, caps)
+            return self._run(prepared, adapter, payout_id, shard, caps, context)
         finally:
             prepared.cleanup()
 
@@ -272,146 +273,35 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
     def _run(
         self,
         prepared: Prepared,
-        adapter: PayoutAdapter,
+        adapter: Any,
         payout_id: str,
         shard: tuple[int, int],
         caps: dict[str, Decimal | None],
+        context: Any,
     ) -> dict[str, Any]:
-        from airflow_provider_tremendous.payouts.report import (
-            accounted,
-            earlier_charges,
-            foreign_payments,
-            open_budget,
-            run_summary,
-            stop_message,
-            unknown_message,
+        from functools import partial
+
+        from airflow_provider_tremendous.payouts.records import since_record
+        from airflow_provider_tremendous.payouts.run import PayoutRun, RunOptions
+
+        created_after = None if str(self.created_after or "").strip() in ("", "None") else str(self.created_after)
+        options = RunOptions(
+            payout_id=payout_id,
+            shard=shard,
+            caps=caps,
+            keep_case=self.keep_case,
+            dry_run=self.is_dry_run,
+            preflight_funding=self.preflight_funding,
+            max_concurrency=self.max_concurrency,
+            result_path=self.result_path,
+            fail_on_error=self.fail_on_error,
+            on_invalid=self.on_invalid,
+            max_rows=self.max_rows,
+            progress_interval=self.progress_interval,
+            created_after=created_after,
+            lookback_days=float(self.lookback_days),
+            allow_other_accounts=self.allow_other_accounts,
+            allow_shared_recipients=self.row_rules["allow_shared_recipients"],
+            conn_id=self.paying_conn_id,
         )
-
-        result_path = self.result_path or self._default_result_path(payout_id, shard)
-        self._check_guards(prepared, result_path)
-        if not self.is_dry_run:
-            from airflow_provider_tremendous.payouts.history import read_history
-
-            adapter.history = read_history(adapter, payout_id, prepared.current_ids, self.keep_case, self.log)
-        own = tuple(prefixes(payout_id, "tremendous") + prefixes(payout_id, "tangocard"))  # a vendor switch too
-        ledger, foreign = confirmed(read_paid(result_path), adapter.history, own)  # the vendor's state wins
-        if foreign:
-            raise TremendousInputError(foreign_payments(result_path, foreign))
-        unpaid = [Decimal(r["cost"]) for r in prepared.spooled() if not known_payment(ledger, r)]
-        to_pay, recorded = sum(unpaid, Decimal(0)), prepared.in_shard - len(unpaid)
-        self.log.info(
-            "Payout %s: %d rows, %d valid, %d invalid; %d in this shard, %d already paid per %s",
-            payout_id,
-            prepared.rows_total,
-            prepared.valid,
-            prepared.invalid,
-            prepared.in_shard,
-            recorded,
-            result_path,
-        )
-        check_balance = not self.is_dry_run and self.preflight_funding and bool(unpaid)
-        known = earlier_charges(ledger, adapter.history, prepared.current_ids)
-        budget = open_budget(adapter, prepared, caps, (to_pay, len(unpaid)), check_balance, known)
-        self.log.info("Payout %s: rows priced at %s, in %s", payout_id, budget.describe(), budget.currency)
-        adapter.learns_fee = budget.needs_learning
-        tally = Tally()
-        writer = ResultWriter(result_path)
-        try:
-            self._write_invalid(prepared, writer, tally)
-            pending = self._replay_ledger(prepared, ledger, writer, tally)
-            if self.is_dry_run:
-                for row in pending:
-                    self._record(writer, tally, None, Outcome.for_row(row, DRY_RUN))
-            else:
-                progress = Progress(prepared.in_shard - recorded, self.log, self.progress_interval)
-
-                send_rows(
-                    pending,
-                    accounted(adapter, budget),
-                    lambda outcome: self._record(writer, tally, progress, outcome),
-                    concurrency=self.max_concurrency,
-                    stop_reason=lambda: adapter.stop_reason,
-                    alone=budget.needs_learning,
-                )
-        finally:
-            writer.close()
-        summary = run_summary(payout_id, self.is_dry_run, prepared, tally, result_path, shard, to_pay)
-        summary |= {
-            "external_id_prefix": prefix(payout_id, adapter.vendor, IdScheme(keep_case=self.keep_case)),
-            "external_id_prefixes": prefixes(payout_id, adapter.vendor),
-            "id_scheme": IdScheme(keep_case=self.keep_case).label,
-            **budget.summary(),
-        }
-        summary |= {"vendor": adapter.vendor, "conn_id": self.paying_conn_id, **adapter.summary_fields()}
-        self.log.info("Payout %s done: %s", payout_id, {k: summary[k] for k in ("paid", "created", "failed")})
-        reason = adapter.fatal_reason or adapter.stop_reason
-        if reason:  # a stopped run fails whatever fail_on_error says: it did not pay what it was asked to
-            raise TremendousPayoutStopped(stop_message(reason, budget, payout_id, result_path, tally))
-        if tally.unknown:  # uncertain money fails the task whatever fail_on_error says
-            raise TremendousPayoutError(unknown_message(payout_id, tally, result_path))
-        if tally.failed and self.fail_on_error and not self.is_dry_run:
-            raise TremendousPayoutError(
-                f"{tally.failed} of {prepared.in_shard} rows were not paid (others paid once each); "
-                f"see {result_path}. First errors: {tally.errors[:3]}. A retry pays only the missing keys."
-            )
-        return summary
-
-    # -- steps --------------------------------------------------------------------------------------------------
-    def _default_result_path(self, payout_id: str, shard: tuple[int, int]) -> str:
-        suffix = f"-shard{shard[0]}of{shard[1]}" if shard[1] > 1 else ""
-        return str(Path(tempfile.gettempdir()) / "tremendous-payouts" / f"{payout_id}{suffix}.csv")
-
-    def _check_guards(self, prepared: Prepared, result_path: str) -> None:
-        if prepared.rows_total == 0:
-            raise TremendousInputError("rows: the input has no rows; nothing to pay")
-        if self.max_rows is not None and prepared.rows_total > self.max_rows:
-            raise TremendousInputError(f"{prepared.rows_total} rows exceed max_rows={self.max_rows}; nothing was sent")
-        if prepared.invalid and self.on_invalid == "fail":
-            self._write_rejects(prepared, result_path)
-            problems = "\n".join(str(p) for p in prepared.invalid_examples[:25])
-            raise TremendousInputError(
-                f"{prepared.invalid} of {prepared.rows_total} rows are invalid; nothing was sent. Fix them, or pass "
-                f"on_invalid='skip' to pay the valid rows. All problems: {result_path}\n{problems}"
-            )
-
-    def _write_rejects(self, prepared: Prepared, result_path: str) -> None:
-        writer = ResultWriter(result_path)
-        try:
-            self._write_invalid(prepared, writer, Tally())
-        finally:
-            writer.close()
-
-    @staticmethod
-    def _write_invalid(prepared: Prepared, writer: ResultWriter, tally: Tally) -> None:
-        for problem in prepared.rejected():
-            outcome = Outcome(problem.row, problem.key, None, INVALID, error=f"{problem.field}: {problem.reason}")
-            writer.write(outcome)
-            tally.add(outcome)
-
-    def _replay_ledger(
-        self, prepared: Prepared, ledger: dict[str, dict[str, str]], writer: ResultWriter, tally: Tally
-    ) -> Any:
-        """Yield the rows still to pay; rows the ledger records as paid are written as ``already_paid``."""
-        for row in prepared.spooled():
-            known = known_payment(ledger, row)
-            if known is None:
-                yield row
-                continue
-            outcome = Outcome.for_row(
-                row,
-                ALREADY_PAID,
-                id_scheme=known.get("id_scheme") or "v1",
-                created_at=known.get("created_at") or None,  # bounds the payout wait's scan
-                charge=recorded_charge(known),
-                order_id=known.get("order_id"),
-                reward_id=known.get("reward_id"),
-                status=known.get("status"),
-            )
-            self._record(writer, tally, None, outcome)
-
-    @staticmethod
-    def _record(writer: ResultWriter, tally: Tally, progress: Progress | None, outcome: Outcome) -> None:
-        writer.write(outcome)
-        tally.add(outcome)
-        if progress is not None:
-            progress.update(outcome)
+        return PayoutRun(prepared, adapter, options, self.log, partial(since_record, context)).execute()

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from airflow_provider_tremendous import errors as e
 from airflow_provider_tremendous.payouts.outcomes import (
     ALREADY_EXISTED,
+    ALREADY_PAID,
     CREATED,
     ENDED_UNPAID,
     FAILED,
@@ -132,6 +133,12 @@ class PayoutAdapter(Protocol):
 
     def stop(self, reason: str, fatal: bool = False) -> None:
         """Stop the run: no new order is sent."""
+
+    def paid_earlier(self, row: dict[str, Any]) -> Outcome | None:
+        """The row's outcome when the vendor already holds an order under its ids, else ``None``."""
+
+    def account_identity(self) -> tuple[str, str]:
+        """``(fingerprint, environment)`` of the paying account (see :func:`~.ledger.account_fingerprint`)."""
 
     def row_defaults(self, defaults: dict[str, Any]) -> dict[str, Any]:
         """The operator's row defaults, completed with the vendor's own (Tango Card: the ``utid`` as product)."""
@@ -315,17 +322,18 @@ class VendorAdapter:
                 return self._unchecked(row, error)
         if order is not None and order.status.upper() in ENDED_UNPAID:
             return self.ended_unpaid(row, order.order_id, order.status)
-        if order is not None:
+        if order is not None:  # paid before this run: nothing is sent
             scheme = row.get("id_scheme") if order.external_id == row["external_id"] else None
             scheme = scheme or (row.get("alternate_ids") or {}).get(order.external_id, "v1 (another spelling)")
             return Outcome.for_row(
                 row,
-                ALREADY_EXISTED,
+                ALREADY_PAID,
                 external_id=order.external_id,
                 id_scheme=scheme,
                 order_id=order.order_id,
                 status=order.status,
                 created_at=order.created_at,
+                charge=order.charge,
             )
         if problems:
             return self.failed(

@@ -146,11 +146,17 @@ class PayoutHistory:
 
 
 def read_history(
-    adapter: PayoutAdapter, payout_id: str, claimed_ids: Iterable[str], keep_case: bool, log: Any
+    adapter: PayoutAdapter,
+    payout_id: str,
+    claimed_ids: Iterable[str],
+    keep_case: bool,
+    log: Any,
+    created_after: str | None = None,
 ) -> PayoutHistory:
-    """The payout's orders at the vendor, under every id derivation, read before anything is sent; a payout begun
-    with the other ``keep_case`` setting is refused here (:func:`~.keys.mode_conflict`)."""
-    orders = list(adapter.orders_with_prefix(tuple(prefixes(payout_id, adapter.vendor)), None))
+    """The payout's orders at the vendor created from ``created_after`` on (``None``: all), under every id
+    derivation, read before anything is sent; a payout begun with the other ``keep_case`` setting is refused here
+    (:func:`~.keys.mode_conflict`)."""
+    orders = list(adapter.orders_with_prefix(tuple(prefixes(payout_id, adapter.vendor)), created_after))
     conflict = mode_conflict(payout_id, adapter.vendor, keep_case, (order.external_id for order in orders))
     if conflict:
         raise TremendousInputError(conflict)
@@ -169,9 +175,10 @@ def read_history(
             "keep_case=False (the default), or pay under a new payout_id; nothing was sent"
         )
     log.info(
-        "Payout %s: the vendor holds %d orders of it already%s",
+        "Payout %s: the vendor holds %d orders of it created since %s%s",
         payout_id,
         len(history.by_id),
+        created_after or "ever",
         "" if history.complete else " (a capped list: earlier ids are looked up row by row)",
     )
     return history

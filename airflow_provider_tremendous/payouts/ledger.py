@@ -1,23 +1,35 @@
-"""The per-row result file (CSV or JSONL) and the bounded summary.
+"""The per-row result file: a report and a journal, scoped to one payout on one vendor account — never the ledger.
 
-The result file is also the local ledger: on a retry, keys it already records as paid are not sent again (the
-vendor's idempotency stays the safety net for everything else).
+What was paid is learned from the vendor before sending (:mod:`.history`). The result file only helps: its lines
+say since when the payout has been paying (the lower bound of the vendor scan), which rows a killed or failed try
+left ``unknown``, and whether the payout was paid on another production account. Each line carries its identity —
+payout id, vendor, an account fingerprint (a hash of the vendor's account identity, never of the key) and the
+environment — and only lines of this payout on this account count for its window; no email, phone or name is
+written. Lines are appended to the file that is read (a killed worker's lines are read by the next try), flushed
+at once and fsynced at least every second; a clean close compacts the file to one line per row. A line whose last
+column (``run``) is missing or cut short was torn by a kill and is ignored.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import os
+import re
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
-from airflow_provider_tremendous.payouts.outcomes import ENDED_UNPAID, PAID, Charge, Outcome
+from airflow_provider_tremendous.payouts.outcomes import PAID, UNKNOWN, Charge, Outcome
 
-if TYPE_CHECKING:
-    from airflow_provider_tremendous.payouts.history import PayoutHistory
-
+IDENTITY = ["payout_id", "vendor", "account", "environment"]
 COLUMNS = [
+    *IDENTITY,
     "row",
     "key",
     "external_id",
@@ -30,13 +42,57 @@ COLUMNS = [
     "error",
     "id_scheme",
     "created_at",
-    "recipient_hash",
     "charged",  # what the vendor charged for the order (face + fees), when it said: processed orders only
     "fees",
     "charge_currency",
+    "payout_since",  # when the payout began paying on this account, as far as this run knew (its scan's bound)
+    "run",  # when the run that wrote the line began: the last column, so a line torn by a kill is recognised
 ]
+#: A complete ``run`` stamp: a line without one was cut short.
+_RUN_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00")
+FSYNC_INTERVAL = 1.0
+UPLOAD_INTERVAL = 30.0
+PRODUCTION = "production"
 
 
+def account_fingerprint(vendor: str, environment: str, *identity: str) -> str:
+    """A short hash naming one vendor account (Tremendous: the organization id; Tango Card: platform, customer
+    and account): the same whatever key or token reaches it, so rotating credentials keeps the file valid."""
+    return hashlib.sha256("\x1f".join((vendor, environment, *identity)).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Whose lines a result file's reader trusts: this payout, on this vendor account, in this environment."""
+
+    payout_id: str
+    vendor: str
+    account: str
+    environment: str
+
+    def fields(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in IDENTITY}
+
+    def same_account(self, line: dict[str, Any]) -> bool:
+        return all(line.get(name) == getattr(self, name) for name in IDENTITY)
+
+    @property
+    def label(self) -> str:
+        return f"{self.vendor} account {self.account} ({self.environment})"
+
+
+def is_csv(path: str) -> bool:
+    """CSV by suffix, whatever its case (``.CSV`` too); anything else is JSON lines."""
+    return path.lower().endswith(".csv")
+
+
+def rejects_path(path: str) -> str:
+    """Where a refused run writes its invalid rows: next to the result file, never over it."""
+    stem, dot, suffix = path.rpartition(".")
+    return f"{stem}.rejects.{suffix}" if dot and "/" not in suffix else f"{path}.rejects"
+
+
+# -- reading -------------------------------------------------------------------------------------------------------
 def _location(path: str) -> Any:
     if "://" in path:
         from airflow.providers.common.compat.sdk import ObjectStoragePath
@@ -45,23 +101,24 @@ def _location(path: str) -> Any:
     return Path(path)
 
 
-def read_paid(path: str | None) -> dict[str, dict[str, str]]:
-    """External ids a previous try recorded as paid, from a local or object-storage result file (a truncated
-    last line from a killed worker is ignored). Keyed by external id, not by key: ids name the payout, the
-    derivation and the canonical key, so another payout's file, or another spelling, never matches."""
-    if not path:
-        return {}
+def _read_text(path: str) -> str:
     location = _location(path)
     if not location.exists() or not location.is_file():
-        return {}
-    paid: dict[str, dict[str, str]] = {}
+        return ""
     with location.open("r", newline="") as handle:
-        lines = handle.read().splitlines(keepends=True)  # object-storage handles are not always iterable
-    records: Any = csv.DictReader(lines) if path.endswith(".csv") else (_json_or_none(line) for line in lines)
+        return str(handle.read())
+
+
+def parse_lines(lines: Iterable[str], csv_format: bool) -> Iterator[dict[str, Any]]:
+    """The complete lines of a result file (a line torn by a kill, or unreadable, is skipped; lines written
+    before lines carried an identity have no ``payout_id`` and are kept as they are)."""
+    records: Any = csv.DictReader(lines) if csv_format else (_json_or_none(line) for line in lines)
     for record in records:
-        if record and record.get("outcome") in PAID and record.get("order_id") and record.get("external_id"):
-            paid[record["external_id"]] = record
-    return paid
+        if not isinstance(record, dict):
+            continue
+        if record.get("payout_id") and not _RUN_STAMP.fullmatch(str(record.get("run") or "")):
+            continue  # this format is complete only with its last column
+        yield record
 
 
 def _json_or_none(line: str) -> dict[str, Any] | None:
@@ -72,88 +129,216 @@ def _json_or_none(line: str) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def known_payment(ledger: dict[str, dict[str, str]], row: dict[str, Any]) -> dict[str, str] | None:
-    """The ledger's record of ``row``'s payment: under the row's current id, for the row's amount, currency and
-    recipient. Anything else (an earlier id, a changed amount or recipient, a file without recipients) is left to
-    the vendor's history, which compares the order itself with the row."""
-    record = ledger.get(row["external_id"])
-    if record is None or record.get("currency") != row["currency"]:
-        return None
-    if not record.get("recipient_hash") or record.get("recipient_hash") != row.get("recipient_hash"):
-        return None
-    try:
-        same_amount = Decimal(record.get("amount") or "") == Decimal(row["amount"])
-    except InvalidOperation:
-        return None
-    return record if same_amount else None
+def read_lines(path: str | None) -> Iterator[dict[str, Any]]:
+    """Every complete line of a local or object-storage result file (none when it does not exist)."""
+    if not path:
+        return
+    local = journal_path(path) if "://" in path else path
+    if "://" in path and not Path(local).exists():  # no journal on this worker: read the uploaded file
+        yield from parse_lines(_read_text(path).splitlines(keepends=True), is_csv(path))
+    elif Path(local).is_file():
+        with Path(local).open(newline="") as handle:
+            yield from parse_lines(handle, is_csv(path))
 
 
-def confirmed(
-    ledger: dict[str, dict[str, str]], history: PayoutHistory | None, own: tuple[str, ...] = ("",)
-) -> tuple[dict[str, dict[str, str]], list[dict[str, str]]]:
-    """The ledger's payments the vendor's state does not contradict, and those it cannot vouch for.
+@dataclass
+class Journal:
+    """What a result file says about this payout (never taken for payment: the vendor's records are).
 
-    A payment whose order the vendor now shows ended unpaid (FAILED, CANCELED: refunded) is dropped: its row is
-    then found failed in the vendor's history. When the vendor's listing of the payout on this account is complete,
-    a payment it does not hold at all is returned as *foreign*: the file was written for another account, vendor or
-    environment (or the order is not visible yet). Such a row is neither taken for paid nor sent again here: the
-    run refuses, since sending could pay again from this account and skipping could leave someone unpaid.
-    ``own``: this payout's external-id prefixes (lines of other payouts sharing the file are ignored)."""
-    if history is None:
-        return ledger, []
-    kept: dict[str, dict[str, str]] = {}
-    foreign = []
-    for external_id, record in ledger.items():
-        order = history.by_id.get(external_id)
-        if order is not None and (order.status or "").upper() in ENDED_UNPAID:
+    :param since: the earliest ``payout_since`` or order ``created_at`` of this payout's lines on this account.
+    :param unknown: external ids this account's lines last left ``unknown`` (looked up before anything is sent).
+    :param elsewhere: this payout's paid lines on another *production* account or vendor.
+    :param legacy: this payout's paid lines written before lines carried an identity (external id → line).
+    :param charges: charges recorded on this account's lines, by order id (external id, charge).
+    """
+
+    since: str | None = None
+    unknown: set[str] = field(default_factory=set)
+    elsewhere: list[dict[str, Any]] = field(default_factory=list)
+    legacy: dict[str, dict[str, Any]] = field(default_factory=dict)
+    charges: dict[str, tuple[str, Charge]] = field(default_factory=dict)
+
+
+def read_journal(path: str | None, identity: Identity, own_prefixes: tuple[str, ...]) -> Journal:
+    """Read what ``path`` says about ``identity``'s payout; other payouts' lines are ignored.
+
+    :param own_prefixes: the payout's external-id prefixes, for lines written before lines carried an identity.
+    """
+    journal = Journal()
+    for line in read_lines(path):
+        external_id, outcome = str(line.get("external_id") or ""), line.get("outcome")
+        if not line.get("payout_id"):  # written by an earlier version: no identity
+            if outcome in PAID and line.get("order_id") and external_id.startswith(own_prefixes):
+                journal.legacy[external_id] = line
             continue
-        if order is None and history.complete:
-            if external_id.startswith(own):  # this payout's line (other payouts' lines never match a row)
-                foreign.append(record)
+        if line["payout_id"] != identity.payout_id:
             continue
-        kept[external_id] = record
-    return kept, foreign
+        if not identity.same_account(line):
+            if outcome in PAID and line.get("environment") == PRODUCTION:
+                journal.elsewhere.append(line)
+            continue
+        for stamp in (line.get("payout_since"), line.get("created_at")):
+            if stamp and (journal.since is None or str(stamp) < journal.since):
+                journal.since = str(stamp)
+        if outcome == UNKNOWN:
+            journal.unknown.add(external_id)
+        else:
+            journal.unknown.discard(external_id)
+        charge = recorded_charge(line)
+        if outcome in PAID and charge is not None and line.get("order_id"):
+            journal.charges[str(line["order_id"])] = (external_id, charge)
+    return journal
 
 
-def recorded_charge(record: dict[str, str]) -> Charge | None:
+def recorded_charge(record: dict[str, Any]) -> Charge | None:
     """The charge a result-file line records (``charged``, ``fees``, ``charge_currency``), if any."""
     try:
-        total, fees = Decimal(record.get("charged") or ""), Decimal(record.get("fees") or "0")
+        total, fees = Decimal(str(record.get("charged") or "")), Decimal(str(record.get("fees") or "0"))
     except InvalidOperation:
         return None
     if not total.is_finite() or not fees.is_finite() or total < 0 or fees < 0:
         return None
-    return Charge(subtotal=total - fees, fees=fees, total=total, currency=record.get("charge_currency") or "")
+    return Charge(subtotal=total - fees, fees=fees, total=total, currency=str(record.get("charge_currency") or ""))
 
 
-class ResultWriter:
-    """Writes one line per row as outcomes arrive (flushed, so a killed worker leaves a usable ledger)."""
+def paid_order_ids(path: str) -> list[str]:
+    """The order ids a result file records as paid (last line of each external id wins), for a wait."""
+    last: dict[str, dict[str, Any]] = {}
+    for line in read_lines(path):
+        last[str(line.get("external_id") or "")] = line
+    return [str(line["order_id"]) for line in last.values() if line.get("outcome") in PAID and line.get("order_id")]
 
-    def __init__(self, path: str) -> None:
+
+# -- writing -------------------------------------------------------------------------------------------------------
+def journal_path(uri: str) -> str:
+    """The local journal of an object-storage result file: lines land here first and are uploaded periodically."""
+    digest = hashlib.sha256(uri.encode()).hexdigest()[:16]
+    name = uri.rstrip("/").rsplit("/", 1)[-1]
+    return str(Path(tempfile.gettempdir()) / "tremendous-payouts" / "journals" / f"{digest}-{name}")
+
+
+class ResultFile:
+    """Appends one line per row as outcomes arrive to the file the next try reads; compacts it on a clean close.
+
+    :param fields: the identity and run fields every line carries (``payout_id`` ... ``run``).
+    :param fresh: start the file anew (a refused run's rejects file), instead of appending.
+    """
+
+    def __init__(self, path: str, fields: dict[str, Any], fresh: bool = False) -> None:
         self.path = path
-        self.jsonl = not path.lower().endswith(".csv")
-        self._handle: IO[str] = self._open(path)
-        self._csv = None if self.jsonl else csv.DictWriter(self._handle, fieldnames=COLUMNS, extrasaction="ignore")
-        if self._csv is not None:
-            self._csv.writeheader()
-
-    @staticmethod
-    def _open(path: str) -> IO[str]:
+        self.fields = fields
+        self.csv = is_csv(path)
+        self.local = journal_path(path) if "://" in path else path
+        self.written: set[str] = set()
+        self._synced = self._uploaded = time.monotonic()
+        Path(self.local).parent.mkdir(parents=True, exist_ok=True)
         if "://" in path:
-            return _location(path).open("w")  # type: ignore[no-any-return]
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return Path(path).with_suffix(Path(path).suffix + ".tmp").open("w", newline="")
+            self._merge_remote()
+        if fresh:
+            Path(self.local).unlink(missing_ok=True)
+        self._upgrade()
+        self._handle: IO[str] = Path(self.local).open("a", newline="")  # noqa: SIM115 - closed by close()
+        self._writer = csv.DictWriter(self._handle, fieldnames=COLUMNS, extrasaction="ignore") if self.csv else None
+        if self._handle.tell() == 0 and self._writer is not None:
+            self._writer.writeheader()
+
+    def _merge_remote(self) -> None:
+        """Start the journal from the object-storage file, keeping lines a killed try left only in the journal."""
+        remote = _read_text(self.path)
+        local = Path(self.local).read_text() if Path(self.local).exists() else ""
+        if local == remote:
+            return
+        seen = set(remote.splitlines())
+        extra = [line for line in local.splitlines() if line not in seen and line.strip()]
+        if self.csv and extra and remote and extra[0] == remote.splitlines()[0]:
+            extra = extra[1:]
+        text = remote if remote.endswith("\n") or not remote else remote + "\n"
+        Path(self.local).write_text(text + "".join(f"{line}\n" for line in extra) if (remote or extra) else "")
+
+    def _upgrade(self) -> None:
+        """A file with other columns (an earlier version's) is rewritten in these, so lines can be appended; a
+        torn last line is ended, so the next line is not glued to it."""
+        target = Path(self.local)
+        if not target.exists() or target.stat().st_size == 0:
+            return
+        with target.open(newline="") as handle:
+            header = handle.readline().rstrip("\r\n")
+        if self.csv and header != ",".join(COLUMNS):
+            with target.open(newline="") as handle:
+                _rewrite(target, csv.DictReader(handle), csv_format=True)
+            return
+        with target.open("rb") as handle:
+            handle.seek(-1, os.SEEK_END)
+            torn = handle.read(1) != b"\n"
+        if torn:
+            with target.open("a") as handle:
+                handle.write("\n")
 
     def write(self, outcome: Outcome) -> None:
-        record = outcome.record()
-        if self._csv is not None:
-            self._csv.writerow(record)
+        record = self.fields | outcome.record()
+        record["run"] = self.fields["run"]  # last, whatever the outcome holds
+        for ident in (outcome.external_id, outcome.row_id):
+            if ident:
+                self.written.add(ident)
+        if self._writer is not None:
+            self._writer.writerow(record)
         else:
-            self._handle.write(json.dumps(record) + "\n")
+            self._handle.write(json.dumps({k: record.get(k) for k in COLUMNS}) + "\n")
         self._handle.flush()
+        now = time.monotonic()
+        if now - self._synced >= FSYNC_INTERVAL:
+            os.fsync(self._handle.fileno())
+            self._synced = now
+        if "://" in self.path and now - self._uploaded >= UPLOAD_INTERVAL:
+            self._upload()
+            self._uploaded = now
 
-    def close(self) -> None:
-        """Close and move into place (the previous try's file stays readable until then)."""
+    def close(self, compact: bool = True) -> None:
+        """fsync and close; on a clean end, keep one line per row (this run's, or an earlier run's for rows this
+        run did not write); upload an object-storage file."""
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
         self._handle.close()
-        if "://" not in self.path:
-            Path(self.path).with_suffix(Path(self.path).suffix + ".tmp").replace(self.path)
+        if compact:
+            self._compact()
+        if "://" in self.path:
+            self._upload()
+
+    def _compact(self) -> None:
+        target = Path(self.local)
+        run, payout, account = self.fields["run"], self.fields["payout_id"], self.fields["account"]
+
+        def kept(lines: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+            for line in lines:
+                superseded = (
+                    line.get("payout_id") == payout
+                    and line.get("account") == account
+                    and line.get("vendor") == self.fields["vendor"]
+                    and line.get("run") != run
+                    and (not line.get("external_id") or line.get("external_id") in self.written)
+                )
+                if not superseded:
+                    yield line
+
+        with target.open(newline="") as handle:
+            _rewrite(target, kept(parse_lines(handle, self.csv)), self.csv)
+
+    def _upload(self) -> None:
+        with _location(self.path).open("w") as remote:
+            remote.write(Path(self.local).read_text())
+
+
+def _rewrite(target: Path, records: Iterable[dict[str, Any]], csv_format: bool) -> None:
+    """Replace ``target`` with ``records`` (streamed) in this format, atomically: a kill leaves the old file or
+    the new one, never half of it."""
+    temporary = target.with_name(target.name + ".compact")
+    with temporary.open("w", newline="") as handle:
+        if csv_format:
+            writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(records)
+        else:
+            handle.writelines(json.dumps({k: r.get(k) for k in COLUMNS}) + "\n" for r in records)
+        handle.flush()
+        os.fsync(handle.fileno())
+    temporary.replace(target)

@@ -12,7 +12,7 @@ from airflow_provider_tremendous.money import format_amount
 
 CREATED = "created"
 ALREADY_EXISTED = "already_existed"
-ALREADY_PAID = "already_paid"  # recorded as paid by a previous try's result file; nothing sent
+ALREADY_PAID = "already_paid"  # the vendor held the row's order before this run sent anything; nothing sent
 FAILED = "failed"
 #: The row's order may exist: its answer was lost and so was the look-up by its key (or an earlier id could not be
 #: checked). Never "not paid": the task fails naming it, and the next try looks it up before paying.

@@ -9,36 +9,42 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.errors import TremendousInputError
-from airflow_provider_tremendous.payouts.ledger import recorded_charge
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.payouts.adapter import PayoutAdapter, VendorOrder
     from airflow_provider_tremendous.payouts.charges import Budget, Charge
     from airflow_provider_tremendous.payouts.history import PayoutHistory
+    from airflow_provider_tremendous.payouts.ledger import Journal
     from airflow_provider_tremendous.payouts.outcomes import Outcome, Tally
     from airflow_provider_tremendous.payouts.prepare import Prepared
 
 
 def earlier_charges(
-    ledger: dict[str, dict[str, str]], history: PayoutHistory | None, current_ids: Container[str]
+    journal: Journal, history: PayoutHistory | None, current_ids: Container[str]
 ) -> list[tuple[str, str, Charge, list[str], str | None]]:
-    """``(order id, external id, charge, recipient identities, recorded recipient hash)`` of the payout's orders
-    charged before this run: the vendor's orders (every try, every shard, any worker), with the identities they
-    echo, and the result file's records of current rows, with the recipient hash they recorded (the same order
-    counted once; the vendor's record wins)."""
+    """``(order id, external id, charge, recipient identities, None)`` of the payout's orders charged before this
+    run: the vendor's orders (every try, every shard, any worker), with the identities they echo, and the charges
+    this account's result-file lines recorded for current rows whose order the vendor does not contradict (the same
+    order counted once; the vendor's record wins)."""
+    from airflow_provider_tremendous.payouts.outcomes import ENDED_UNPAID
+
     found: dict[str, tuple[str, str, Charge, list[str], str | None]] = {}
-    for record in ledger.values():
-        charge = recorded_charge(record)
-        if charge is not None and record["external_id"] in current_ids:
-            recorded_hash: str | None = record.get("recipient_hash") or ""  # none recorded: vouches for nobody
-            found[record["order_id"]] = (record["order_id"], record["external_id"], charge, [], recorded_hash)
-    for order in history.by_id.values() if history is not None else ():
+    by_order = {order.order_id: order for order in history.by_id.values()} if history is not None else {}
+    for order_id, (external_id, charge) in journal.charges.items():
+        order = by_order.get(order_id)
+        if order is not None and (order.status or "").upper() in ENDED_UNPAID:
+            continue
+        if order is None and history is not None and history.complete:
+            continue  # the account does not hold it
+        if external_id in current_ids:
+            found[order_id] = (order_id, external_id, charge, [], None)
+    for order in by_order.values():
         if order.charge is not None:
-            found[order.order_id] = (order.order_id, order.external_id, order.charge, _identities(order), None)
+            found[order.order_id] = (order.order_id, order.external_id, order.charge, order_identities(order), None)
     return list(found.values())
 
 
-def _identities(order: VendorOrder) -> list[str]:
+def order_identities(order: VendorOrder) -> list[str]:
     """Who an order paid, in the form per-recipient caps compare (case-folded email, E.164 phone)."""
     from airflow_provider_tremendous.recipients import check_phone, email_identity
 
@@ -53,6 +59,22 @@ def _identities(order: VendorOrder) -> list[str]:
             identities.append(f"phone {check_phone(order.phone)}")
         except ValueError:
             identities.append(f"phone {order.phone}")
+    return identities
+
+
+def row_identities(row: dict[str, Any]) -> list[str]:
+    """Who a spooled row pays, in the form :func:`order_identities` gives (case-folded email, E.164 phone)."""
+    from airflow_provider_tremendous.recipients import email_identity
+
+    recipient = row.get("recipient") or {}
+    identities = []
+    if recipient.get("email"):
+        try:
+            identities.append(f"email {email_identity(recipient['email'])}")
+        except ValueError:
+            identities.append(f"email {recipient['email'].casefold()}")
+    if recipient.get("phone"):
+        identities.append(f"phone {recipient['phone']}")
     return identities
 
 
@@ -133,14 +155,15 @@ def need_fee_bound(caps: dict[str, Decimal | None], shard: tuple[int, int], fee_
         )
 
 
-def foreign_payments(result_path: str, foreign: list[dict[str, str]]) -> str:
-    """Why a result file the vendor contradicts stops the run before sending (see ``ledger.confirmed``)."""
+def foreign_payments(result_path: str, foreign: list[dict[str, Any]]) -> str:
+    """Why lines an earlier version wrote, which the vendor contradicts, stop the run before sending."""
     return (
         f"{result_path} records {len(foreign)} payments of this payout (e.g. key {foreign[0].get('key')!r}, "
-        f"order {foreign[0].get('order_id')}) that this connection's account does not hold: the file was "
-        "written for another account, vendor or environment. Nothing was sent: sending could pay those people "
-        "again from this account. Check where the payout was paid; to pay it here, use a new payout_id (or "
-        "another result_path if that file was a rehearsal)"
+        f"order {foreign[0].get('order_id')}) that this connection's account does not hold, in lines written by an "
+        "earlier version of this provider, which do not say which account paid them: the file was written for "
+        "another account, vendor or environment. Nothing was sent: sending could pay those people again from this "
+        "account. Check where the payout was paid; to pay it here, use a new payout_id (or move that file away if it "
+        "was a rehearsal on the sandbox)"
     )
 
 
@@ -189,7 +212,7 @@ def run_summary(
         "shard": {"index": shard[0], "count": shard[1]},
         "rows": prepared.rows_total,
         "valid": prepared.valid,
-        "invalid": prepared.invalid,
+        "invalid": max(prepared.invalid, tally.outcomes["invalid"]),  # + rows the vendor's records made invalid
         "in_shard": prepared.in_shard,
         "paid": tally.paid,
         "created": tally.outcomes["created"],

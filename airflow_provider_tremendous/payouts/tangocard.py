@@ -111,6 +111,15 @@ class TangoCardPayoutAdapter(VendorAdapter):
     def _account(self) -> Any:
         return self.hook.get_account(self.account)
 
+    def account_identity(self) -> tuple[str, str]:
+        """The platform, customer and account that pay, and the environment."""
+        from airflow_provider_tremendous.payouts.ledger import account_fingerprint
+
+        settings = self.hook.settings
+        platform = settings.platform_name or (settings.oauth.client_id if settings.oauth else "")
+        fingerprint = account_fingerprint(self.vendor, settings.environment, platform, self.customer, self.account)
+        return fingerprint, settings.environment
+
     @property
     def funding_currency(self) -> str:
         """The paying account's currency, as Tango Card reports it."""

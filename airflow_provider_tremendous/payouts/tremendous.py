@@ -92,6 +92,16 @@ class TremendousPayoutAdapter(VendorAdapter):
             )
         return currency.upper()
 
+    def account_identity(self) -> tuple[str, str]:
+        """The organization owning the key (``GET /organizations`` lists only it first), and the environment."""
+        from airflow_provider_tremendous.payouts.ledger import account_fingerprint
+
+        organizations = self.hook.list_organizations()
+        if not organizations:
+            raise e.TremendousInputError("the API lists no organization for this key: the paying account is unknown")
+        environment = self.hook.settings.environment
+        return account_fingerprint(self.vendor, environment, str(organizations[0].id)), environment
+
     @cached_property
     def _catalog(self) -> dict[str, Product]:
         return {product.id: product for product in self.hook.list_products()}

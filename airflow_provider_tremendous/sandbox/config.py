@@ -56,9 +56,10 @@ class SandboxSettings(BaseModel):
     parameters gets 409; ``lenient_changed_replay`` answers 201 with the original order instead (the schema text's
     reading, strictness.md #5). Tango Card replays an ``externalRefID`` for ``tango_idempotency_days`` of sandbox
     time (90; ``None``: forever, strictness.md #3), then places a new order; its ``GET /orders`` lists at most
-    ``tango_list_cap`` results (10,000, strictness.md #4). Delays are in (sandbox-clock) seconds; 0 makes a
-    transition happen at the next request. ``POST /_sandbox/advance`` moves the sandbox clock forward so tests
-    never sleep.
+    ``tango_list_cap`` results (10,000, strictness.md #4). ``production_keys`` accepts ``PROD_`` Tremendous keys
+    (refused with 401 by default), so tests can exercise rules that hold on production connections only. Delays are
+    in (sandbox-clock) seconds; 0 makes a transition happen at the next request. ``POST /_sandbox/advance`` moves
+    the sandbox clock forward so tests never sleep.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -80,6 +81,7 @@ class SandboxSettings(BaseModel):
     lenient_changed_replay: bool = False
     tango_idempotency_days: float | None = Field(default=90.0, gt=0)
     tango_list_cap: int = Field(default=10_000, ge=1)
+    production_keys: bool = False
 
 
 class SandboxConfig(BaseModel):

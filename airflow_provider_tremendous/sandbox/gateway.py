@@ -62,11 +62,12 @@ class Dialect:
 
     prefix = API_PREFIX
 
-    def caller(self, scope: Scope) -> tuple[str | None, str]:
-        """``(rate-limit key, "")`` for an accepted caller, ``(None, message)`` for a 401."""
+    def caller(self, scope: Scope, production_keys: bool = False) -> tuple[str | None, str]:
+        """``(rate-limit key, "")`` for an accepted caller, ``(None, message)`` for a 401 (``PROD_`` keys are
+        accepted only when the sandbox emulates a production account, for tests of production-only rules)."""
         auth = _authorization(scope)
         token = auth[1] if auth and auth[0] == "bearer" and auth[1] else None
-        if token is not None and token.startswith("TEST_"):
+        if token is not None and (token.startswith("TEST_") or (production_keys and token.startswith("PROD_"))):
             return token, ""
         if token and token.startswith("PROD_"):
             return None, "Production Access not available for your account"
@@ -86,7 +87,7 @@ class TangoDialect(Dialect):
 
     prefix = TANGO_PREFIX
 
-    def caller(self, scope: Scope) -> tuple[str | None, str]:
+    def caller(self, scope: Scope, production_keys: bool = False) -> tuple[str | None, str]:
         auth = _authorization(scope)
         if auth is None:
             return None, "HTTP Basic Authorization required"
@@ -157,7 +158,7 @@ class Gateway:
         faults = self.state.config.faults
         if faults.latency_ms:
             await asyncio.sleep(faults.latency_ms / 1000)
-        caller, refusal = dialect.caller(scope)
+        caller, refusal = dialect.caller(scope, self.state.config.settings.production_keys)
         if caller is None:
             await _send_json(send, 401, dialect.error(401, refusal, path))
             return

@@ -137,9 +137,9 @@ class TremendousOrderSensor(TremendousBaseSensor):
         if self.payout is not None:
             return self._payout_check()
         if self.result_path is not None:
-            from airflow_provider_tremendous.payouts.ledger import read_paid
+            from airflow_provider_tremendous.payouts.ledger import paid_order_ids
 
-            ids = [record["order_id"] for record in read_paid(str(self.result_path)).values()]
+            ids = paid_order_ids(str(self.result_path))
             if not ids:
                 raise TremendousInputError(f"{self.result_path} records no paid order to wait for")
             self.order_ids = ids

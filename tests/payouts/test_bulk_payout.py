@@ -37,7 +37,7 @@ def test_retry_and_resubmission_never_pay_twice(tremendous_sandbox: Any, tmp_pat
     again = bulk(tmp_path, rows).execute(context())  # a retry on the same worker: the result file is the ledger
     assert (again["already_paid"], again["created"]) == (40, 0)
     fresh = bulk(tmp_path, rows, result_path=str(tmp_path / "other.csv")).execute(context())  # another worker
-    assert (fresh["already_existed"], fresh["created"]) == (40, 0)
+    assert (fresh["already_paid"], fresh["created"]) == (40, 0), "learned from the vendor, nothing sent"
     assert len(tremendous_sandbox.admin.ledger()) == 40
 
 
@@ -88,7 +88,9 @@ def test_invalid_rows_stop_the_run_and_are_all_reported(tremendous_sandbox: Any,
     ):
         assert fragment in text
     assert tremendous_sandbox.admin.ledger() == []
-    assert {line["outcome"] for line in results(tmp_path / "results.csv")} == {"invalid"}
+    assert "results.rejects.csv" in text, "the rejects have a file of their own"
+    assert {line["outcome"] for line in results(tmp_path / "results.rejects.csv")} == {"invalid"}
+    assert not (tmp_path / "results.csv").exists(), "a refused run never touches the result file"
 
 
 def test_skip_mode_pays_the_valid_rows_and_records_the_rejects(tremendous_sandbox: Any, tmp_path: Path) -> None:

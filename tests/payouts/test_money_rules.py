@@ -121,7 +121,7 @@ def test_a_re_spelled_key_next_run_is_not_paid_again(tremendous_sandbox: Any, tm
     again = [{**row, "respondent_id": float(row["respondent_id"])} for row in first]
     (tmp_path / "results.csv").unlink()
     summary = bulk(tmp_path, again).execute(context())
-    assert (summary["created"], summary["already_existed"]) == (0, 5)
+    assert (summary["created"], summary["already_paid"]) == (0, 5)
     assert sum(_paid(tremendous_sandbox).values()) == 5
 
 
@@ -151,7 +151,7 @@ def test_a_payout_begun_before_canonical_keys_is_resumed_without_paying_again(
     _pay_as_v1("survey-42", rows[:4] + rows[4:])
     assert sum(_paid(tremendous_sandbox).values()) == 6
     summary = bulk(tmp_path, rows).execute(context())
-    assert (summary["paid"], summary["created"], summary["already_existed"]) == (6, 0, 6)
+    assert (summary["paid"], summary["created"], summary["already_paid"]) == (6, 0, 6)
     assert sum(_paid(tremendous_sandbox).values()) == 6, "nobody paid again under the new ids"
     recorded = {line["external_id"]: line["id_scheme"] for line in results(tmp_path / "results.csv")}
     assert set(recorded.values()) == {"v1"}, "each row records the derivation its order was found under"
@@ -218,7 +218,7 @@ def test_without_a_complete_history_earlier_ids_are_looked_up_and_a_failure_is_u
     monkeypatch.setenv("AIRFLOW_CONN_TREMENDOUS_DEFAULT", tremendous_sandbox.airflow_conn_json(max_retries=0))
     _pay_as_v1("survey-42", respondents(1))
     summary = bulk(tmp_path, respondents(2)).execute(context())
-    assert (summary["already_existed"], summary["created"]) == (1, 1), "found under its v1 id, one by one"
+    assert (summary["already_paid"], summary["created"]) == (1, 1), "found under its v1 id, one by one"
     tremendous_sandbox.admin.faults(error_rate=1.0, method="GET", path_prefix="/orders/")
     (tmp_path / "results.csv").unlink()
     with pytest.raises(TremendousPayoutError, match=r"3 rows are unknown: their order may exist"):
@@ -253,7 +253,7 @@ def test_a_tango_payout_begun_with_old_ids_on_a_lenient_api_is_not_paid_again(
         body["recipient"] = {"email": row["email"], "firstName": "Resp", "lastName": row["name"].split()[1]}
         TangoCardHook().create_order(body)
     summary = tango_bulk(tmp_path, rows).execute(context())
-    assert (summary["created"], summary["already_existed"]) == (2, 2)
+    assert (summary["created"], summary["already_paid"]) == (2, 2)
     refs = [o["external_ref_id"] for o in tremendous_sandbox.admin.tangocard_ledger()["orders"]]
     assert len(refs) == 4
     assert sorted(refs[2:]) == sorted(
@@ -318,7 +318,7 @@ def test_keep_case_rows_differing_only_in_case_are_both_paid_and_never_again(
     assert summary["created"] == 32 and sum(_paid(tremendous_sandbox).values()) == 32
     (tmp_path / "results.csv").unlink()
     again = bulk(tmp_path, rows, keep_case=True).execute(context())
-    assert (again["created"], again["already_existed"]) == (0, 32)
+    assert (again["created"], again["already_paid"]) == (0, 32)
 
 
 def test_keep_case_rows_on_tango_are_both_paid(tremendous_sandbox: Any, tmp_path: Path) -> None:
@@ -342,7 +342,7 @@ def test_a_v1_payout_resumed_with_a_re_spelled_key_pays_nobody_twice(
     row = {"respondent_id": first, "amount": "5", "name": "x", "email": "p@example.com"}
     _pay_as_v1("survey-42", [row])
     summary = bulk(tmp_path, [{**row, "respondent_id": again}]).execute(context())
-    assert (summary["created"], summary["already_existed"]) == (0, 1)
+    assert (summary["created"], summary["already_paid"]) == (0, 1)
     assert sum(_paid(tremendous_sandbox).values()) == 1
 
 
@@ -476,7 +476,7 @@ def test_a_keep_case_person_added_in_a_later_batch_is_paid(tremendous_sandbox: A
     first, later = _ab_rows()
     bulk(tmp_path, [first], keep_case=True, result_path=str(tmp_path / "a.csv")).execute(context())
     summary = bulk(tmp_path, [first, later], keep_case=True, result_path=str(tmp_path / "b.csv")).execute(context())
-    assert (summary["created"], summary["already_existed"]) == (1, 1)
+    assert (summary["created"], summary["already_paid"]) == (1, 1)
     assert len(tremendous_sandbox.admin.ledger()) == 2
 
 
@@ -499,7 +499,7 @@ def test_more_v1_spellings_are_found(tremendous_sandbox: Any, tmp_path: Path, fi
     row = {"respondent_id": first, "amount": "5", "name": "x", "email": "p@example.com"}
     _pay_as_v1("survey-42", [row])
     summary = bulk(tmp_path, [{**row, "respondent_id": again}]).execute(context())
-    assert (summary["created"], summary["already_existed"]) == (0, 1)
+    assert (summary["created"], summary["already_paid"]) == (0, 1)
 
 
 def test_a_v1_spelling_paid_for_another_amount_fails_the_row(tremendous_sandbox: Any, tmp_path: Path) -> None:
@@ -529,7 +529,7 @@ def test_a_capped_tango_listing_is_never_taken_for_the_whole_payout(
     for n in range(5):
         TangoCardHook().create_order(tango_order(f"other{n}", amount=5, utid="U000002"))
     summary = tango_bulk(tmp_path, [row]).execute(context())
-    assert (summary["created"], summary["already_existed"]) == (0, 1), "found by a look-up of its v1 id"
+    assert (summary["created"], summary["already_paid"]) == (0, 1), "found by a look-up of its v1 id"
     assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 6
 
 
@@ -562,7 +562,7 @@ def test_reconciliation_and_the_wait_agree_with_a_resumed_run(tremendous_sandbox
     rows = [{"respondent_id": "r17", "amount": "5", "name": "x", "email": "p@example.com"}, *respondents(2)]
     bulk(tmp_path, rows[:2]).execute(context())
     summary = bulk(tmp_path, rows).execute(context())  # the same result path: the ledger resumes row 2
-    assert (summary["already_paid"], summary["already_existed"], summary["created"]) == (1, 1, 1)
+    assert (summary["already_paid"], summary["already_existed"], summary["created"]) == (2, 0, 1)
     assert getattr(TremendousOrderSensor(task_id="wait", payout=summary).poke(context()), "is_done", False)
     report = TremendousReconcileOperator(
         task_id="reconcile",
@@ -652,4 +652,4 @@ def test_an_internationalised_address_is_recognised_on_resume(
     run(tmp_path, rows, allow_international_email=True).execute(context())
     (tmp_path / "results.csv").unlink()
     again = run(tmp_path, rows, allow_international_email=True, fail_on_error=False).execute(context())
-    assert (again["already_existed"], again["failed"]) == (1, 0)
+    assert (again["already_paid"], again["failed"]) == (1, 0)

@@ -149,3 +149,136 @@ def test_a_row_whose_answer_and_look_up_were_lost_is_unknown_and_the_retry_resol
     summary = bulk(tmp_path, rows).execute(context())
     assert (summary["paid"], summary["created"], summary["unknown"]) == (2, 0, 0)
     assert len(tremendous_sandbox.admin.ledger()) == 2, "resolved from the vendor, not paid again"
+
+
+# -- the vendor is the ledger: resume on any worker -----------------------------------------------------------------
+def _posts(sandbox: Any) -> int:
+    return sum(1 for order in sandbox.admin.ledger())
+
+
+class _TaskStateStore:
+    """Airflow 3.3's ``context["task_state_store"]``, in memory: kept across tries of the task instance."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.retentions: dict[str, Any] = {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+    def set(self, key: str, value: Any, *, retention: Any = None) -> None:
+        self.values[key], self.retentions[key] = value, retention
+
+
+def test_a_fresh_worker_learns_from_the_vendor_and_sends_only_what_is_missing(
+    tremendous_sandbox: Any, tmp_path: Path
+) -> None:
+    """Was: with no result file every row was sent again (a replay per row: hours at 100,000 rows)."""
+    rows = respondents(10)
+    bulk(tmp_path, rows[:6]).execute(context())
+    before = tremendous_sandbox.admin.stats()["requests"]
+    fresh = bulk(tmp_path, rows, result_path=str(tmp_path / "fresh-worker.csv")).execute(context())
+    assert (fresh["already_paid"], fresh["created"], fresh["already_existed"]) == (6, 4, 0)
+    sent = tremendous_sandbox.admin.stats()["requests"] - before
+    assert sent <= 4 + 7, f"4 orders and a few reads (currency, campaign, products, organization, listing): {sent}"
+
+
+def test_the_pre_flight_of_a_resumed_payout_counts_only_what_the_vendor_does_not_hold(
+    tremendous_sandbox: Any, tmp_path: Path
+) -> None:
+    """Was: a killed payout's resume was refused for funds: the pre-flight counted the rows already paid."""
+    rows = respondents(10, amount="10.00")
+    bulk(tmp_path, rows[:6], result_path=str(tmp_path / "killed.csv")).execute(context())
+    tremendous_sandbox.admin.set_balance(40)  # enough for the 4 rows still to pay, not for all 10
+    other_worker = bulk(tmp_path, rows, result_path=str(tmp_path / "other-worker.csv"), max_fee_percent=0)
+    summary = other_worker.execute(context())
+    assert (summary["already_paid"], summary["created"]) == (6, 4)
+
+
+def test_the_task_state_store_keeps_the_payout_start_across_workers(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """The scan's lower bound survives a fresh worker through Airflow 3.3's task state store (NEVER_EXPIRE)."""
+    store, rows = _TaskStateStore(), respondents(4)
+    bulk(tmp_path, rows[:2], result_path=str(tmp_path / "a.csv")).execute({**context(), "task_state_store": store})
+    ((key, value),) = store.values.items()
+    assert key.startswith("tremendous_payout:survey-42:tremendous:") and set(value) == {"since"}
+    assert store.retentions[key] is not None, "NEVER_EXPIRE: a payout may be resumed months later"
+    # a fresh worker, and a lookback that alone would not reach the first orders: the store does
+    again = bulk(tmp_path, rows, result_path=str(tmp_path / "b.csv"), lookback_days=0)
+    summary = again.execute({**context(), "task_state_store": store})
+    assert (summary["already_paid"], summary["created"], summary["already_existed"]) == (2, 2, 0)
+
+
+def test_without_any_record_the_lookback_bounds_the_scan(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """With no record of the payout's start and a lookback too short, its orders are not seen: the rows are sent
+    with the same keys and the vendor answers with the existing orders, compared with the rows (never paid twice)."""
+    rows = respondents(2)
+    bulk(tmp_path, rows, result_path=str(tmp_path / "a.csv")).execute(context())
+    summary = bulk(tmp_path, rows, result_path=str(tmp_path / "b.csv"), lookback_days=0).execute(context())
+    assert (summary["already_paid"], summary["already_existed"], summary["created"]) == (0, 2, 0)
+    assert len(tremendous_sandbox.admin.ledger()) == 2
+
+
+def test_the_result_file_gives_the_start_and_carries_its_identity(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    rows = respondents(3)
+    first = bulk(tmp_path, rows[:2]).execute(context())
+    lines = results(tmp_path / "results.csv")
+    assert {(line["payout_id"], line["vendor"], line["environment"]) for line in lines} == {
+        ("survey-42", "tremendous", "sandbox")
+    }
+    assert {line["account"] for line in lines} == {first["account"]} and len(first["account"]) == 16
+    assert all("@" not in value for line in lines for value in line.values()), "no email in the file"
+    assert "recipient_hash" not in lines[0], "no unkeyed hash of an email or phone either"
+    summary = bulk(tmp_path, rows, lookback_days=0).execute(context())  # the file's payout_since bounds the scan
+    assert (summary["already_paid"], summary["created"]) == (2, 1)
+    assert summary["payout_since"] == first["payout_since"], "the payout's start, not this try's first order"
+    assert len(results(tmp_path / "results.csv")) == 3, "compacted: one line per row"
+
+
+def test_a_killed_try_s_lines_are_read_and_appended_to(tmp_path: Path) -> None:
+    """Was: rows went to <path>.tmp and the next try read <path>: a SIGKILL's record was never read."""
+    from airflow_provider_tremendous.payouts.ledger import Identity, ResultFile, read_journal
+    from airflow_provider_tremendous.payouts.outcomes import UNKNOWN, Outcome
+
+    identity = Identity("p", "tremendous", "acct", "sandbox")
+    fields = identity.fields() | {"payout_since": "2026-11-01T00:00:00+00:00", "run": "2026-11-01T00:00:00+00:00"}
+    path = str(tmp_path / "r.CSV")
+    writer = ResultFile(path, fields)
+    writer.write(Outcome(1, "a", "p:a", UNKNOWN))
+    writer._handle.write("p,tremendous,acct,sandbox,2,b,p:b,ORD,")  # torn by a SIGKILL mid-line
+    writer._handle.flush()  # no close: the worker died
+    journal = read_journal(path, identity, ("p:",))
+    assert journal.unknown == {"p:a"} and journal.since == "2026-11-01T00:00:00+00:00"
+    later = ResultFile(path, fields | {"run": "2026-11-02T00:00:00+00:00"})
+    later.write(Outcome(1, "a", "p:a", "created", order_id="ORD1"))
+    later.close()
+    text = Path(path).read_text()
+    assert text.startswith("payout_id,"), ".CSV is CSV"
+    assert read_journal(path, identity, ("p:",)).unknown == set(), "resolved by the later line"
+    assert "ORD," not in text, "the torn line is gone after a clean close"
+
+
+def test_object_storage_results_keep_a_local_journal_uploaded_at_close(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    from airflow_provider_tremendous.payouts.ledger import journal_path
+
+    uri = f"file://{tmp_path}/remote/results.jsonl"
+    (tmp_path / "remote").mkdir()
+    bulk(tmp_path, respondents(3), result_path=uri).execute(context())
+    assert Path(journal_path(uri)).read_text() == (tmp_path / "remote" / "results.jsonl").read_text()
+    assert len((tmp_path / "remote" / "results.jsonl").read_text().splitlines()) == 3
+
+
+def test_a_recipient_the_payout_already_paid_under_another_key_is_a_duplicate(
+    tremendous_sandbox: Any, tmp_path: Path
+) -> None:
+    """The vendor's records count as rows of the payout: one person under two keys is refused across runs too."""
+    from airflow_provider_tremendous.errors import TremendousInputError
+
+    first, second = respondents(2)
+    bulk(tmp_path, [first]).execute(context())
+    second["email"] = first["email"].upper()  # the same person, another key, a later batch
+    with pytest.raises(TremendousInputError, match=r"row 1 \(key r00001\): email: this recipient was already paid"):
+        bulk(tmp_path, [second]).execute(context())
+    skipped = bulk(tmp_path, [second], on_invalid="skip").execute(context())
+    assert (skipped["invalid"], skipped["created"]) == (1, 0) and len(tremendous_sandbox.admin.ledger()) == 1
+    shared = bulk(tmp_path, [second], allow_shared_recipients=True).execute(context())
+    assert shared["created"] == 1

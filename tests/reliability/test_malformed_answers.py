@@ -22,11 +22,12 @@ ORDER = {
 
 
 #: What a run reads before its first order: the organization's currency (from the balance), the campaign's products
-#: and their ranges, then the payout's orders.
+#: and their ranges, the organization (the account the result file names), then the payout's orders.
 BEFORE_SENDING = (
     Reply.json({"funding_source": {"id": "BALANCE", "method": "balance", "meta": {"currency_code": "USD"}}}),
     Reply.json({"campaign": {"id": "CAMPAIGN00001", "name": "c", "products": ["OKMHM2X2OHYV"]}}),
     Reply.json({"products": [{"id": "OKMHM2X2OHYV", "skus": [{"min": 1, "max": 2000, "currency_code": "USD"}]}]}),
+    Reply.json({"organizations": [{"id": "ORG1", "name": "o", "website": "https://o.example"}]}),
     Reply.json({"orders": [], "total_count": 0}),
 )
 
@@ -56,7 +57,7 @@ def test_non_json_success_is_not_a_payment_until_found(stub_conn: StubServer, tm
         assert "1 of 1 rows were not paid" in str(error)
     (line,) = results(tmp_path / "r.csv")
     assert line["outcome"] == "failed" and "cannot pay twice" in line["error"]
-    assert [r.method for r in stub_conn.requests][4:] == ["POST", "GET"], "looked the key up before giving up"
+    assert [r.method for r in stub_conn.requests][5:] == ["POST", "GET"], "looked the key up before giving up"
 
 
 def test_truncated_json_is_resolved_by_looking_the_order_up(stub_conn: StubServer, tmp_path: Path) -> None:
@@ -69,7 +70,7 @@ def test_truncated_json_is_resolved_by_looking_the_order_up(stub_conn: StubServe
     assert summary["paid"] == 1
     (line,) = results(tmp_path / "r.csv")
     assert line["order_id"] == "ORD1"
-    assert stub_conn.requests[5].path == "/api/v2/orders/m%3Ar1"
+    assert stub_conn.requests[6].path == "/api/v2/orders/m%3Ar1"
 
 
 def test_unknown_status_is_recorded_and_waited_on_not_taken_for_success(stub_conn: StubServer, tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ def test_pays_each_row_once_and_a_rerun_pays_nobody_again(tremendous_sandbox: An
     assert tremendous_sandbox.admin.tangocard_ledger()["balances"][ACCOUNT] == 100_000 - 12 * 5
     (tmp_path / "results.csv").unlink()  # even without the result file, the keys make a re-run safe
     again = tango_bulk(tmp_path, rows).execute(context())
-    assert (again["created"], again["already_existed"]) == (0, 12), "Tango answered 200 replays"
+    assert (again["created"], again["already_paid"]) == (0, 12), "learned from the vendor: nothing sent"
     assert len(_ledger(tremendous_sandbox)) == 12
 
 
@@ -130,7 +130,7 @@ def test_a_row_whose_amount_changed_since_it_was_paid_is_not_paid_again(
     (tmp_path / "results.csv").unlink()
     rows[1]["amount"] = "7.00"
     summary = tango_bulk(tmp_path, rows, fail_on_error=False).execute(context())
-    assert (summary["already_existed"], summary["failed"]) == (2, 1)
+    assert (summary["already_paid"], summary["failed"]) == (2, 1)
     (failed,) = [r for r in results(tmp_path / "results.csv") if r["outcome"] == "failed"]
     assert failed["key"] == "t00001" and "already used for a different reward" in failed["error"]
     assert "amount 5" in failed["error"], "the error says what the existing order is for"
@@ -226,33 +226,72 @@ def test_a_resume_is_not_refused_when_the_vendor_echoes_only_the_email(
     assert summary["paid"] == 2 and len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 2
 
 
-def test_the_same_payout_from_another_account_is_refused_not_paid_again(
-    tremendous_sandbox: Any, tmp_path: Path
-) -> None:
-    """Fourth review: the result file's payments were dropped because the other account's listing did not hold them,
-    and both people were paid again from the second account."""
+def _production(monkeypatch: pytest.MonkeyPatch, sandbox: Any) -> None:
+    """Both connections say production (still on loopback): their records count as payment."""
+    sandbox.admin.settings(production_keys=True)
+    monkeypatch.setenv("AIRFLOW_CONN_TANGOCARD_DEFAULT", sandbox.tangocard_conn_json(environment="production"))
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_TREMENDOUS_DEFAULT", sandbox.airflow_conn_json(api_key="PROD_x", environment="production")
+    )
+
+
+def _second_account() -> None:
     from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
     from tests.tangocard.conftest import CUSTOMER
 
     TangoCardHook().create_account(
         CUSTOMER, {"accountIdentifier": "acctb", "displayName": "B", "contactEmail": "a@b.co"}
     )
+
+
+def test_the_same_payout_from_another_production_account_is_refused_not_paid_again(
+    tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fourth review: the result file's payments were dropped because the other account's listing did not hold them,
+    and both people were paid again from the second account. Part 2: only production records count."""
+    _production(monkeypatch, tremendous_sandbox)
+    _second_account()
     tremendous_sandbox.admin.tangocard_set_balance("acctb", 1000)
     rows = respondents(2)
     assert tango_bulk(tmp_path, rows).execute(context())["created"] == 2
-    with pytest.raises(TremendousInputError, match=r"account does not hold.*Nothing was sent"):
+    with pytest.raises(TremendousInputError, match=r"2 payments of it on another production account.*Nothing was"):
         tango_bulk(tmp_path, rows, account_identifier="acctb").execute(context())
     assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 2
+    summary = tango_bulk(tmp_path, rows, account_identifier="acctb", allow_other_accounts=True).execute(context())
+    assert summary["created"] == 2, "paid there only when asked explicitly"
 
 
-def test_switching_the_vendor_of_a_payout_on_the_same_result_file_is_refused(
+def test_a_rehearsal_on_another_sandbox_account_never_blocks_nor_counts(
     tremendous_sandbox: Any, tmp_path: Path
+) -> None:
+    """Was: the rehearsal's file marked every row paid on the second account, nobody was paid, the task succeeded."""
+    _second_account()
+    tremendous_sandbox.admin.tangocard_set_balance("acctb", 1000)
+    rows = respondents(2)
+    assert tango_bulk(tmp_path, rows).execute(context())["created"] == 2
+    assert tango_bulk(tmp_path, rows, account_identifier="acctb").execute(context())["created"] == 2
+    assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 4
+
+
+def test_switching_the_vendor_of_a_production_payout_on_the_same_result_file_is_refused(
+    tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Sixth review: a Tango Card result file's lines (``v2``... ids) fell outside the Tremendous prefixes, were
     ignored as another payout's, and the Tremendous run paid everyone again."""
+    _production(monkeypatch, tremendous_sandbox)
     rows = respondents(2)
     assert tango_bulk(tmp_path, rows).execute(context())["created"] == 2
     tremendous = tango_bulk(tmp_path, rows, conn_id="tremendous_default", utid=None, campaign_id="CAMPAIGN00001")
-    with pytest.raises(TremendousInputError, match=r"another account, vendor or environment.*Nothing was sent"):
+    with pytest.raises(TremendousInputError, match=r"another production account \(tangocard account .*Nothing was"):
         tremendous.execute(context())
     assert tremendous_sandbox.admin.ledger() == []
+
+
+def test_switching_the_vendor_of_a_sandbox_rehearsal_pays_everyone(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Was: switching the survey DAG from Tremendous to Tango Card on the same result file paid nobody, and the
+    task succeeded."""
+    rows = respondents(2)
+    tremendous = tango_bulk(tmp_path, rows, conn_id="tremendous_default", utid=None, campaign_id="CAMPAIGN00001")
+    assert tremendous.execute(context())["created"] == 2
+    assert tango_bulk(tmp_path, rows).execute(context())["created"] == 2
+    assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 2

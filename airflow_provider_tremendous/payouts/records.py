@@ -1,0 +1,58 @@
+"""Where a payout run keeps, across tries and workers, since when the payout has been paying on an account.
+
+On Airflow 3.3+ that is the task state store (``context["task_state_store"]``: per task instance, kept across
+retries and workers, here with ``NEVER_EXPIRE``). On older Airflow there is no such store: the result file's lines
+and the operator's ``created_after`` carry it, else the run scans a bounded lookback (docs/bulk_payouts.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Protocol
+
+from airflow_provider_tremendous.payouts.ledger import Identity
+
+
+class SinceRecord(Protocol):
+    """Since when a payout has been paying on one account, kept somewhere durable."""
+
+    def get(self) -> str | None: ...
+
+    def set(self, since: str) -> None: ...
+
+
+class TaskStateRecord:
+    """The record in Airflow 3.3's task state store, keyed by payout, vendor and account."""
+
+    def __init__(self, store: Any, identity: Identity) -> None:
+        self.store = store
+        self.key = f"tremendous_payout:{identity.payout_id}:{identity.vendor}:{identity.account}"
+
+    def get(self) -> str | None:
+        value = self.store.get(self.key)
+        since = value.get("since") if isinstance(value, dict) else None
+        return since if isinstance(since, str) and parse_time(since) is not None else None
+
+    def set(self, since: str) -> None:
+        import importlib
+
+        never_expire = getattr(importlib.import_module("airflow.sdk"), "NEVER_EXPIRE", None)  # 3.3+, not in the stub
+        self.store.set(self.key, {"since": since}, retention=never_expire)
+
+
+def since_record(context: Any, identity: Identity) -> SinceRecord | None:
+    """The durable record for this task instance, or ``None`` where Airflow has no task state store."""
+    store = context.get("task_state_store") if hasattr(context, "get") else None
+    return TaskStateRecord(store, identity) if store is not None else None
+
+
+def parse_time(value: Any) -> dt.datetime | None:
+    """An ISO-8601 time as an aware UTC datetime (a time without zone is UTC), or ``None`` if it is not one."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment.astimezone(dt.timezone.utc)

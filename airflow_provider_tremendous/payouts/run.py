@@ -1,0 +1,363 @@
+"""One bulk payout run, from validated rows to a summary: learn what the vendor holds, send only what is missing.
+
+The vendor's records are the source of truth. Before anything is sent, the run lists the payout's orders on this
+connection's account since the payout began (the window's lower bound comes from the task state store, the result
+file or ``created_after``, padded for clock skew; else a bounded lookback) and compares each with its row: a row
+whose order the vendor holds is ``already_paid`` and nothing is sent for it; an order under the row's key for
+another payment fails the row. The result file is a report and a journal (:mod:`.ledger`), never trusted alone.
+The operators only translate Airflow parameters into :class:`RunOptions`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from airflow_provider_tremendous.errors import TremendousError, TremendousInputError
+from airflow_provider_tremendous.payouts.keys import IdScheme, prefix, prefixes
+from airflow_provider_tremendous.payouts.ledger import (
+    PRODUCTION,
+    Identity,
+    Journal,
+    ResultFile,
+    read_journal,
+    rejects_path,
+)
+from airflow_provider_tremendous.payouts.outcomes import DRY_RUN, INVALID, Outcome, Tally
+from airflow_provider_tremendous.payouts.records import SinceRecord, parse_time
+from airflow_provider_tremendous.payouts.sender import Progress, send_rows
+
+if TYPE_CHECKING:
+    from airflow_provider_tremendous.payouts.adapter import PayoutAdapter
+    from airflow_provider_tremendous.payouts.charges import Budget
+    from airflow_provider_tremendous.payouts.history import PayoutHistory
+    from airflow_provider_tremendous.payouts.prepare import Prepared
+
+#: How far before a recorded start the vendor scan begins: clocks (the worker's, the vendor's) disagree by seconds,
+#: sometimes minutes.
+SKEW_PAD = dt.timedelta(minutes=15)
+#: How far back a payout with no record of its start is looked for (``lookback_days``).
+DEFAULT_LOOKBACK_DAYS = 400.0
+
+
+class TremendousPayoutError(TremendousError):
+    """Some rows could not be paid (see the result file); the others were paid exactly once."""
+
+
+class TremendousPayoutStopped(TremendousPayoutError, TremendousInputError):
+    """The run stopped before paying every row — a cap or the balance would have been exceeded, the fee could not
+    be learned or was above ``max_fee_percent``, the vendor refused for funds or credentials, the payout's
+    keep_case setting differs — whatever ``fail_on_error`` says. Rows paid stay paid once; a retry pays the rest."""
+
+
+@dataclass
+class RunOptions:
+    """What the operator asks of one run (see ``TremendousBulkPayoutOperator`` for each meaning)."""
+
+    payout_id: str
+    shard: tuple[int, int]
+    caps: dict[str, Decimal | None]
+    keep_case: bool = False
+    dry_run: bool = False
+    preflight_funding: bool = True
+    max_concurrency: int = 8
+    result_path: str | None = None
+    fail_on_error: bool = True
+    on_invalid: str = "fail"
+    max_rows: int | None = None
+    progress_interval: float = 5.0
+    created_after: str | None = None
+    lookback_days: float = DEFAULT_LOOKBACK_DAYS
+    allow_other_accounts: bool = False
+    allow_shared_recipients: bool = False
+    conn_id: str = ""
+
+
+class PayoutRun:
+    """One run of one shard of a payout through one vendor adapter."""
+
+    def __init__(
+        self, prepared: Prepared, adapter: PayoutAdapter, options: RunOptions, log: Any, record: Any = None
+    ) -> None:
+        self.prepared, self.adapter, self.options, self.log = prepared, adapter, options, log
+        self.started = dt.datetime.now(dt.timezone.utc)
+        fingerprint, environment = adapter.account_identity()
+        self.identity = Identity(options.payout_id, adapter.vendor, fingerprint, environment)
+        self.result_path = options.result_path or default_result_path(self.identity, options.shard)
+        self.since_record: SinceRecord | None = record(self.identity) if record is not None else None
+
+    # -- the run ------------------------------------------------------------------------------------------------
+    def execute(self) -> dict[str, Any]:
+        from airflow_provider_tremendous.payouts.report import (
+            accounted,
+            earlier_charges,
+            open_budget,
+            run_summary,
+            stop_message,
+            unknown_message,
+        )
+
+        options, prepared, adapter = self.options, self.prepared, self.adapter
+        self._check_guards()
+        journal = self._journal()
+        recorded = self._recorded_since(journal)
+        scan_from = self._scan_from(recorded)
+        from airflow_provider_tremendous.payouts.history import read_history
+
+        adapter.history = history = read_history(
+            adapter, options.payout_id, prepared.current_ids, options.keep_case, self.log, scan_from
+        )
+        self._check_legacy(journal, history)
+        payout_since = self._payout_since(recorded, history)
+        self.held_recipients = self._vendor_recipients(history)
+        unpaid = [Decimal(row["cost"]) for row in prepared.spooled() if self._held(row) is None]
+        self._check_shared_recipients()
+        to_pay, held = sum(unpaid, Decimal(0)), prepared.in_shard - len(unpaid)
+        self.log.info(
+            "Payout %s: %d rows, %d valid, %d invalid; %d in this shard, %d already held by %s",
+            options.payout_id,
+            prepared.rows_total,
+            prepared.valid,
+            prepared.invalid,
+            prepared.in_shard,
+            held,
+            self.identity.label,
+        )
+        check_balance = not options.dry_run and options.preflight_funding and bool(unpaid)
+        known = earlier_charges(journal, history, prepared.current_ids)
+        budget = open_budget(adapter, prepared, options.caps, (to_pay, len(unpaid)), check_balance, known)
+        self.log.info("Payout %s: rows priced at %s, in %s", options.payout_id, budget.describe(), budget.currency)
+        adapter.learns_fee = budget.needs_learning
+        if not options.dry_run and unpaid and self.since_record is not None:
+            self.since_record.set(payout_since)  # before the first order: a later try's scan starts here
+        tally = Tally()
+        fields = self.identity.fields() | {"payout_since": payout_since, "run": self.started.isoformat()}
+        writer = ResultFile(self.result_path, fields)
+        clean = False
+        try:
+            self._write_invalid(writer, tally)
+            pending = self._replay_vendor(writer, tally)
+            if options.dry_run:
+                for row in pending:
+                    self._record(writer, tally, None, Outcome.for_row(row, DRY_RUN))
+            else:
+                progress = Progress(prepared.in_shard - held, self.log, options.progress_interval)
+                send_rows(
+                    pending,
+                    accounted(adapter, budget),
+                    lambda outcome: self._record(writer, tally, progress, outcome),
+                    concurrency=options.max_concurrency,
+                    stop_reason=lambda: adapter.stop_reason,
+                    alone=budget.needs_learning,
+                )
+            clean = True
+        finally:
+            writer.close(compact=clean)
+        summary = self._summary(tally, to_pay, payout_since, budget, run_summary)
+        reason = adapter.fatal_reason or adapter.stop_reason
+        if reason:  # a stopped run fails whatever fail_on_error says: it did not pay what it was asked to
+            raise TremendousPayoutStopped(stop_message(reason, budget, options.payout_id, self.result_path, tally))
+        if tally.unknown:  # uncertain money fails the task whatever fail_on_error says
+            raise TremendousPayoutError(unknown_message(options.payout_id, tally, self.result_path))
+        if tally.failed and options.fail_on_error and not options.dry_run:
+            raise TremendousPayoutError(
+                f"{tally.failed} of {prepared.in_shard} rows were not paid (others paid once each); "
+                f"see {self.result_path}. First errors: {tally.errors[:3]}. A retry pays only the missing keys."
+            )
+        if not options.dry_run and prepared.in_shard and tally.paid == summary["already_paid"]:
+            self.log.warning(
+                "Payout %s: every row of this shard was paid before this run (the vendor holds its orders, the "
+                "first since %s); nothing was sent. If this is a new payout, give it a new payout_id",
+                options.payout_id,
+                payout_since,
+            )
+        return summary
+
+    # -- before sending -----------------------------------------------------------------------------------------
+    def _check_guards(self) -> None:
+        prepared, options = self.prepared, self.options
+        if prepared.rows_total == 0:
+            raise TremendousInputError("rows: the input has no rows; nothing to pay")
+        if options.max_rows is not None and prepared.rows_total > options.max_rows:
+            raise TremendousInputError(
+                f"{prepared.rows_total} rows exceed max_rows={options.max_rows}; nothing was sent"
+            )
+        if prepared.invalid and options.on_invalid == "fail":
+            where = rejects_path(self.result_path)
+            writer = ResultFile(
+                where, self.identity.fields() | {"payout_since": "", "run": self.started.isoformat()}, True
+            )
+            try:
+                self._write_invalid(writer, Tally())
+            finally:
+                writer.close(compact=False)
+            problems = "\n".join(str(p) for p in prepared.invalid_examples[:25])
+            raise TremendousInputError(
+                f"{prepared.invalid} of {prepared.rows_total} rows are invalid; nothing was sent. Fix them, or pass "
+                f"on_invalid='skip' to pay the valid rows. All problems: {where}\n{problems}"
+            )
+
+    def _journal(self) -> Journal:
+        """What the result file says about this payout; a payout paid on another production account is refused."""
+        own = tuple(prefixes(self.options.payout_id, "tremendous") + prefixes(self.options.payout_id, "tangocard"))
+        journal = read_journal(self.result_path, self.identity, own)
+        if journal.elsewhere and self.identity.environment == PRODUCTION and not self.options.allow_other_accounts:
+            line = journal.elsewhere[0]
+            raise TremendousInputError(
+                f"payout {self.options.payout_id}: {self.result_path} records {len(journal.elsewhere)} payments of it "
+                f"on another production account ({line.get('vendor')} account {line.get('account')}, e.g. key "
+                f"{line.get('key')!r}, order {line.get('order_id')}), and this connection pays from "
+                f"{self.identity.label}. Paying here could pay those people twice, once per account. Nothing was "
+                "sent. Finish the payout on the account that began it, or, if paying here is deliberate, pass "
+                "allow_other_accounts=True (each person may then be paid once per account), or use a new payout_id"
+            )
+        return journal
+
+    def _recorded_since(self, journal: Journal) -> dt.datetime | None:
+        """The earliest recorded start of the payout on this account: the task state store, the result file, or
+        the operator's ``created_after`` (the earliest of those present)."""
+        candidates = [journal.since, self.since_record.get() if self.since_record else None, self.options.created_after]
+        moments = [moment for moment in (parse_time(c) for c in candidates if c) if moment is not None]
+        return min(moments) if moments else None
+
+    def _scan_from(self, recorded: dt.datetime | None) -> str:
+        if recorded is not None:
+            return (recorded - SKEW_PAD).isoformat()
+        return (self.started - dt.timedelta(days=self.options.lookback_days)).isoformat()
+
+    def _check_legacy(self, journal: Journal, history: PayoutHistory) -> None:
+        """Lines an earlier version wrote (no identity) that the vendor's complete listing contradicts: the file
+        was written for another account, vendor or environment, and cannot say which."""
+        from airflow_provider_tremendous.payouts.report import foreign_payments
+
+        if not history.complete:
+            return
+        foreign = [line for ident, line in journal.legacy.items() if ident not in history.by_id]
+        if foreign:
+            raise TremendousInputError(foreign_payments(self.result_path, foreign))
+
+    def _payout_since(self, recorded: dt.datetime | None, history: PayoutHistory) -> str:
+        """When the payout began on this account, as far as anyone knows: the earliest of its record, its orders
+        at the vendor, and this run's start (recorded before the first order, so every later order is after it)."""
+        moments = [self.started, *([recorded] if recorded else [])]
+        moments += [m for m in (parse_time(o.created_at) for o in history.by_id.values() if o.created_at) if m]
+        return min(moments).isoformat()
+
+    def _held(self, row: dict[str, Any]) -> Outcome | None:
+        """The row's outcome from the vendor's listing alone (paid before, its key used for another payment, or its
+        recipient paid in this payout under another key), or ``None`` when it must be sent or looked up."""
+        history = self.adapter.history
+        if history is None or not history.complete:
+            return None
+        outcome = self.adapter.paid_earlier(row)
+        if outcome is None:
+            shared = self._shared_recipient(row)
+            if shared:
+                outcome = Outcome.for_row(row, INVALID, error=shared)
+        return outcome
+
+    def _vendor_recipients(self, history: PayoutHistory) -> dict[str, str]:
+        """Who the payout's orders at the vendor paid (email and phone identities) → the external id that paid them
+        (orders that ended unpaid paid nobody)."""
+        from airflow_provider_tremendous.payouts.outcomes import ENDED_UNPAID
+        from airflow_provider_tremendous.payouts.report import order_identities
+
+        held: dict[str, str] = {}
+        for order in history.by_id.values():
+            if (order.status or "").upper() not in ENDED_UNPAID:
+                for who in order_identities(order):
+                    held.setdefault(who, order.external_id)
+        return held
+
+    def _shared_recipient(self, row: dict[str, Any]) -> str | None:
+        """Why ``row`` may not be paid: its recipient was paid in this payout under another key (one person under
+        two keys, as within one file), unless ``allow_shared_recipients``."""
+        if self.options.allow_shared_recipients or not self.held_recipients:
+            return None
+        from airflow_provider_tremendous.payouts.report import row_identities
+
+        own = {row["external_id"], *(row.get("alternate_ids") or {})}
+        for who in row_identities(row):
+            other = self.held_recipients.get(who)
+            if other is not None and other not in own:
+                kind = who.partition(" ")[0]
+                return (
+                    f"{kind}: this recipient was already paid in this payout under another key (order {other}): one "
+                    "person under two keys would be paid twice. Remove the row, or pass allow_shared_recipients=True "
+                    "if different people share this address"
+                )
+        return None
+
+    def _check_shared_recipients(self) -> None:
+        """With ``on_invalid="fail"``, rows whose recipient the payout already paid under another key refuse the
+        run before anything is sent (with ``"skip"`` they are recorded ``invalid``)."""
+        if self.options.on_invalid != "fail" or not self.held_recipients or self.options.allow_shared_recipients:
+            return
+        problems = []
+        for row in self.prepared.spooled():
+            outcome = self._held(row)
+            if outcome is not None and outcome.outcome == INVALID:
+                problems.append(f"row {row['row']} (key {row['key']}): {outcome.error}")
+        if problems:
+            raise TremendousInputError(
+                f"{len(problems)} rows pay a recipient this payout already paid under another key; nothing was "
+                "sent:\n" + "\n".join(problems[:25])
+            )
+
+    # -- writing ------------------------------------------------------------------------------------------------
+    def _write_invalid(self, writer: ResultFile, tally: Tally) -> None:
+        for problem in self.prepared.rejected():
+            outcome = Outcome(problem.row, problem.key, None, INVALID, error=f"{problem.field}: {problem.reason}")
+            writer.write(outcome)
+            tally.add(outcome)
+
+    def _replay_vendor(self, writer: ResultFile, tally: Tally) -> Iterator[dict[str, Any]]:
+        """Yield the rows still to send; rows the vendor's listing settles are written without a request."""
+        for row in self.prepared.spooled():
+            outcome = self._held(row)
+            if outcome is None:
+                yield row
+            else:
+                self._record(writer, tally, None, outcome)
+
+    @staticmethod
+    def _record(writer: ResultFile, tally: Tally, progress: Progress | None, outcome: Outcome) -> None:
+        writer.write(outcome)
+        tally.add(outcome)
+        if progress is not None:
+            progress.update(outcome)
+
+    def _summary(
+        self, tally: Tally, to_pay: Decimal, payout_since: str, budget: Budget, run_summary: Any
+    ) -> dict[str, Any]:
+        options, adapter = self.options, self.adapter
+        summary: dict[str, Any] = run_summary(
+            options.payout_id, options.dry_run, self.prepared, tally, self.result_path, options.shard, to_pay
+        )
+        since = parse_time(payout_since)
+        summary |= {
+            "payout_since": payout_since,
+            "created_after": (since - SKEW_PAD).isoformat() if since else None,  # waits find every order
+            "external_id_prefix": prefix(options.payout_id, adapter.vendor, IdScheme(keep_case=options.keep_case)),
+            "external_id_prefixes": prefixes(options.payout_id, adapter.vendor),
+            "id_scheme": IdScheme(keep_case=options.keep_case).label,
+            "account": self.identity.account,
+            "environment": self.identity.environment,
+            **budget.summary(),
+        }
+        summary |= {"vendor": adapter.vendor, "conn_id": options.conn_id, **adapter.summary_fields()}
+        self.log.info("Payout %s done: %s", options.payout_id, {k: summary[k] for k in ("paid", "created", "failed")})
+        return summary
+
+
+def default_result_path(identity: Identity, shard: tuple[int, int]) -> str:
+    """``<temp>/tremendous-payouts/<vendor>-<account>/<payout_id>[-shardNofM].csv``: named by vendor and account,
+    so a rehearsal on the sandbox, another account or a vendor switch never reads this payout's file."""
+    suffix = f"-shard{shard[0]}of{shard[1]}" if shard[1] > 1 else ""
+    folder = f"{identity.vendor}-{identity.account}"
+    return str(Path(tempfile.gettempdir()) / "tremendous-payouts" / folder / f"{identity.payout_id}{suffix}.csv")
