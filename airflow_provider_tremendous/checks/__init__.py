@@ -64,16 +64,20 @@ class Check:
         return Check.registry[params.pop("kind")](**params)
 
 
-def run_check(check: Check, hook: Any) -> Verdict:
-    """Run ``check`` with the synchronous hook."""
-    plan = check.plan()
+def run_plan(plan: Generator[Call, Any, Any], hook: Any) -> Any:
+    """Drive a sans-I/O plan (any generator of hook calls) with the synchronous hook; return what it returns."""
     try:
         name, args, kwargs = next(plan)
         while True:
             name, args, kwargs = plan.send(getattr(hook, name)(*args, **kwargs))
     except StopIteration as finished:
-        verdict: Verdict = finished.value
-        return verdict
+        return finished.value
+
+
+def run_check(check: Check, hook: Any) -> Verdict:
+    """Run ``check`` with the synchronous hook."""
+    verdict: Verdict = run_plan(check.plan(), hook)
+    return verdict
 
 
 async def arun_check(check: Check, hook: Any) -> Verdict:

@@ -13,6 +13,8 @@ from airflow_provider_tremendous.models import Order, OrderStatus
 GET_EACH_UP_TO = 5
 #: Statuses listed in a verdict's message and data, at most.
 MAX_EXAMPLES = 20
+#: Scans reach this far past "now": a worker's clock behind the vendor's must not hide the newest orders.
+CLOCK_PAD = dt.timedelta(minutes=15)
 
 
 def matches_prefix(external_id: str | None, prefix: str | list[str]) -> bool:
@@ -41,6 +43,7 @@ class OrdersCheck(Check):
         failure_statuses: list[str] | None = None,
         fail_on_pending_approval: bool = False,
         created_after: str | None = None,
+        fail_on_delivery_failure: bool = False,
     ) -> None:
         if not order_ids:
             raise ValueError("order_ids must name at least one order")
@@ -49,6 +52,9 @@ class OrdersCheck(Check):
         self.failure_statuses = sorted({OrderStatus.normalize(s) for s in failure_statuses or ["FAILED", "CANCELED"]})
         self.fail_on_pending_approval = fail_on_pending_approval
         self.created_after = created_after
+        self.fail_on_delivery_failure = fail_on_delivery_failure
+        #: Orders executed whose reward delivery FAILED (the person did not get it), seen by the last plan.
+        self.delivery_failed: dict[str, str] = {}
 
     def params(self) -> dict[str, Any]:
         return {
@@ -57,10 +63,12 @@ class OrdersCheck(Check):
             "failure_statuses": self.failure_statuses,
             "fail_on_pending_approval": self.fail_on_pending_approval,
             "created_after": self.created_after,
+            "fail_on_delivery_failure": self.fail_on_delivery_failure,
         }
 
     def plan(self) -> Plan:
         found: dict[str, Order] = {}
+        self.delivery_failed = {}
         if len(self.order_ids) > GET_EACH_UP_TO:
             found = yield from self._scan()
         for ident in self.order_ids:
@@ -72,7 +80,7 @@ class OrdersCheck(Check):
         """Walk ``list_orders`` newest first (500 per page) until every wanted order was seen."""
         wanted = set(self.order_ids)
         found: dict[str, Order] = {}
-        filters: dict[str, Any] = {"limit": 500, "created_at_lte": dt.datetime.now(dt.timezone.utc)}
+        filters: dict[str, Any] = {"limit": 500, "created_at_lte": dt.datetime.now(dt.timezone.utc) + CLOCK_PAD}
         if self.created_after:
             filters["created_at_gte"] = self.created_after
         offset = 0
@@ -90,15 +98,35 @@ class OrdersCheck(Check):
     def evaluate(self, found: dict[str, Order]) -> Verdict:
         """Decide from the orders found (an unknown id has already raised a 404)."""
         statuses = {ident: OrderStatus.normalize(found[ident].status) for ident in found}
+        for order in found.values():
+            self._note_delivery(order)
         verdict = self.judge(statuses)
         if verdict.state == "success" and len(self.order_ids) == 1:
             verdict.data["order"] = found[self.order_ids[0]].to_xcom()
         return verdict
 
+    def _note_delivery(self, order: Order) -> None:
+        """Remember an executed order whose reward delivery FAILED (strictness.md #13: its own kind of problem)."""
+        delivery = order.rewards[0].delivery if order.rewards else None
+        if delivery is not None and (delivery.status or "").upper() == "FAILED":
+            self.delivery_failed[str(order.external_id or order.id)] = str(order.id)
+
     def judge(self, statuses: dict[str, str]) -> Verdict:
-        """Success when every status is a success status; failure at the first failure status; else pending."""
+        """Success when every status is a success status; failure at the first failure status; else pending.
+        Delivery failures are reported in ``delivery_failed`` (and fail the wait with ``fail_on_delivery_failure``)."""
         counts = dict(Counter(statuses.values()))
         data: dict[str, Any] = {"total": len(statuses), "status_counts": counts}
+        if self.delivery_failed:
+            data["delivery_failed"] = len(self.delivery_failed)
+            data["delivery_failed_examples"] = sorted(self.delivery_failed)[:MAX_EXAMPLES]
+            if self.fail_on_delivery_failure:
+                sample = ", ".join(sorted(self.delivery_failed)[:MAX_EXAMPLES])
+                return Verdict(
+                    "failure",
+                    f"{len(self.delivery_failed)} reward(s) paid but not delivered (delivery FAILED): {sample}; "
+                    "resend them (POST /rewards/{id}/resend with a corrected address) or cancel them",
+                    data,
+                )
         failing = set(self.failure_statuses) | ({"PENDING APPROVAL"} if self.fail_on_pending_approval else set())
         failed = {i: s for i, s in statuses.items() if s in failing}
         if failed:
@@ -109,7 +137,22 @@ class OrdersCheck(Check):
         if waiting:
             data["waiting"] = dict(list(waiting.items())[:MAX_EXAMPLES])
             return Verdict("pending", f"{len(waiting)} of {len(statuses)} order(s) not done yet: {counts}", data)
-        return Verdict("success", f"all {len(statuses)} order(s) are {'/'.join(self.success_statuses)}", data)
+        failed_delivery = f"; {len(self.delivery_failed)} reward(s) NOT delivered" if self.delivery_failed else ""
+        return Verdict(
+            "success", f"all {len(statuses)} order(s) are {'/'.join(self.success_statuses)}{failed_delivery}", data
+        )
+
+    def judge_found(
+        self, statuses: dict[str, str], expected: int, prefix: str | list[str], complete: bool = True
+    ) -> Verdict:
+        """A payout's verdict: a vendor failure status fails at once; fewer orders found than the run paid stays
+        pending (an order not listed yet, a clock behind) until the wait's deadline; else :meth:`judge`."""
+        verdict = self.judge(statuses)
+        if verdict.state == "failure" or len(statuses) >= expected:
+            return verdict
+        why = "" if complete else " (the vendor's listing was capped)"
+        data = {**verdict.data, "found": len(statuses), "expected": expected}
+        return Verdict("pending", f"{len(statuses)} of the {expected} orders of {prefix}* found so far{why}", data)
 
 
 class PayoutRunCheck(OrdersCheck):
@@ -139,7 +182,8 @@ class PayoutRunCheck(OrdersCheck):
 
     def plan(self) -> Plan:
         statuses: dict[str, str] = {}
-        filters: dict[str, Any] = {"limit": 500, "created_at_lte": dt.datetime.now(dt.timezone.utc)}
+        self.delivery_failed = {}
+        filters: dict[str, Any] = {"limit": 500, "created_at_lte": dt.datetime.now(dt.timezone.utc) + CLOCK_PAD}
         if self.created_after:
             filters["created_at_gte"] = self.created_after
         offset = 0
@@ -148,13 +192,8 @@ class PayoutRunCheck(OrdersCheck):
             for order in page.items:
                 if order.external_id and matches_prefix(order.external_id, self.external_id_prefix):
                     statuses[order.external_id] = OrderStatus.normalize(order.status)
+                    self._note_delivery(order)
             offset += len(page.items)
             if len(page.items) < 500 or (page.total_count is not None and offset >= page.total_count):
                 break
-        if len(statuses) < self.expected_count:
-            return Verdict(
-                "failure",
-                f"only {len(statuses)} of the {self.expected_count} orders of {self.external_id_prefix}* were found",
-                {"found": len(statuses), "expected": self.expected_count},
-            )
-        return self.judge(statuses)
+        return self.judge_found(statuses, self.expected_count, self.external_id_prefix)

@@ -6,16 +6,66 @@ or keeps waiting as the ``partial`` option says; ``PENDING`` waits.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Generator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from airflow_provider_tremendous.checks import Check, Plan, Verdict
-from airflow_provider_tremendous.checks.orders import OrdersCheck, matches_prefix
+from airflow_provider_tremendous.checks import Call, Check, Plan, Verdict
+from airflow_provider_tremendous.checks.orders import CLOCK_PAD, OrdersCheck, matches_prefix
 from airflow_provider_tremendous.models.tangocard import Account, Order
 
 PartialRule = Literal["fail", "succeed", "wait"]
 #: Page size of the order scans (one request per 100 orders).
 SCAN_PAGE = 100
+#: ``GET /orders`` returns at most this many results, however many pages are asked (strictness.md #4).
+LIST_CAP = 10_000
+#: A window shorter than this is not split further (Tango's dates are RFC 3339: a second is the safe unit).
+SMALLEST_SLICE = dt.timedelta(seconds=2)
+
+
+@dataclass
+class Scan:
+    """The orders a windowed scan saw (by reference id), and whether it saw every order of the window."""
+
+    orders: dict[str, Order] = field(default_factory=dict)
+    complete: bool = True
+    requests: int = 0
+
+
+def scan_orders(
+    filters: dict[str, Any], start: dt.datetime, end: dt.datetime, cap: int | None = None
+) -> Generator[Call, Any, Scan]:
+    """Every order created in ``[start, end]`` (newest first, 100 a page), under Tango's list cap: a window whose
+    listing reaches the cap is split in two by date, again and again, until each part lists in full (parts overlap
+    at their common instant; orders are kept once). Costs about ⌈orders in the window / 100⌉ requests plus one per
+    split. ``complete`` is false only when a window of two seconds still holds ``cap`` orders."""
+    scan, cap = Scan(), cap or LIST_CAP
+    windows = [(start, end)]
+    while windows:
+        low, high = windows.pop()
+        number = 0
+        while True:
+            page = yield (
+                "list_orders",
+                (),
+                {**filters, "start_date": low, "end_date": high, "page": number, "elements_per_block": SCAN_PAGE},
+            )
+            scan.requests += 1
+            if number == 0 and (page.total_count or 0) >= cap:
+                if high - low >= SMALLEST_SLICE:
+                    middle = low + (high - low) / 2
+                    windows += [(low, middle), (middle, high)]
+                    break
+                scan.complete = False  # cannot be split further: list what is reachable
+            for order in page.items:
+                scan.orders[order.reference_order_id] = order
+            number += 1
+            seen = page.offset + len(page.items)
+            if len(page.items) < SCAN_PAGE or (page.total_count is not None and seen >= page.total_count):
+                break
+    return scan
 
 
 def _rules(partial: str) -> tuple[list[str], list[str]]:
@@ -84,27 +134,18 @@ class TangoCardPayoutRunCheck(OrdersCheck):
         }
 
     def plan(self) -> Plan:
-        statuses: dict[str, str] = {}
-        filters: dict[str, Any] = {"account_identifier": self.account_identifier, "elements_per_block": SCAN_PAGE}
-        if self.created_after:
-            filters["start_date"] = self.created_after
-        number = 0
-        while True:
-            page = yield ("list_orders", (), {**filters, "page": number})
-            for order in page.items:
-                if matches_prefix(order.external_ref_id, self.external_id_prefix):
-                    statuses[order.external_ref_id] = order.status
-            number += 1
-            seen = page.offset + len(page.items)
-            if len(page.items) < SCAN_PAGE or (page.total_count is not None and seen >= page.total_count):
-                break
-        if len(statuses) < self.expected_count:
-            return Verdict(
-                "failure",
-                f"only {len(statuses)} of the {self.expected_count} orders of {self.external_id_prefix}* were found",
-                {"found": len(statuses), "expected": self.expected_count},
-            )
-        return self.judge(statuses)
+        from airflow_provider_tremendous.payouts.records import parse_time
+
+        now = dt.datetime.now(dt.timezone.utc)
+        start = parse_time(self.created_after) if self.created_after else None
+        filters: dict[str, Any] = {"account_identifier": self.account_identifier}
+        scan = yield from scan_orders(filters, start or now - dt.timedelta(days=400), now + CLOCK_PAD)
+        statuses = {
+            str(order.external_ref_id): order.status
+            for order in scan.orders.values()
+            if matches_prefix(order.external_ref_id, self.external_id_prefix)
+        }
+        return self.judge_found(statuses, self.expected_count, self.external_id_prefix, scan.complete)
 
 
 class TangoCardBalanceCheck(Check):

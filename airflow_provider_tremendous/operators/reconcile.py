@@ -17,7 +17,7 @@ from airflow_provider_tremendous.payouts.keys import check_payout_id, prefixes
 if TYPE_CHECKING:
     from airflow_provider_tremendous.payouts.adapter import VendorOrder
 
-KINDS = ("missing", "unexpected", "amount_mismatch", "recipient_mismatch", "not_executed")
+KINDS = ("missing", "unexpected", "amount_mismatch", "recipient_mismatch", "not_executed", "delivery_failed")
 REPORT_COLUMNS = ["kind", "key", "external_id", "order_id", "status", "expected", "actual"]
 
 
@@ -50,9 +50,10 @@ class TremendousReconcileOperator(TremendousBaseOperator):
     """Compare intended rows with the orders Tremendous holds for a payout (matched by external_id).
 
     Reports, per key: ``missing`` (no order), ``unexpected`` (an order of this payout for no intended row),
-    ``amount_mismatch`` (amount or currency differ), ``recipient_mismatch`` (email or phone differ) and
-    ``not_executed`` (status other than ``EXECUTED``). Rows take the same ``key_field``, ``columns`` and ``defaults``
-    as :class:`TremendousBulkPayoutOperator`; invalid rows are not expected to be paid.
+    ``amount_mismatch`` (amount or currency differ), ``recipient_mismatch`` (email or phone differ),
+    ``not_executed`` (status other than ``EXECUTED``) and ``delivery_failed`` (executed, but the reward's delivery
+    failed: the person did not get it; resend or cancel it). Rows take the same ``key_field``, ``columns`` and
+    ``defaults`` as :class:`TremendousBulkPayoutOperator`; invalid rows are not expected to be paid.
 
     :param rows: the intended rows (list, ``.csv``/``.jsonl`` path or object-storage URI); templated.
     :param payout_id: the payout to reconcile; templated.
@@ -202,6 +203,8 @@ class TremendousReconcileOperator(TremendousBaseOperator):
                 yield {**base, "kind": "recipient_mismatch", "expected": expected, "actual": order.email or order.phone}
             if not order.executed:
                 yield {**base, "kind": "not_executed", "expected": done, "actual": order.status}
+            elif (order.delivery_status or "").upper() == "FAILED":  # paid, but the person did not get it
+                yield {**base, "kind": "delivery_failed", "expected": "delivered", "actual": "delivery FAILED"}
         for ext, order in actual.items():
             if ext not in intended:
                 yield {

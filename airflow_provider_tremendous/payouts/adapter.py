@@ -75,6 +75,9 @@ class VendorOrder:
     delivery: str | None = None
     product: str | None = None
     campaign: str | None = None
+    #: The reward's delivery status where the vendor reports one (Tremendous: ``FAILED`` after an EXECUTED order
+    #: means the person did not get it: strictness.md #13).
+    delivery_status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,8 +127,9 @@ class PayoutAdapter(Protocol):
     def list_cap(self) -> int | None:
         """The most orders the vendor lists (``None``: no cap)."""
 
-    #: How many orders the last listing returned in all.
+    #: How many orders the last listing returned in all, and whether it saw every order of its window.
     listed: int
+    listing_complete: bool
     #: Why the run must fail whatever ``fail_on_error`` says.
     fatal_reason: str | None
     #: Rows whose order must be charged before the run goes on (set by the run from its fee accounting).
@@ -181,8 +185,10 @@ class VendorAdapter:
         self.stop_reason: str | None = None
         #: The payout's orders at the vendor, read before sending (set by the run; ``None``: look up row by row).
         self.history: PayoutHistory | None = None
-        #: How many orders the last :meth:`orders_with_prefix` listing returned in all (matching or not).
+        #: How many orders the last :meth:`orders_with_prefix` listing returned in all (matching or not), and
+        #: whether it saw every order of its window (Tango Card's cap can hide some).
         self.listed = 0
+        self.listing_complete = True
         #: A reason the run must fail whatever ``fail_on_error`` says (the payout's keep_case setting differs).
         self.fatal_reason: str | None = None
         #: Rows that must be charged before the run goes on (their fee class's fee is being learned).

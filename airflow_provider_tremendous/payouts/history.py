@@ -107,13 +107,12 @@ class PayoutHistory:
         cls,
         payout_id: str,
         orders: Iterable[VendorOrder],
-        listed: int | None = None,
-        cap: int | None = None,
+        complete: bool = True,
         claimed_ids: Iterable[str] = (),
         fold_matching: bool = True,
     ) -> PayoutHistory:
-        """Index ``orders`` (all of the payout's prefixes). ``listed``: how many orders the vendor's listing returned
-        in all (this payout's and others'); when it reaches the vendor's ``cap`` the history may be incomplete."""
+        """Index ``orders`` (all of the payout's prefixes); ``complete``: the vendor's listing saw every order of
+        its window (Tango Card's list cap can hide some)."""
         history = cls(payout_id, claimed_ids=frozenset(claimed_ids), fold_matching=fold_matching)
         head = f"{payout_id}:"  # v1 and v2 (keep_case=False) readable ids
         for order in orders:
@@ -123,8 +122,7 @@ class PayoutHistory:
                 key = folded_key(suffix)
                 if key is not None:
                     history.by_folded_key[key].append(order)
-        total = len(history.by_id) if listed is None else listed
-        history.complete = cap is None or total < cap
+        history.complete = complete
         return history
 
     def earlier_ids(self, row: dict[str, Any]) -> list[str]:
@@ -163,8 +161,7 @@ def read_history(
     history = PayoutHistory.of(
         payout_id,
         orders,
-        listed=adapter.listed,
-        cap=adapter.list_cap,
+        complete=adapter.listing_complete,
         claimed_ids=claimed_ids,
         fold_matching=not keep_case,
     )

@@ -223,11 +223,19 @@ class TangoCardPayoutAdapter(VendorAdapter):
         return _vendor_order(order) if order is not None else None
 
     def orders_with_prefix(self, prefix: str | tuple[str, ...], created_after: str | None) -> Iterator[VendorOrder]:
+        """The account's orders under ``prefix`` created since ``created_after``, listed in date slices under
+        Tango's 10,000-result cap (:func:`~airflow_provider_tremendous.checks.tangocard.scan_orders`)."""
+        from airflow_provider_tremendous.checks import run_plan
+        from airflow_provider_tremendous.checks.orders import CLOCK_PAD
+        from airflow_provider_tremendous.checks.tangocard import scan_orders
+        from airflow_provider_tremendous.payouts.records import parse_time
+
+        now = dt.datetime.now(dt.timezone.utc)
+        start = parse_time(created_after) if created_after else None
+        start = start or now - dt.timedelta(days=3650)
         filters: dict[str, Any] = {"account_identifier": self.account}
-        if created_after:
-            filters["start_date"] = created_after
-        self.listed = 0
-        for order in self.hook.iter_orders(**filters):
-            self.listed += 1
+        scan = run_plan(scan_orders(filters, start, now + CLOCK_PAD, self.list_cap or 10_000), self.hook)
+        self.listed, self.listing_complete = len(scan.orders), scan.complete
+        for order in scan.orders.values():
             if order.external_ref_id and order.external_ref_id.startswith(prefix):
                 yield _vendor_order(order)

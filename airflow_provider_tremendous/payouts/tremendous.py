@@ -37,6 +37,7 @@ def _vendor_order(order: Order) -> VendorOrder:
         charge=_charge(order),
         name=recipient.name if recipient else None,
         delivery=reward.delivery.method if reward and reward.delivery else None,
+        delivery_status=reward.delivery.status if reward and reward.delivery else None,
         campaign=order.campaign_id,
     )
 
@@ -210,3 +211,4 @@ class TremendousPayoutAdapter(VendorAdapter):
             self.listed += 1
             if order.external_id and order.external_id.startswith(prefix):
                 yield _vendor_order(order)
+        self.listing_complete = self.list_cap is None or self.listed < self.list_cap

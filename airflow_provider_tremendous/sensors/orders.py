@@ -29,6 +29,8 @@ class TremendousOrderSensor(TremendousBaseSensor):
     :param success_statuses: statuses that count as done.
     :param failure_statuses: statuses that fail at once.
     :param fail_on_pending_approval: fail at once when an order waits for approval.
+    :param fail_on_delivery_failure: fail when an executed order's reward delivery FAILED (the person did not get
+        it). By default such rewards are reported (``delivery_failed`` in the result, a warning in the message).
     :param created_after: ISO datetime no order is older than (e.g. ``{{ data_interval_start }}``); templated.
     """
 
@@ -53,6 +55,7 @@ class TremendousOrderSensor(TremendousBaseSensor):
         success_statuses: Sequence[str] = ("EXECUTED",),
         failure_statuses: Sequence[str] = ("FAILED", "CANCELED"),
         fail_on_pending_approval: bool = False,
+        fail_on_delivery_failure: bool = False,
         created_after: str | None = None,
         **kwargs: Any,
     ) -> None:
@@ -69,6 +72,7 @@ class TremendousOrderSensor(TremendousBaseSensor):
         self.success_statuses = list(success_statuses)
         self.failure_statuses = list(failure_statuses)
         self.fail_on_pending_approval = fail_on_pending_approval
+        self.fail_on_delivery_failure = fail_on_delivery_failure
         self.created_after = created_after
 
     def _ids(self) -> list[str]:
@@ -87,6 +91,7 @@ class TremendousOrderSensor(TremendousBaseSensor):
             "success_statuses": self.success_statuses,
             "failure_statuses": self.failure_statuses,
             "fail_on_pending_approval": self.fail_on_pending_approval,
+            "fail_on_delivery_failure": self.fail_on_delivery_failure,
         }
 
     def _payout_check(self) -> OrdersCheck:
