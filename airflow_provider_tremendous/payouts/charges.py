@@ -200,13 +200,15 @@ class Budget:
         covers: tuple[str, Decimal] | None,
         identities: Sequence[str] = (),
         shared: Sequence[str] = (),
+        learn: bool = True,
     ) -> str | None:
         """A charge of this payout known before the run (the result file, the vendor's orders): it counts in the
         payout's total and its recipient's, and teaches the fee. ``covers``: the current row the order is the
         payment of (same id, cost and recipient), as ``(external id, cost)``; that row is not priced again.
         ``identities``: who the order paid (``email ...``, ``phone ...``), when the vendor says; its charge counts
-        for each. ``shared``: those the covered row still has; only theirs have the row's face covered."""
-        problem = self._learn(EARLIER, charge, f"order {order_id}")
+        for each. ``shared``: those the covered row still has; only theirs have the row's face covered. ``learn``:
+        false for an order not charged yet (pending approval...), counted at its priced face: it teaches nothing."""
+        problem = self._learn(EARLIER, charge, f"order {order_id}") if learn else None
         self._worst.clear()  # a recipient's earlier charges change
         if not self._count(order_id, charge):
             return problem

@@ -50,6 +50,12 @@ COLUMNS = [
 ]
 #: A complete ``run`` stamp: a line without one was cut short.
 _RUN_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00")
+#: Outcomes that say a payment may exist on the account that wrote the line (``unknown``: it may).
+ELSEWHERE = frozenset({*PAID, UNKNOWN})
+#: An email address inside an error text (the result file holds no recipient data in clear).
+_EMAIL = re.compile(r"[^\s'\"<>(),;:]+@[^\s'\"<>(),;]+")
+#: A quoted value inside the error of a recipient field (``email: 'x@' is not ...``).
+_QUOTED = re.compile(r"'[^']*'")
 FSYNC_INTERVAL = 1.0
 UPLOAD_INTERVAL = 30.0
 PRODUCTION = "production"
@@ -134,9 +140,9 @@ def read_lines(path: str | None) -> Iterator[dict[str, Any]]:
     if not path:
         return
     local = journal_path(path) if "://" in path else path
-    if "://" in path and not Path(local).exists():  # no journal on this worker: read the uploaded file
+    if "://" in path:  # the uploaded file, then this worker's journal (stale, or newer when a kill beat the upload)
         yield from parse_lines(_read_text(path).splitlines(keepends=True), is_csv(path))
-    elif Path(local).is_file():
+    if Path(local).is_file():
         with Path(local).open(newline="") as handle:
             yield from parse_lines(handle, is_csv(path))
 
@@ -159,12 +165,28 @@ class Journal:
     charges: dict[str, tuple[str, Charge]] = field(default_factory=dict)
 
 
-def read_journal(path: str | None, identity: Identity, own_prefixes: tuple[str, ...]) -> Journal:
+def read_journal(
+    path: str | None, identity: Identity, own_prefixes: tuple[str, ...], siblings: Iterable[str] = ()
+) -> Journal:
     """Read what ``path`` says about ``identity``'s payout; other payouts' lines are ignored.
 
     :param own_prefixes: the payout's external-id prefixes, for lines written before lines carried an identity.
+    :param siblings: other result files of this payout on this worker (the default paths of other vendors and
+        accounts, and an earlier version's default path): read only for payments recorded elsewhere.
     """
     journal = Journal()
+    for sibling in siblings:
+        for line in read_lines(sibling):
+            if not line.get("payout_id"):
+                if line.get("outcome") in PAID and str(line.get("external_id") or "").startswith(own_prefixes):
+                    journal.legacy.setdefault(str(line["external_id"]), line)
+            elif (
+                line["payout_id"] == identity.payout_id
+                and not identity.same_account(line)
+                and line.get("outcome") in ELSEWHERE
+                and line.get("environment") == PRODUCTION
+            ):
+                journal.elsewhere.append(line)
     for line in read_lines(path):
         external_id, outcome = str(line.get("external_id") or ""), line.get("outcome")
         if not line.get("payout_id"):  # written by an earlier version: no identity
@@ -174,7 +196,7 @@ def read_journal(path: str | None, identity: Identity, own_prefixes: tuple[str, 
         if line["payout_id"] != identity.payout_id:
             continue
         if not identity.same_account(line):
-            if outcome in PAID and line.get("environment") == PRODUCTION:
+            if outcome in ELSEWHERE and line.get("environment") == PRODUCTION:
                 journal.elsewhere.append(line)
             continue
         for stamp in (line.get("payout_since"), line.get("created_at")):
@@ -267,15 +289,14 @@ class ResultFile:
             with target.open(newline="") as handle:
                 _rewrite(target, csv.DictReader(handle), csv_format=True)
             return
-        with target.open("rb") as handle:
-            handle.seek(-1, os.SEEK_END)
-            torn = handle.read(1) != b"\n"
-        if torn:
-            with target.open("a") as handle:
-                handle.write("\n")
+        with target.open("rb+") as handle:
+            data = handle.read()
+            if not data.endswith(b"\n"):  # a line torn by a kill: cut it off (a quote it opened would swallow the rest)
+                handle.truncate(data.rfind(b"\n") + 1)
 
     def write(self, outcome: Outcome) -> None:
         record = self.fields | outcome.record()
+        record["error"] = scrubbed(record.get("error"))
         record["run"] = self.fields["run"]  # last, whatever the outcome holds
         for ident in (outcome.external_id, outcome.row_id):
             if ident:
@@ -326,6 +347,16 @@ class ResultFile:
     def _upload(self) -> None:
         with _location(self.path).open("w") as remote:
             remote.write(Path(self.local).read_text())
+
+
+def scrubbed(error: Any) -> Any:
+    """An error text without recipient data: email addresses, and the quoted value of a recipient field's error
+    (``email: '...' is not a valid address`` → ``email: '…' ...``), are masked."""
+    if not isinstance(error, str) or not error:
+        return error
+    if error.split(":", 1)[0].strip() in ("email", "phone", "name", "recipient"):
+        error = _QUOTED.sub("'…'", error)
+    return _EMAIL.sub("<email>", error)
 
 
 def _rewrite(target: Path, records: Iterable[dict[str, Any]], csv_format: bool) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +85,7 @@ def open_budget(
     to_pay: tuple[Decimal, int],
     check_balance: bool,
     known: list[tuple[str, str, Charge, list[str], str | None]] = [],  # noqa: B006 - read only
+    uncharged: Sequence[VendorOrder] = (),
 ) -> Budget:
     """The run's accounting of charges (see payouts/charges.py), checked once before anything is sent.
 
@@ -92,6 +93,9 @@ def open_budget(
     :param check_balance: read the balance and keep this run's charges within it.
     :param known: the payout's charges before this run (:func:`earlier_charges`): they count in the payout's total
         and teach the fee, so a retry, a later shard or a fresh worker does not learn it again by paying.
+    :param uncharged: the payout's orders at the vendor not charged yet (pending approval, open): they count in the
+        payout's and their recipients' totals at their face in the funding currency (plus ``max_fee_percent``),
+        and teach nothing.
     """
     from airflow_provider_tremendous.payouts.charges import Budget, Limits, Scope  # at run time, not DAG parse
     from airflow_provider_tremendous.payouts.prepare import recipient_hash, row_hashes
@@ -100,7 +104,8 @@ def open_budget(
     limits = Limits(caps["max_total_amount"], caps["max_amount_per_recipient"], balance)
     scope = Scope(prepared.cost_total, prepared.valid, prepared.recipients, *to_pay)
     budget = Budget(adapter.funding_currency, caps["max_fee_percent"], limits, scope)
-    for order_id, external_id, charge, identities, recorded_hash in known:
+    priced = [(o.order_id, o.external_id, _priced(adapter, budget, o), order_identities(o), None) for o in uncharged]
+    for number, (order_id, external_id, charge, identities, recorded_hash) in enumerate([*known, *priced]):
         row = prepared.current_ids.get(external_id)
         covers, shared = None, []
         if row is not None and abs(charge.subtotal - row[0]) <= budget.unit:
@@ -110,11 +115,26 @@ def open_budget(
             shared = [who for who in identities if recipient_hash([who]) in (email, phone)]
             if shared or (not identities and recorded_hash in (None, full)):
                 covers = (external_id, row[0])
-        problem = budget.seed(order_id, charge, covers, identities, shared)
+        problem = budget.seed(order_id, charge, covers, identities, shared, learn=number < len(known))
         if problem:
             raise TremendousInputError(f"{problem}; nothing was sent")
     budget.preflight(adapter.funding_hint)
     return budget
+
+
+def _priced(adapter: PayoutAdapter, budget: Budget, order: VendorOrder) -> Charge:
+    """What an order not charged yet will cost, as far as the run can price it: its face in the funding currency
+    (rounded up), plus the declared fee bound when there is one."""
+    from decimal import ROUND_CEILING
+
+    from airflow_provider_tremendous.payouts.outcomes import Charge
+
+    face = (order.amount * adapter.unit_cost(order.currency or budget.currency)).quantize(
+        budget.unit, rounding=ROUND_CEILING
+    )
+    bound = budget.declared or Decimal(0)
+    fees = (face * bound / 100).quantize(budget.unit, rounding=ROUND_CEILING)
+    return Charge(subtotal=face, fees=fees, total=face + fees, currency=budget.currency)
 
 
 def accounted(adapter: PayoutAdapter, budget: Budget) -> Callable[[dict[str, Any]], Outcome]:

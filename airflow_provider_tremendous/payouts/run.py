@@ -130,7 +130,8 @@ class PayoutRun:
         )
         check_balance = not options.dry_run and options.preflight_funding and bool(unpaid)
         known = earlier_charges(journal, history, prepared.current_ids)
-        budget = open_budget(adapter, prepared, options.caps, (to_pay, len(unpaid)), check_balance, known)
+        uncharged = [o for o in history.by_id.values() if o.charge is None and not _ended(o)]
+        budget = open_budget(adapter, prepared, options.caps, (to_pay, len(unpaid)), check_balance, known, uncharged)
         self.log.info("Payout %s: rows priced at %s, in %s", options.payout_id, budget.describe(), budget.currency)
         adapter.learns_fee = budget.needs_learning
         if not options.dry_run and unpaid and self.since_record is not None:
@@ -158,6 +159,7 @@ class PayoutRun:
             clean = True
         finally:
             writer.close(compact=clean)
+            payout_since = self._correct_since(payout_since, tally)
         summary = self._summary(tally, to_pay, payout_since, budget, run_summary)
         reason = adapter.fatal_reason or adapter.stop_reason
         if reason:  # a stopped run fails whatever fail_on_error says: it did not pay what it was asked to
@@ -169,7 +171,7 @@ class PayoutRun:
                 f"{tally.failed} of {prepared.in_shard} rows were not paid (others paid once each); "
                 f"see {self.result_path}. First errors: {tally.errors[:3]}. A retry pays only the missing keys."
             )
-        if not options.dry_run and prepared.in_shard and tally.paid == summary["already_paid"]:
+        if not options.dry_run and tally.paid and tally.paid == summary["already_paid"] == prepared.in_shard:
             self.log.warning(
                 "Payout %s: every row of this shard was paid before this run (the vendor holds its orders, the "
                 "first since %s); nothing was sent. If this is a new payout, give it a new payout_id",
@@ -205,7 +207,13 @@ class PayoutRun:
     def _journal(self) -> Journal:
         """What the result file says about this payout; a payout paid on another production account is refused."""
         own = tuple(prefixes(self.options.payout_id, "tremendous") + prefixes(self.options.payout_id, "tangocard"))
-        journal = read_journal(self.result_path, self.identity, own)
+        journal = read_journal(self.result_path, self.identity, own, self._siblings())
+        if journal.unknown:
+            self.log.info(
+                "Payout %s: %d rows a previous try left unknown are resolved from the vendor before anything is sent",
+                self.options.payout_id,
+                len(journal.unknown),
+            )
         if journal.elsewhere and self.identity.environment == PRODUCTION and not self.options.allow_other_accounts:
             line = journal.elsewhere[0]
             raise TremendousInputError(
@@ -217,6 +225,17 @@ class PayoutRun:
                 "allow_other_accounts=True (each person may then be paid once per account), or use a new payout_id"
             )
         return journal
+
+    def _siblings(self) -> list[str]:
+        """This payout's other default result files on this worker: other vendors' and accounts' folders (a vendor
+        or account switch with default paths), and the default path of versions before accounts were recorded."""
+        if self.options.result_path is not None:
+            return []
+        root = Path(tempfile.gettempdir()) / "tremendous-payouts"
+        payout = self.options.payout_id
+        found = [*root.glob(f"*/{payout}.csv"), *root.glob(f"*/{payout}-shard*of*.csv")]
+        found += [root / f"{payout}.csv", *root.glob(f"{payout}-shard*of*.csv")]
+        return sorted({str(p) for p in found if p.is_file() and str(p) != self.result_path})
 
     def _recorded_since(self, journal: Journal) -> dt.datetime | None:
         """The earliest recorded start of the payout on this account: the task state store, the result file, or
@@ -247,6 +266,16 @@ class PayoutRun:
         moments = [self.started, *([recorded] if recorded else [])]
         moments += [m for m in (parse_time(o.created_at) for o in history.by_id.values() if o.created_at) if m]
         return min(moments).isoformat()
+
+    def _correct_since(self, payout_since: str, tally: Tally) -> str:
+        """The payout's start corrected by the vendor's own ``created_at`` of the orders this run saw or made (the
+        worker's clock may run ahead of the vendor's): recorded so a later try's scan starts early enough."""
+        recorded, first_order = parse_time(payout_since), parse_time(tally.first_created_at or "")
+        if recorded is None or first_order is None or first_order >= recorded:
+            return payout_since
+        if self.since_record is not None and not self.options.dry_run:
+            self.since_record.set(first_order.isoformat())
+        return first_order.isoformat()
 
     def _held(self, row: dict[str, Any]) -> Outcome | None:
         """The row's outcome from the vendor's listing alone (paid before, its key used for another payment, or its
@@ -353,6 +382,12 @@ class PayoutRun:
         summary |= {"vendor": adapter.vendor, "conn_id": options.conn_id, **adapter.summary_fields()}
         self.log.info("Payout %s done: %s", options.payout_id, {k: summary[k] for k in ("paid", "created", "failed")})
         return summary
+
+
+def _ended(order: Any) -> bool:
+    from airflow_provider_tremendous.payouts.outcomes import ENDED_UNPAID
+
+    return (order.status or "").upper() in ENDED_UNPAID
 
 
 def default_result_path(identity: Identity, shard: tuple[int, int]) -> str:

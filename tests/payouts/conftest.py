@@ -31,6 +31,22 @@ def bulk(tmp_path: Path, rows: Any, **kwargs: Any) -> TremendousBulkPayoutOperat
     return TremendousBulkPayoutOperator(**settings)
 
 
+def reconcile(rows: Any, tmp_path: Path, **kwargs: Any) -> dict[str, Any]:
+    """Reconcile ``rows`` against payout ``survey-42`` (the sandbox campaign), report in ``tmp_path``."""
+    from airflow_provider_tremendous.operators.reconcile import TremendousReconcileOperator
+    from tests.support.context import context
+
+    return TremendousReconcileOperator(
+        task_id="reconcile",
+        rows=rows,
+        payout_id="survey-42",
+        key_field="respondent_id",
+        defaults={"campaign_id": "CAMPAIGN00001"},
+        report_path=str(tmp_path / "reconciliation.csv"),
+        **kwargs,
+    ).execute(context())
+
+
 def results(path: Path) -> list[dict[str, str]]:
     """The result file's rows."""
     with path.open(newline="") as handle:

@@ -10,9 +10,9 @@ import pytest
 
 from airflow_provider_tremendous.hooks import TremendousHook
 from airflow_provider_tremendous.hooks.tremendous import TremendousAsyncHook
-from airflow_provider_tremendous.operators.reconcile import TremendousReconcileOperator, TremendousReconciliationError
+from airflow_provider_tremendous.operators.reconcile import TremendousReconciliationError
 from airflow_provider_tremendous.sensors import TremendousOrderSensor
-from tests.payouts.conftest import bulk, respondents
+from tests.payouts.conftest import bulk, reconcile, respondents
 from tests.support.context import context
 
 
@@ -87,15 +87,7 @@ async def test_payout_wait_in_the_trigger(tremendous_sandbox: Any, tmp_path: Pat
 
 
 def _reconcile(rows: Any, tmp_path: Path, **kwargs: Any) -> dict[str, Any]:
-    return TremendousReconcileOperator(
-        task_id="reconcile",
-        rows=rows,
-        payout_id="survey-42",
-        key_field="respondent_id",
-        defaults={"campaign_id": "CAMPAIGN00001"},
-        report_path=str(tmp_path / "reconciliation.csv"),
-        **kwargs,
-    ).execute(context())
+    return reconcile(rows, tmp_path, **kwargs)
 
 
 def test_reconciliation_of_a_clean_run(tremendous_sandbox: Any, tmp_path: Path) -> None:

@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.operators.reconcile import TremendousReconcileOperator
 from airflow_provider_tremendous.sensors import TremendousOrderSensor
-from tests.payouts.conftest import bulk, respondents
+from tests.payouts.conftest import bulk, reconcile, respondents
 from tests.support.context import context
 from tests.tangocard.conftest import tango_bulk
 
@@ -42,15 +41,7 @@ def test_a_resumed_payout_is_waited_on_and_reconciled_whole(tremendous_sandbox: 
     assert (resumed["created"], resumed["already_paid"]) == (1, 19)
     waited = TremendousOrderSensor(task_id="wait", payout=resumed).poke(context())
     assert waited.is_done and waited.xcom_value["total"] == 20  # type: ignore[union-attr]
-    reconciled = TremendousReconcileOperator(
-        task_id="reconcile",
-        rows=rows,
-        payout_id="survey-42",
-        key_field="respondent_id",
-        defaults={"campaign_id": "CAMPAIGN00001"},
-        created_after=resumed["created_after"],
-        report_path=str(tmp_path / "reconcile.csv"),
-    ).execute(context())
+    reconciled = reconcile(rows, tmp_path, created_after=resumed["created_after"])
     assert (reconciled["matched"], reconciled["missing"], reconciled["unexpected"]) == (20, 0, 0)
 
 
@@ -95,14 +86,7 @@ def test_a_delivery_failure_is_its_own_kind_in_waits_and_reconciliation(
     strict = TremendousOrderSensor(task_id="wait", payout=summary, fail_on_delivery_failure=True)
     with pytest.raises(TremendousWaitFailedError, match="1 reward\\(s\\) paid but not delivered"):
         strict.poke(context())
-    reconciled = TremendousReconcileOperator(
-        task_id="reconcile",
-        rows=rows,
-        payout_id="survey-42",
-        key_field="respondent_id",
-        defaults={"campaign_id": "CAMPAIGN00001"},
-        report_path=str(tmp_path / "reconcile.csv"),
-    ).execute(context())
+    reconciled = reconcile(rows, tmp_path)
     assert (reconciled["delivery_failed"], reconciled["matched"]) == (1, 3)
 
 

@@ -60,3 +60,21 @@ def tango_bulk(tmp_path: Path, rows: Any, **kwargs: Any) -> TremendousBulkPayout
         **kwargs,
     }
     return TremendousBulkPayoutOperator(**settings)
+
+
+def production_connections(monkeypatch: Any, sandbox: Any) -> None:
+    """Both connections say production (still on loopback; the sandbox accepts PROD_ keys): their records count."""
+    sandbox.admin.settings(production_keys=True)
+    monkeypatch.setenv("AIRFLOW_CONN_TANGOCARD_DEFAULT", sandbox.tangocard_conn_json(environment="production"))
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_TREMENDOUS_DEFAULT", sandbox.airflow_conn_json(api_key="PROD_x", environment="production")
+    )
+
+
+def second_account() -> None:
+    """A second Tango Card account, ``acctb``, of the sandbox customer."""
+    from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
+
+    TangoCardHook().create_account(
+        CUSTOMER, {"accountIdentifier": "acctb", "displayName": "B", "contactEmail": "a@b.co"}
+    )

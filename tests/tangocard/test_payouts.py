@@ -17,7 +17,7 @@ from airflow_provider_tremendous.payouts.keys import external_id
 from airflow_provider_tremendous.sensors.orders import TremendousOrderSensor
 from tests.payouts.conftest import results
 from tests.support.context import context
-from tests.tangocard.conftest import ACCOUNT, respondents, tango_bulk
+from tests.tangocard.conftest import ACCOUNT, production_connections, respondents, second_account, tango_bulk
 
 
 def _ledger(sandbox: Any) -> list[dict[str, Any]]:
@@ -226,31 +226,13 @@ def test_a_resume_is_not_refused_when_the_vendor_echoes_only_the_email(
     assert summary["paid"] == 2 and len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 2
 
 
-def _production(monkeypatch: pytest.MonkeyPatch, sandbox: Any) -> None:
-    """Both connections say production (still on loopback): their records count as payment."""
-    sandbox.admin.settings(production_keys=True)
-    monkeypatch.setenv("AIRFLOW_CONN_TANGOCARD_DEFAULT", sandbox.tangocard_conn_json(environment="production"))
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_TREMENDOUS_DEFAULT", sandbox.airflow_conn_json(api_key="PROD_x", environment="production")
-    )
-
-
-def _second_account() -> None:
-    from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
-    from tests.tangocard.conftest import CUSTOMER
-
-    TangoCardHook().create_account(
-        CUSTOMER, {"accountIdentifier": "acctb", "displayName": "B", "contactEmail": "a@b.co"}
-    )
-
-
 def test_the_same_payout_from_another_production_account_is_refused_not_paid_again(
     tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Fourth review: the result file's payments were dropped because the other account's listing did not hold them,
     and both people were paid again from the second account. Part 2: only production records count."""
-    _production(monkeypatch, tremendous_sandbox)
-    _second_account()
+    production_connections(monkeypatch, tremendous_sandbox)
+    second_account()
     tremendous_sandbox.admin.tangocard_set_balance("acctb", 1000)
     rows = respondents(2)
     assert tango_bulk(tmp_path, rows).execute(context())["created"] == 2
@@ -265,7 +247,7 @@ def test_a_rehearsal_on_another_sandbox_account_never_blocks_nor_counts(
     tremendous_sandbox: Any, tmp_path: Path
 ) -> None:
     """Was: the rehearsal's file marked every row paid on the second account, nobody was paid, the task succeeded."""
-    _second_account()
+    second_account()
     tremendous_sandbox.admin.tangocard_set_balance("acctb", 1000)
     rows = respondents(2)
     assert tango_bulk(tmp_path, rows).execute(context())["created"] == 2
@@ -278,7 +260,7 @@ def test_switching_the_vendor_of_a_production_payout_on_the_same_result_file_is_
 ) -> None:
     """Sixth review: a Tango Card result file's lines (``v2``... ids) fell outside the Tremendous prefixes, were
     ignored as another payout's, and the Tremendous run paid everyone again."""
-    _production(monkeypatch, tremendous_sandbox)
+    production_connections(monkeypatch, tremendous_sandbox)
     rows = respondents(2)
     assert tango_bulk(tmp_path, rows).execute(context())["created"] == 2
     tremendous = tango_bulk(tmp_path, rows, conn_id="tremendous_default", utid=None, campaign_id="CAMPAIGN00001")
