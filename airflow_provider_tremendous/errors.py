@@ -205,6 +205,14 @@ def build_api_error(
     )
 
 
+class TremendousNotSentError(TremendousError):
+    """The request was not sent: its run stopped while it waited for its turn (a payout's send gate closed)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"not sent: {reason}")
+        self.reason = reason
+
+
 class TremendousInputError(TremendousError):
     """The input given to an operator is invalid; nothing was sent. The message names the field and the fix."""
 

@@ -170,6 +170,18 @@ class PayoutAdapter(Protocol):
         """Every order whose external_id starts with ``prefix`` (for reconciliation)."""
 
 
+class _StopGate:
+    """The run's stop, as the transport's send gate sees it; counts the attempts it was asked about."""
+
+    def __init__(self, adapter: VendorAdapter) -> None:
+        self.adapter = adapter
+        self.checks = 0
+
+    def __call__(self) -> str | None:
+        self.checks += 1
+        return self.adapter.stop_reason
+
+
 class VendorAdapter:
     """The shared way of paying one row; subclasses implement :meth:`submit`, :meth:`lookup` and the rest of
     :class:`PayoutAdapter` (thread-safe: one hook, many sending threads)."""
@@ -248,8 +260,16 @@ class VendorAdapter:
         return outcome
 
     def _send(self, row: dict[str, Any]) -> Outcome:
+        from airflow_provider_tremendous.transport.client import send_gate
+
+        gate = _StopGate(self)
         try:
-            placed, replay = self.submit(row)
+            with send_gate(gate):  # a stop while this order waits for its turn: it is not sent
+                placed, replay = self.submit(row)
+        except e.TremendousNotSentError as error:
+            if gate.checks <= 1:  # nothing of this row ever left
+                return Outcome.for_row(row, NOT_SENT, error=f"not sent: the run stopped ({error.reason})")
+            return self.resolve(row, error)  # an earlier attempt may have reached the vendor: look it up
         except STOPPING as error:
             self.stop(f"{error.status} {error.message}")
             return self.failed(row, str(error), permanent=True)

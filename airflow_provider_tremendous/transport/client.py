@@ -8,13 +8,15 @@ package. Endpoint declarations (:mod:`airflow_provider_tremendous.api`) hand bot
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hashlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 
 from airflow.providers.common.compat.sdk import mask_secret
 
-from airflow_provider_tremendous.errors import build_api_error
+from airflow_provider_tremendous.errors import TremendousNotSentError, build_api_error
 from airflow_provider_tremendous.transport.aio import HttpxTransport
 from airflow_provider_tremendous.transport.auth import Credentials
 from airflow_provider_tremendous.transport.profile import ClientSettings, CredentialsLike, ErrorFactory
@@ -22,6 +24,31 @@ from airflow_provider_tremendous.transport.ratelimit import RateLimiter, shared_
 from airflow_provider_tremendous.transport.request import ApiRequest, RawResponse, raise_for_status
 from airflow_provider_tremendous.transport.retry import MAX_RETRY_AFTER, RATE_LIMIT_MIN_WAIT, RetryPolicy
 from airflow_provider_tremendous.transport.sync import RequestsTransport
+
+#: How many pauses in a row one request waits out before it is sent anyway (each is a fresh 429 from the API).
+MAX_HOLDS = 10
+#: The caller's send gate: why a request that changes something must not be sent now (``None``: send). Checked
+#: after the rate limiter's wait, right before the request leaves, so a payout that stops while requests wait for
+#: their turn sends none of them (reads are never gated: a look-up must still resolve an uncertain order).
+SEND_GATE: contextvars.ContextVar[Callable[[], str | None] | None] = contextvars.ContextVar("send_gate", default=None)
+
+
+@contextmanager
+def send_gate(reason: Callable[[], str | None]) -> Iterator[None]:
+    """Within this block (this thread or task), a request other than a GET is sent only while ``reason()`` is
+    ``None``; otherwise :class:`TremendousNotSentError` is raised and nothing leaves."""
+    token = SEND_GATE.set(reason)
+    try:
+        yield
+    finally:
+        SEND_GATE.reset(token)
+
+
+def _check_gate(request: ApiRequest) -> None:
+    gate = SEND_GATE.get()
+    reason = gate() if gate is not None and request.method != "GET" else None
+    if reason:
+        raise TremendousNotSentError(reason)
 
 
 class _ClientCore:
@@ -86,9 +113,13 @@ class SyncApiClient(_ClientCore):
         if request.authenticated and self.credentials.needs_token:
             self._refresh(self.credentials.generation)
         generation = self.credentials.generation
-        delay = self.limiter.reserve()
-        if delay > 0:
-            self._sleep(delay)
+        for _ in range(MAX_HOLDS):  # a 429 pause that began while this caller waited for its slot holds it too
+            delay = self.limiter.reserve()
+            if delay > 0:
+                self._sleep(delay)
+            if not self.limiter.held():
+                break
+        _check_gate(request)
         response = self.transport.send(request, self.credentials.headers(request))
         if self.credentials.should_refresh(request, response):
             self._refresh(generation)
@@ -135,9 +166,13 @@ class AsyncApiClient(_ClientCore):
     async def _attempt(self, request: ApiRequest) -> RawResponse:
         if request.authenticated and self.credentials.needs_token:
             await self._refresh()
-        delay = self.limiter.reserve()
-        if delay > 0:
-            await self._sleep(delay)
+        for _ in range(MAX_HOLDS):  # a 429 pause that began while this caller waited for its slot holds it too
+            delay = self.limiter.reserve()
+            if delay > 0:
+                await self._sleep(delay)
+            if not self.limiter.held():
+                break
+        _check_gate(request)
         response = await self.transport.send(request, self.credentials.headers(request))
         if self.credentials.should_refresh(request, response):
             await self._refresh()

@@ -33,6 +33,7 @@ class RateLimiter:
         self._interval = 1.0 / self.rate_per_second + margin if self.rate_per_second else 0.0
         self._clock = clock
         self._next_free = 0.0
+        self._paused_until = 0.0
         self._lock = threading.Lock()
 
     def reserve(self) -> float:
@@ -46,9 +47,17 @@ class RateLimiter:
             return slot - now
 
     def pause(self, seconds: float) -> None:
-        """Hold every caller for ``seconds`` (after a 429: the API asks to pause all requests for a second)."""
+        """Hold every caller for ``seconds`` (after a 429: the API asks to pause all requests for a second),
+        including callers already holding a slot: :meth:`held` tells them to reserve again."""
         with self._lock:
-            self._next_free = max(self._next_free, self._clock() + seconds)
+            until = self._clock() + seconds
+            self._paused_until = max(self._paused_until, until)
+            self._next_free = max(self._next_free, until)
+
+    def held(self) -> bool:
+        """Whether a pause holds the account now: a caller woken at its slot reserves again instead of sending."""
+        with self._lock:
+            return self._clock() < self._paused_until
 
 
 _registry: dict[tuple[str, str], RateLimiter] = {}

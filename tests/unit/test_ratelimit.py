@@ -105,3 +105,18 @@ def test_tango_connections_pace_with_a_margin() -> None:
     settings = tangocard_settings_from_connection(conn)
     limiter = SyncApiClient(settings, **TangoCardHook._client_parts(settings)).limiter
     assert (limiter.rate_per_second, limiter.margin) == (1.0, 0.05)
+
+
+def test_a_pause_holds_callers_that_had_already_reserved_a_slot() -> None:
+    """Was: a 429 moved the next free slot, but a thread holding an earlier slot still sent at its time."""
+    clock = FakeClock()
+    limiter = RateLimiter(10, clock=clock)
+    limiter.reserve()
+    waiting = limiter.reserve()  # a second thread's slot, 0.1 s from now
+    limiter.pause(1.0)  # the first request got a 429
+    clock.now += waiting  # the second thread wakes at its slot
+    assert limiter.held(), "it must not send now"
+    again = limiter.reserve()
+    assert again >= 1.0 - waiting - 1e-9, "its new slot is after the pause"
+    clock.now += again
+    assert not limiter.held()
