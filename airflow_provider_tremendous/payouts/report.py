@@ -86,6 +86,8 @@ def open_budget(
     check_balance: bool,
     known: list[tuple[str, str, Charge, list[str], str | None]] = [],  # noqa: B006 - read only
     uncharged: Sequence[VendorOrder] = (),
+    share: Decimal | None = None,
+    log: Any = None,
 ) -> Budget:
     """The run's accounting of charges (see payouts/charges.py), checked once before anything is sent.
 
@@ -96,11 +98,23 @@ def open_budget(
     :param uncharged: the payout's orders at the vendor not charged yet (pending approval, open): they count in the
         payout's and their recipients' totals at their face in the funding currency (plus ``max_fee_percent``),
         and teach nothing.
+    :param share: a shard's part of what the payout still has to pay: the shard keeps within that part of the
+        balance, so shards running at once cannot jointly overrun it.
     """
     from airflow_provider_tremendous.payouts.charges import Budget, Limits, Scope  # at run time, not DAG parse
     from airflow_provider_tremendous.payouts.prepare import recipient_hash, row_hashes
 
     balance = adapter.available_balance() if check_balance else None
+    if balance is not None and share is not None and share < 1:
+        whole, balance = balance, (balance * share).quantize(Decimal("0.01"), rounding="ROUND_FLOOR")
+        if log is not None:
+            log.info(
+                "This shard keeps within %s of the %s available: its rows' part (%.2f%%) of what the payout still "
+                "has to pay, so shards running at once cannot overrun the balance together",
+                balance,
+                whole,
+                share * 100,
+            )
     limits = Limits(caps["max_total_amount"], caps["max_amount_per_recipient"], balance)
     scope = Scope(prepared.cost_total, prepared.valid, prepared.recipients, *to_pay)
     budget = Budget(adapter.funding_currency, caps["max_fee_percent"], limits, scope)

@@ -131,7 +131,10 @@ class PayoutRun:
         check_balance = not options.dry_run and options.preflight_funding and bool(unpaid)
         known = earlier_charges(journal, history, prepared.current_ids)
         uncharged = [o for o in history.by_id.values() if o.charge is None and not _ended(o)]
-        budget = open_budget(adapter, prepared, options.caps, (to_pay, len(unpaid)), check_balance, known, uncharged)
+        share = self._balance_share(to_pay, history)
+        budget = open_budget(
+            adapter, prepared, options.caps, (to_pay, len(unpaid)), check_balance, known, uncharged, share, self.log
+        )
         self.log.info("Payout %s: rows priced at %s, in %s", options.payout_id, budget.describe(), budget.currency)
         adapter.learns_fee = budget.needs_learning
         if not options.dry_run and unpaid and self.since_record is not None:
@@ -266,6 +269,15 @@ class PayoutRun:
         moments = [self.started, *([recorded] if recorded else [])]
         moments += [m for m in (parse_time(o.created_at) for o in history.by_id.values() if o.created_at) if m]
         return min(moments).isoformat()
+
+    def _balance_share(self, to_pay: Decimal, history: PayoutHistory) -> Decimal | None:
+        """A shard's part of what the whole payout still has to pay (every shard validates every row, and the
+        vendor's listing holds every shard's orders): its share of the balance. ``None`` when not sharded."""
+        if self.options.shard[1] <= 1:
+            return None
+        held = history.by_id if history.complete else {}
+        rest = sum((cost for ident, (cost, _) in self.prepared.current_ids.items() if ident not in held), Decimal(0))
+        return min(Decimal(1), to_pay / rest) if rest > 0 else Decimal(1)
 
     def _correct_since(self, payout_since: str, tally: Tally) -> str:
         """The payout's start corrected by the vendor's own ``created_at`` of the orders this run saw or made (the

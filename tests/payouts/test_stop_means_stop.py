@@ -5,6 +5,7 @@ is not sent. Against the strict sandbox; each test failed before the send gate."
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +55,29 @@ def test_on_kill_sends_no_order_waiting_for_its_turn(
     outcomes = Counter(line["outcome"] for line in results(tmp_path / "results.csv"))
     assert paid <= 2, f"at most the order on the wire when the kill came completes, not {paid}"
     assert outcomes["created"] == paid and outcomes["not_sent"] == 12 - paid
+
+
+@pytest.mark.parametrize("balance", [60, 100])
+def test_shards_reading_the_balance_at_once_cannot_overrun_it_together(
+    tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, balance: int
+) -> None:
+    """Was: each shard checked the whole balance, so shards running at once could jointly plan past it (the vendor's
+    402 then stopped one mid-run). Each shard now keeps within its rows' part of what the payout still has to pay."""
+    from airflow_provider_tremendous.errors import TremendousInputError
+    from airflow_provider_tremendous.payouts.tremendous import TremendousPayoutAdapter
+
+    tremendous_sandbox.admin.set_balance(balance)
+    read_at_once = Decimal(balance)  # both shards read the balance before either pays
+    monkeypatch.setattr(TremendousPayoutAdapter, "available_balance", lambda self: read_at_once)
+    rows = respondents(20, amount="5.00")  # 100.00 in all
+    shards = [
+        bulk(tmp_path, rows, shard_index=i, shard_count=2, result_path=str(tmp_path / f"{i}.csv"), max_fee_percent=0)
+        for i in range(2)
+    ]
+    if balance < 100:
+        for shard in shards:
+            with pytest.raises(TremendousInputError, match="balance"):
+                shard.execute(context())
+        assert tremendous_sandbox.admin.ledger() == [], "refused before sending, not stopped by a 402 mid-run"
+    else:
+        assert sum(shard.execute(context())["created"] for shard in shards) == 20
