@@ -36,7 +36,10 @@ class TaskStateRecord:
     def set(self, since: str) -> None:
         import importlib
 
-        never_expire = getattr(importlib.import_module("airflow.sdk"), "NEVER_EXPIRE", None)  # 3.3+, not in the stub
+        try:  # 3.3+ (not in airflow.sdk's type stub); a store handed in on older Airflow keeps its default
+            never_expire = getattr(importlib.import_module("airflow.sdk"), "NEVER_EXPIRE", None)
+        except ImportError:
+            never_expire = None
         self.store.set(self.key, {"since": since}, retention=never_expire)
 
 

@@ -155,6 +155,8 @@ class Gateway:
             await self.app(scope, receive, send)
             return
         self.stats["requests"] += 1
+        resource = path[len(dialect.prefix) :].strip("/").split("/", 1)[0]
+        self.stats[f"{scope.get('method', 'GET')} /{resource}"] += 1  # e.g. "POST /orders": exact request counts
         faults = self.state.config.faults
         if faults.latency_ms:
             await asyncio.sleep(faults.latency_ms / 1000)

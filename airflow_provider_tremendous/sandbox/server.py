@@ -118,7 +118,8 @@ class SandboxAdmin:
         self._post(f"/reports/{report_id}/fail")
 
     def stats(self) -> dict[str, int]:
-        """API requests since the last reset (``requests``) and 429s from the rate limit (``rate_limited``)."""
+        """API requests since the last reset (``requests``; per method and resource, e.g. ``POST /orders``) and
+        429s from the rate limit (``rate_limited``)."""
         return dict(self._get("/stats"))
 
     def webhook_deliveries(self) -> list[dict[str, Any]]:
@@ -128,6 +129,14 @@ class SandboxAdmin:
     def tangocard_ledger(self) -> dict[str, Any]:
         """Tango Card orders (``orders``) and account balances (``balances``)."""
         return dict(self._get("/tangocard/ledger"))
+
+    def seed_orders(self, bodies: list[dict[str, Any]]) -> int:
+        """Create Tremendous orders as if paid earlier (``POST /orders`` bodies), bypassing the rate limit."""
+        return int(self._post("/seed/orders", {"orders": bodies})["created"])
+
+    def tangocard_seed_orders(self, bodies: list[dict[str, Any]]) -> int:
+        """Create Tango Card orders as if placed earlier (``POST /orders`` bodies), bypassing the rate limit."""
+        return int(self._post("/tangocard/seed/orders", {"orders": bodies})["created"])
 
     def tangocard_set_balance(self, account: str, amount: float) -> None:
         """Set a Tango Card account's balance."""

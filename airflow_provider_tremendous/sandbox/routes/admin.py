@@ -50,6 +50,20 @@ async def ledger(request: Request) -> JSONResponse:
     return respond(locked(request, read))
 
 
+@router.post("/seed/orders")
+async def seed_orders(request: Request) -> JSONResponse:
+    """Create orders as if they had been paid earlier (``{"orders": [POST /orders bodies]}``), without the API's
+    rate limit or the client: e.g. a benchmark's payout already 90 % paid. Each body is checked as ``POST /orders``
+    checks it; the balance pays for them."""
+    body = await json_body(request) or {}
+
+    def seed(state: SandboxState) -> dict[str, Any]:
+        made = [orders.create_order(state, order)[1]["id"] for order in body.get("orders") or []]
+        return {"created": len(made)}
+
+    return respond(locked(request, seed))
+
+
 @router.get("/faults")
 async def get_faults(request: Request) -> JSONResponse:
     return respond(state_of(request).config.faults.model_dump())
