@@ -38,9 +38,11 @@ def scan_orders(
     filters: dict[str, Any], start: dt.datetime, end: dt.datetime, cap: int | None = None
 ) -> Generator[Call, Any, Scan]:
     """Every order created in ``[start, end]`` (newest first, 100 a page), under Tango's list cap: a window whose
-    listing reaches the cap is split in two by date, again and again, until each part lists in full (parts overlap
-    at their common instant; orders are kept once). Costs about ⌈orders in the window / 100⌉ requests plus one per
-    split. ``complete`` is false only when a window of two seconds still holds ``cap`` orders."""
+        listing reaches the cap is split in two by date, again and again, until each part lists in full (parts overlap
+        at their common instant; orders are kept once). Costs about ⌈orders in the window / 100⌉ requests plus one per
+        split. Every page's count is checked, not only the first: orders placed on the account while a window is paged
+    can push it past the cap mid-scan, which splits it then. ``complete`` is false only when a window of two seconds
+    still holds ``cap`` orders."""
     scan, cap = Scan(), cap or LIST_CAP
     windows = [(start, end)]
     while windows:
@@ -53,8 +55,8 @@ def scan_orders(
                 {**filters, "start_date": low, "end_date": high, "page": number, "elements_per_block": SCAN_PAGE},
             )
             scan.requests += 1
-            if number == 0 and (page.total_count or 0) >= cap:
-                if high - low >= SMALLEST_SLICE:
+            if (page.total_count or 0) >= cap:  # on any page: orders placed during the scan can push it past
+                if high - low >= SMALLEST_SLICE:  # the cap, and then the window's oldest orders drop off its end
                     middle = low + (high - low) / 2
                     windows += [(low, middle), (middle, high)]
                     break

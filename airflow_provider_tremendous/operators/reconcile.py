@@ -148,8 +148,17 @@ class TremendousReconcileOperator(TremendousBaseOperator):
         finally:
             prepared.cleanup()
         since = None if str(self.created_after or "").strip() in ("", "None") else str(self.created_after)
-        scanned = adapter.orders_with_prefix(tuple(prefixes(payout_id, adapter.vendor)), since)
-        actual = _by_intended_id({o.external_id: o for o in scanned}, intended, payout_id, self.keep_case)
+        scanned = {
+            o.external_id: o for o in adapter.orders_with_prefix(tuple(prefixes(payout_id, adapter.vendor)), since)
+        }
+        if not adapter.listing_complete:  # a capped listing: a row it does not show is looked up by its ids
+            for ident, row in intended.items():
+                for candidate in (ident, *(row.get("alternate_ids") or {})):
+                    if candidate not in scanned:
+                        found = adapter.find(candidate)
+                        if found is not None:
+                            scanned[candidate] = found
+        actual = _by_intended_id(scanned, intended, payout_id, self.keep_case)
         report_path = self.report_path or str(Path(tempfile.gettempdir()) / f"tremendous-reconcile-{payout_id}.csv")
         counts: Counter[str] = Counter()
         examples: list[str] = []

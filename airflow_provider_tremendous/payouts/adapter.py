@@ -141,6 +141,9 @@ class PayoutAdapter(Protocol):
     def paid_earlier(self, row: dict[str, Any]) -> Outcome | None:
         """The row's outcome when the vendor already holds an order under its ids, else ``None``."""
 
+    def find(self, external_id: str) -> VendorOrder | None:
+        """The order placed with this idempotency key, or ``None``."""
+
     def account_identity(self) -> tuple[str, str]:
         """``(fingerprint, environment)`` of the paying account (see :func:`~.ledger.account_fingerprint`)."""
 

@@ -113,6 +113,7 @@ class PayoutRun:
             adapter, options.payout_id, prepared.current_ids, options.keep_case, self.log, scan_from
         )
         self._check_legacy(journal, history)
+        self._check_capped(history)
         payout_since = self._payout_since(recorded, history)
         self.held_recipients = self._vendor_recipients(history)
         unpaid = [Decimal(row["cost"]) for row in prepared.spooled() if self._held(row) is None]
@@ -239,6 +240,18 @@ class PayoutRun:
         found = [*root.glob(f"*/{payout}.csv"), *root.glob(f"*/{payout}-shard*of*.csv")]
         found += [root / f"{payout}.csv", *root.glob(f"{payout}-shard*of*.csv")]
         return sorted({str(p) for p in found if p.is_file() and str(p) != self.result_path})
+
+    def _check_capped(self, history: PayoutHistory) -> None:
+        """A listing the vendor capped (more than 10,000 Tango orders within two seconds) cannot show who this
+        payout already paid under other keys: refuse unless that check is waived, rather than skip it."""
+        if history.complete or self.options.allow_shared_recipients:
+            return
+        raise TremendousInputError(
+            f"payout {self.options.payout_id}: the vendor's listing of this account's orders is capped (too many "
+            "orders at the same instant to list them all), so a recipient this payout already paid under another key "
+            "cannot be recognised; nothing was sent. Rows are still looked up by their own keys: pass "
+            "allow_shared_recipients=True to pay on those terms (per-recipient caps then count only what is listed)"
+        )
 
     def _recorded_since(self, journal: Journal) -> dt.datetime | None:
         """The earliest recorded start of the payout on this account: the task state store, the result file, or

@@ -217,12 +217,15 @@ def test_without_a_complete_history_earlier_ids_are_looked_up_and_a_failure_is_u
     monkeypatch.setattr(TremendousPayoutAdapter, "list_cap", 0)  # every history counts as capped
     monkeypatch.setenv("AIRFLOW_CONN_TREMENDOUS_DEFAULT", tremendous_sandbox.airflow_conn_json(max_retries=0))
     _pay_as_v1("survey-42", respondents(1))
-    summary = bulk(tmp_path, respondents(2)).execute(context())
+    with pytest.raises(e.TremendousInputError, match="listing of this account's orders is capped"):
+        bulk(tmp_path, respondents(2)).execute(context())  # who was paid under other keys cannot be checked
+    capped = {"allow_shared_recipients": True}  # paid on those terms: each row still looked up by its own ids
+    summary = bulk(tmp_path, respondents(2), **capped).execute(context())
     assert (summary["already_paid"], summary["created"]) == (1, 1), "found under its v1 id, one by one"
     tremendous_sandbox.admin.faults(error_rate=1.0, method="GET", path_prefix="/orders/")
     (tmp_path / "results.csv").unlink()
     with pytest.raises(TremendousPayoutError, match=r"3 rows are unknown: their order may exist"):
-        bulk(tmp_path, respondents(3), fail_on_error=False).execute(context())  # unknown fails whatever it says
+        bulk(tmp_path, respondents(3), fail_on_error=False, **capped).execute(context())  # fails whatever it says
     assert len(tremendous_sandbox.admin.ledger()) == 2
     lines = results(tmp_path / "results.csv")
     assert all(r["outcome"] == "unknown" and "unknown, not sent now" in r["error"] for r in lines)
@@ -528,7 +531,7 @@ def test_a_capped_tango_listing_is_never_taken_for_the_whole_payout(
     TangoCardHook().create_order(v1)
     for n in range(5):
         TangoCardHook().create_order(tango_order(f"other{n}", amount=5, utid="U000002"))
-    summary = tango_bulk(tmp_path, [row]).execute(context())
+    summary = tango_bulk(tmp_path, [row], allow_shared_recipients=True).execute(context())  # capped: on those terms
     assert (summary["created"], summary["already_paid"]) == (0, 1), "found by a look-up of its v1 id"
     assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 6
 
@@ -621,7 +624,12 @@ def test_a_keep_case_payout_continued_without_it_past_a_capped_listing_fails_the
     _push_out_of_the_listing()
     with pytest.raises(e.TremendousInputError, match="other keep_case setting"):
         tango_bulk(
-            tmp_path, rows, fail_on_error=fail_on_error, max_concurrency=1, result_path=str(tmp_path / "b.csv")
+            tmp_path,
+            rows,
+            fail_on_error=fail_on_error,
+            max_concurrency=1,
+            result_path=str(tmp_path / "b.csv"),
+            allow_shared_recipients=True,  # a capped listing: paid on those terms
         ).execute(context())
     assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 7, "nobody paid twice"
     first = results(tmp_path / "b.csv")[0]

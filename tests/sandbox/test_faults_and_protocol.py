@@ -94,7 +94,7 @@ def test_hook_at_the_documented_rate_is_never_limited(tremendous_sandbox: Any, m
     hook = TremendousHook(max_retries=0)  # any 429 would raise
     for _ in range(25):
         hook.list_orders()
-    assert tremendous_sandbox.admin.stats() == {"requests": 25}
+    assert tremendous_sandbox.admin.stats() == {"requests": 25, "GET /orders": 25}, "no 429 (rate_limited)"
 
 
 def test_latency_is_waited_concurrently(tremendous_sandbox: Any) -> None:
