@@ -288,9 +288,27 @@ class PayoutRun:
         vendor's listing holds every shard's orders): its share of the balance. ``None`` when not sharded."""
         if self.options.shard[1] <= 1:
             return None
-        held = history.by_id if history.complete else {}
+        held = self._held_current_ids(history)
         rest = sum((cost for ident, (cost, _) in self.prepared.current_ids.items() if ident not in held), Decimal(0))
         return min(Decimal(1), to_pay / rest) if rest > 0 else Decimal(1)
+
+    def _held_current_ids(self, history: PayoutHistory) -> set[str]:
+        """The current ids of every row (all shards) the vendor holds a payment for: under its id now, or under an
+        earlier derivation's readable id that folds to its key (a hashed v1 id cannot be mapped: its row counts
+        as still to pay, which only makes the share smaller)."""
+        from airflow_provider_tremendous.payouts.keys import external_id
+
+        if not history.complete:
+            return set()
+        current = self.prepared.current_ids
+        held = {ident for ident, order in history.by_id.items() if ident in current and not _ended(order)}
+        if history.fold_matching:
+            vendor, payout = self.adapter.vendor, self.options.payout_id
+            for key, orders in history.by_folded_key.items():
+                ident = external_id(payout, key, vendor, IdScheme())
+                if ident in current and any(not _ended(order) for order in orders):
+                    held.add(ident)
+        return held
 
     def _correct_since(self, payout_since: str, tally: Tally) -> str:
         """The payout's start corrected by the vendor's own ``created_at`` of the orders this run saw or made (the

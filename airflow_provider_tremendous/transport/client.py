@@ -114,7 +114,7 @@ class SyncApiClient(_ClientCore):
             self._refresh(self.credentials.generation)
         generation = self.credentials.generation
         for _ in range(MAX_HOLDS):  # a 429 pause that began while this caller waited for its slot holds it too
-            delay = self.limiter.reserve()
+            delay = max(self.limiter.reserve(), self.limiter.pause_left())
             if delay > 0:
                 self._sleep(delay)
             if not self.limiter.held():
@@ -123,6 +123,7 @@ class SyncApiClient(_ClientCore):
         response = self.transport.send(request, self.credentials.headers(request))
         if self.credentials.should_refresh(request, response):
             self._refresh(generation)
+            _check_gate(request)  # a stop during the token refresh: the resend does not leave
             response = self.transport.send(request, self.credentials.headers(request))
         self._pause_on_rate_limit(response)
         raise_for_status(request, response, self.errors)
@@ -167,7 +168,7 @@ class AsyncApiClient(_ClientCore):
         if request.authenticated and self.credentials.needs_token:
             await self._refresh()
         for _ in range(MAX_HOLDS):  # a 429 pause that began while this caller waited for its slot holds it too
-            delay = self.limiter.reserve()
+            delay = max(self.limiter.reserve(), self.limiter.pause_left())
             if delay > 0:
                 await self._sleep(delay)
             if not self.limiter.held():
@@ -176,6 +177,7 @@ class AsyncApiClient(_ClientCore):
         response = await self.transport.send(request, self.credentials.headers(request))
         if self.credentials.should_refresh(request, response):
             await self._refresh()
+            _check_gate(request)  # a stop during the token refresh: the resend does not leave
             response = await self.transport.send(request, self.credentials.headers(request))
         self._pause_on_rate_limit(response)
         raise_for_status(request, response, self.errors)

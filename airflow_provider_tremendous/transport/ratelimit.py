@@ -54,6 +54,11 @@ class RateLimiter:
             self._paused_until = max(self._paused_until, until)
             self._next_free = max(self._next_free, until)
 
+    def pause_left(self) -> float:
+        """Seconds until the current pause ends (0 when none): waited even when client-side pacing is off."""
+        with self._lock:
+            return max(0.0, self._paused_until - self._clock())
+
     def held(self) -> bool:
         """Whether a pause holds the account now: a caller woken at its slot reserves again instead of sending."""
         with self._lock:

@@ -7,24 +7,47 @@ from typing import Any
 
 from airflow_provider_tremendous.hooks import TremendousAsyncHook, TremendousHook
 from airflow_provider_tremendous.transport import AsyncApiClient, SyncApiClient
+from airflow_provider_tremendous.transport.ratelimit import RateLimiter
+
+
+class VirtualTime:
+    """A clock that only a recorded sleep moves: the hook's waits are appended to ``sleeps`` and pass at once,
+    and its rate limiter (pauses after a 429 included) runs on the same clock."""
+
+    def __init__(self, sleeps: list[float]) -> None:
+        self.sleeps = sleeps
+        self.now = 1000.0
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def limiter(self, settings: Any) -> RateLimiter:
+        return RateLimiter(settings.rate_limit_per_second, clock=self.clock)
 
 
 def recording_hook(sleeps: list[float], **kwargs: Any) -> TremendousHook:
     """A sync hook whose retry and rate-limit waits are appended to ``sleeps``."""
     hook = TremendousHook(**kwargs)
-    hook.client = SyncApiClient(hook.settings, sleep=sleeps.append)  # type: ignore[misc]
+    time = VirtualTime(sleeps)
+    hook.client = SyncApiClient(hook.settings, sleep=time.sleep, limiter=time.limiter(hook.settings))  # type: ignore[misc]
     return hook
 
 
 async def recording_async_hook(sleeps: list[float], **kwargs: Any) -> TremendousAsyncHook:
     """An async hook whose waits are appended to ``sleeps``."""
 
+    time = VirtualTime(sleeps)
+
     async def record(seconds: float) -> None:
-        sleeps.append(seconds)
+        time.sleep(seconds)
 
     hook = TremendousAsyncHook(**kwargs)
     client = await hook.get_async_client()
-    hook._client = AsyncApiClient(client.settings, sleep=record)
+    hook._client = AsyncApiClient(client.settings, sleep=record, limiter=time.limiter(client.settings))
     hook._client_loop = asyncio.get_running_loop()
     return hook
 

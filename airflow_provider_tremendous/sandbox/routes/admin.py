@@ -58,8 +58,8 @@ async def seed_orders(request: Request) -> JSONResponse:
     body = await json_body(request) or {}
 
     def seed(state: SandboxState) -> dict[str, Any]:
-        made = [orders.create_order(state, order)[1]["id"] for order in body.get("orders") or []]
-        return {"created": len(made)}
+        statuses = [orders.create_order(state, order)[0] for order in body.get("orders") or []]
+        return {"created": statuses.count(200)}  # a replay of an existing external_id (201) creates nothing
 
     return respond(locked(request, seed))
 

@@ -178,8 +178,8 @@ async def seed_orders(request: Request) -> JSONResponse:
     body = await json_body(request) or {}
 
     def seed(state: object) -> dict[str, object]:
-        made = [orders.create_order(state, order) for order in body.get("orders") or []]  # type: ignore[arg-type]
-        return {"created": len(made)}
+        statuses = [orders.create_order(state, order)[0] for order in body.get("orders") or []]  # type: ignore[arg-type]
+        return {"created": statuses.count(201)}  # a replay of an existing externalRefID (200) creates nothing
 
     return respond(locked(request, seed))
 
