@@ -29,7 +29,15 @@ from airflow_provider_tremendous.payouts.ledger import (
     rejects_path,
 )
 from airflow_provider_tremendous.payouts.outcomes import DRY_RUN, INVALID, Outcome, Tally
-from airflow_provider_tremendous.payouts.records import SinceRecord, parse_time
+from airflow_provider_tremendous.payouts.records import (
+    SKEW_PAD,
+    SinceRecord,
+    parse_time,
+    payout_start,
+    recorded_since,
+    sibling_results,
+    window_start,
+)
 from airflow_provider_tremendous.payouts.sender import Progress, send_rows
 
 if TYPE_CHECKING:
@@ -38,9 +46,6 @@ if TYPE_CHECKING:
     from airflow_provider_tremendous.payouts.history import PayoutHistory
     from airflow_provider_tremendous.payouts.prepare import Prepared
 
-#: How far before a recorded start the vendor scan begins: clocks (the worker's, the vendor's) disagree by seconds,
-#: sometimes minutes.
-SKEW_PAD = dt.timedelta(minutes=15)
 #: How far back a payout with no record of its start is looked for (``lookback_days``).
 DEFAULT_LOOKBACK_DAYS = 400.0
 
@@ -105,8 +110,9 @@ class PayoutRun:
         options, prepared, adapter = self.options, self.prepared, self.adapter
         self._check_guards()
         journal = self._journal()
-        recorded = self._recorded_since(journal)
-        scan_from = self._scan_from(recorded)
+        stored = self.since_record.get() if self.since_record else None
+        recorded = recorded_since(journal.since, stored, options.created_after)
+        scan_from = window_start(recorded, self.started, options.lookback_days)
         from airflow_provider_tremendous.payouts.history import read_history
 
         adapter.history = history = read_history(
@@ -114,7 +120,7 @@ class PayoutRun:
         )
         self._check_legacy(journal, history)
         self._check_capped(history)
-        payout_since = self._payout_since(recorded, history)
+        payout_since = payout_start(recorded, history, self.started)
         self.held_recipients = self._vendor_recipients(history)
         unpaid = [Decimal(row["cost"]) for row in prepared.spooled() if self._held(row) is None]
         self._check_shared_recipients()
@@ -211,7 +217,8 @@ class PayoutRun:
     def _journal(self) -> Journal:
         """What the result file says about this payout; a payout paid on another production account is refused."""
         own = tuple(prefixes(self.options.payout_id, "tremendous") + prefixes(self.options.payout_id, "tangocard"))
-        journal = read_journal(self.result_path, self.identity, own, self._siblings())
+        others = sibling_results(self.options.payout_id, self.result_path) if self.options.result_path is None else []
+        journal = read_journal(self.result_path, self.identity, own, others)
         if journal.unknown:
             self.log.info(
                 "Payout %s: %d rows a previous try left unknown are resolved from the vendor before anything is sent",
@@ -230,17 +237,6 @@ class PayoutRun:
             )
         return journal
 
-    def _siblings(self) -> list[str]:
-        """This payout's other default result files on this worker: other vendors' and accounts' folders (a vendor
-        or account switch with default paths), and the default path of versions before accounts were recorded."""
-        if self.options.result_path is not None:
-            return []
-        root = Path(tempfile.gettempdir()) / "tremendous-payouts"
-        payout = self.options.payout_id
-        found = [*root.glob(f"*/{payout}.csv"), *root.glob(f"*/{payout}-shard*of*.csv")]
-        found += [root / f"{payout}.csv", *root.glob(f"{payout}-shard*of*.csv")]
-        return sorted({str(p) for p in found if p.is_file() and str(p) != self.result_path})
-
     def _check_capped(self, history: PayoutHistory) -> None:
         """A listing the vendor capped (more than 10,000 Tango orders within two seconds) cannot show who this
         payout already paid under other keys: refuse unless that check is waived, rather than skip it."""
@@ -253,18 +249,6 @@ class PayoutRun:
             "allow_shared_recipients=True to pay on those terms (per-recipient caps then count only what is listed)"
         )
 
-    def _recorded_since(self, journal: Journal) -> dt.datetime | None:
-        """The earliest recorded start of the payout on this account: the task state store, the result file, or
-        the operator's ``created_after`` (the earliest of those present)."""
-        candidates = [journal.since, self.since_record.get() if self.since_record else None, self.options.created_after]
-        moments = [moment for moment in (parse_time(c) for c in candidates if c) if moment is not None]
-        return min(moments) if moments else None
-
-    def _scan_from(self, recorded: dt.datetime | None) -> str:
-        if recorded is not None:
-            return (recorded - SKEW_PAD).isoformat()
-        return (self.started - dt.timedelta(days=self.options.lookback_days)).isoformat()
-
     def _check_legacy(self, journal: Journal, history: PayoutHistory) -> None:
         """Lines an earlier version wrote (no identity) that the vendor's complete listing contradicts: the file
         was written for another account, vendor or environment, and cannot say which."""
@@ -275,13 +259,6 @@ class PayoutRun:
         foreign = [line for ident, line in journal.legacy.items() if ident not in history.by_id]
         if foreign:
             raise TremendousInputError(foreign_payments(self.result_path, foreign))
-
-    def _payout_since(self, recorded: dt.datetime | None, history: PayoutHistory) -> str:
-        """When the payout began on this account, as far as anyone knows: the earliest of its record, its orders
-        at the vendor, and this run's start (recorded before the first order, so every later order is after it)."""
-        moments = [self.started, *([recorded] if recorded else [])]
-        moments += [m for m in (parse_time(o.created_at) for o in history.by_id.values() if o.created_at) if m]
-        return min(moments).isoformat()
 
     def _balance_share(self, to_pay: Decimal, history: PayoutHistory) -> Decimal | None:
         """A shard's part of what the whole payout still has to pay (every shard validates every row, and the
