@@ -58,3 +58,36 @@ def stub_conn(stub: StubServer, monkeypatch: pytest.MonkeyPatch) -> StubServer:
     """``tremendous_default`` pointing at the stub server, with no client-side rate limit (tests set their own)."""
     monkeypatch.setenv("AIRFLOW_CONN_TREMENDOUS_DEFAULT", conn_json(stub.base_url, rate_limit_per_second=0))
     return stub
+
+
+class MemoryRegistryStore:
+    """The payout registry's records in a dict (Airflow Variables need a running task or a database)."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, dict[str, Any]] = {}
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        value = self.records.get(key)
+        return json.loads(json.dumps(value)) if value is not None else None
+
+    def set(self, key: str, value: dict[str, Any]) -> None:
+        self.records[key] = json.loads(json.dumps(value))
+
+
+@pytest.fixture
+def registry_store() -> MemoryRegistryStore:
+    """The in-memory payout registry shared by every run of this test (every 'worker' and 'DAG run')."""
+    return MemoryRegistryStore()
+
+
+@pytest.fixture(autouse=True)
+def _payout_registry_in_memory(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bulk payouts record into an in-memory registry without settle delay, unless a test asks for the real
+    Airflow Variables with the ``real_payout_registry`` marker."""
+    if request.node.get_closest_marker("real_payout_registry"):
+        return
+    from airflow_provider_tremendous.payouts import registry
+
+    store = request.getfixturevalue("registry_store")
+    monkeypatch.setattr(registry, "variable_store", lambda: store)
+    monkeypatch.setattr(registry, "SETTLE_SECONDS", 0.0)

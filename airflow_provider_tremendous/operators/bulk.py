@@ -85,8 +85,16 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         result file cannot tell: the vendor scan starts 15 minutes before it; templated. Trusted: an order of the
         payout made earlier is not seen (the vendor's idempotency then still protects its key).
     :param lookback_days: how far back the vendor scan reaches when nothing records the payout's start (400).
-    :param allow_other_accounts: continue a payout whose result file records payments on another *production*
-        account or vendor (refused by default: each person could be paid once per account).
+    :param allow_other_accounts: continue a payout whose result file or payout registry records payments on another
+        *production* account or vendor (refused by default: each person could be paid once per account).
+    :param reissue: rows to pay again after their order ended FAILED or CANCELED (the vendor keeps the key, so
+        nothing else pays them): key → re-issue generation (``{"r17": 1}``; the next time ``2``). A generation is
+        paid under an id of its own only when the vendor shows the one before it ended unpaid and none is live;
+        keep the mapping for every later run of the payout; at most 200 keys (docs/bulk_payouts.md); templated.
+    :param payout_registry: record the payout's production accounts and its running shards in Airflow Variables
+        (``tremendous_payout__<payout_id>...``), so that a run on any worker or DAG run refuses another production
+        account and a second run of the payout while one is sending (default; docs/bulk_payouts.md). ``False``
+        turns those cross-run guards off (the vendor's idempotency keys still protect each row).
     :return: a summary dict (counts, totals, result path, the wait parameters), under 16 KB whatever the size.
     """
 
@@ -100,6 +108,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         "tango_options",
         "shard_index",
         "created_after",
+        "reissue",
     )
     ui_color = "#e6d9ff"
 
@@ -147,6 +156,8 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         created_after: str | None = None,
         lookback_days: float = DEFAULT_LOOKBACK_DAYS,
         allow_other_accounts: bool = False,
+        payout_registry: bool = True,
+        reissue: dict[str, int] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -198,6 +209,8 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         self.created_after = created_after
         self.lookback_days = lookback_days
         self.allow_other_accounts = allow_other_accounts
+        self.payout_registry = payout_registry
+        self.reissue = reissue
 
     @classmethod
     def sharded(cls, shard_count: int, **kwargs: Any) -> Any:
@@ -215,6 +228,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
     # -- the run ------------------------------------------------------------------------------------------------
     def execute(self, context: Any) -> dict[str, Any]:
         from airflow_provider_tremendous.payouts.prepare import prepare
+        from airflow_provider_tremendous.payouts.reissue import parse_reissue
         from airflow_provider_tremendous.payouts.report import need_fee_bound
         from airflow_provider_tremendous.payouts.rows import RowSpec
         from airflow_provider_tremendous.payouts.vendors import payout_adapter
@@ -233,6 +247,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             adapter.row_defaults(self.defaults),
             self.custom_field_columns,
             **self.row_rules,
+            reissue=parse_reissue(self.reissue, self.keep_case),
         )
         caps = self._caps()
         from airflow_provider_tremendous.payouts.charges import parse_fee_percent
@@ -282,6 +297,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         from functools import partial
 
         from airflow_provider_tremendous.payouts.records import since_record
+        from airflow_provider_tremendous.payouts.registry import open_registry
         from airflow_provider_tremendous.payouts.run import PayoutRun, RunOptions
 
         created_after = None if str(self.created_after or "").strip() in ("", "None") else str(self.created_after)
@@ -304,4 +320,5 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             allow_shared_recipients=self.row_rules["allow_shared_recipients"],
             conn_id=self.paying_conn_id,
         )
-        return PayoutRun(prepared, adapter, options, self.log, partial(since_record, context)).execute()
+        registry = partial(open_registry, context) if self.payout_registry else None
+        return PayoutRun(prepared, adapter, options, self.log, partial(since_record, context), registry).execute()

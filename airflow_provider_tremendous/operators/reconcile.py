@@ -68,6 +68,8 @@ class TremendousReconcileOperator(TremendousBaseOperator):
         as on the bulk payout (keys and amounts are read the same way). A row is
         matched by its external id under any derivation (see docs/bulk_payouts.md), so a payout begun before
         canonical keys reconciles too.
+    :param reissue: the bulk payout's ``reissue`` (key → generation): re-issued rows are expected under their
+        generation's id, and their earlier orders (ended unpaid) are not discrepancies; templated.
     :return: counts per kind, ``matched``, ``report_path`` and a few examples.
     """
 
@@ -80,6 +82,7 @@ class TremendousReconcileOperator(TremendousBaseOperator):
         "tremendous_conn_id",
         "conn_id",
         "tango_options",
+        "reissue",
     )
 
     def __init__(
@@ -103,6 +106,7 @@ class TremendousReconcileOperator(TremendousBaseOperator):
         default_phone_region: str | None = None,
         allow_international_email: bool = False,
         allow_shared_recipients: bool = False,
+        reissue: dict[str, int] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -127,9 +131,11 @@ class TremendousReconcileOperator(TremendousBaseOperator):
         self.created_after = created_after
         self.report_path = report_path
         self.fail_on_discrepancy = fail_on_discrepancy
+        self.reissue = reissue
 
     def execute(self, context: Any) -> dict[str, Any]:
         from airflow_provider_tremendous.payouts.prepare import prepare
+        from airflow_provider_tremendous.payouts.reissue import parse_reissue
         from airflow_provider_tremendous.payouts.rows import RowSpec
         from airflow_provider_tremendous.payouts.vendors import payout_adapter
 
@@ -141,15 +147,19 @@ class TremendousReconcileOperator(TremendousBaseOperator):
             adapter.row_defaults(self.defaults),
             self.custom_field_columns,
             **self.row_rules,
+            reissue=parse_reissue(self.reissue, self.keep_case),
         )
         prepared = prepare(self.rows, spec, payout_id, lambda currency: Decimal(1), vendor=adapter.vendor)
         try:
             intended = {row["external_id"]: row for row in prepared.spooled()}
         finally:
             prepared.cleanup()
+        superseded = prepared.superseded  # re-issued rows' earlier orders, which ended unpaid: not discrepancies
         since = None if str(self.created_after or "").strip() in ("", "None") else str(self.created_after)
         scanned = {
-            o.external_id: o for o in adapter.orders_with_prefix(tuple(prefixes(payout_id, adapter.vendor)), since)
+            o.external_id: o
+            for o in adapter.orders_with_prefix(tuple(prefixes(payout_id, adapter.vendor)), since)
+            if o.external_id not in superseded
         }
         if not adapter.listing_complete:  # a capped listing: a row it does not show is looked up by its ids
             for ident, row in intended.items():

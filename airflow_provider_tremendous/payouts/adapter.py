@@ -449,7 +449,8 @@ class VendorAdapter:
         outcome = self.failed(
             row,
             f"not paid: the vendor's order {order_id} for this key ended {status}. The vendor keeps the key, so "
-            "neither a retry nor a re-run pays this person: pay them under a new key",
+            "neither a retry nor a re-run pays this person: to pay them, re-issue the row explicitly "
+            f"(reissue={{{row['key']!r}: {int(row.get('generation') or 0) + 1}}})",
             permanent=True,
         )
         outcome.order_id, outcome.status = order_id, status

@@ -134,7 +134,8 @@ class PayoutHistory:
         the row's own ids are for another payment; ``(None, [])`` when nothing was paid for it."""
         ids = [row["external_id"], *self.earlier_ids(row)]
         exact = [self.by_id[ident] for ident in ids if ident in self.by_id]
-        folded = self.by_folded_key.get(canonical_key(row["key"]), []) if self.fold_matching else []
+        reissued = bool(row.get("generation"))  # its earlier generations are checked by .reissue, not paid by it
+        folded = self.by_folded_key.get(canonical_key(row["key"]), []) if self.fold_matching and not reissued else []
         candidates = list({order.external_id: order for order in [*exact, *folded]}.values())
         for order in candidates:
             if not differences(row, order):

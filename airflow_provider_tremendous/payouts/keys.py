@@ -30,7 +30,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -197,16 +197,38 @@ class RowIds:
     #: The id under the other ``keep_case`` setting: looked up when the payout's orders cannot all be listed, so a
     #: switched setting is caught row by row too.
     other_mode_id: str = ""
+    #: The re-issue generation (0: the row's first payment) and the ids of its earlier generations → generation.
+    generation: int = 0
+    superseded: dict[str, int] = field(default_factory=dict)
 
 
-def row_ids(payout_id: str, value: Any, vendor: str = "tremendous", keep_case: bool = False) -> RowIds:
-    """Canonicalise a row's key value and derive its ids (``ValueError`` with the fix for a bad key)."""
+def row_ids(
+    payout_id: str, value: Any, vendor: str = "tremendous", keep_case: bool = False, generation: int = 0
+) -> RowIds:
+    """Canonicalise a row's key value and derive its ids (``ValueError`` with the fix for a bad key). A re-issued
+    row (``generation`` ≥ 1) is paid under its generation's id only; its earlier generations' ids are
+    ``superseded`` (checked to have ended unpaid before it is sent, see :mod:`.reissue`)."""
     key = canonical_key(value, keep_case)
     current = external_id(payout_id, key, vendor, IdScheme(keep_case=keep_case))
     legacy = None if keep_case else legacy_key(value)  # v1 payouts are continued with keep_case=False only
     earlier = external_id(payout_id, legacy, vendor, LEGACY_V1) if legacy is not None else current
     other = external_id(payout_id, canonical_key(value, not keep_case), vendor, IdScheme(keep_case=not keep_case))
-    return RowIds(key, current, {earlier: LEGACY_V1.label} if earlier != current else {}, other)
+    alternate = {earlier: LEGACY_V1.label} if earlier != current else {}
+    if generation < 1:
+        return RowIds(key, current, alternate, other)
+    scheme = IdScheme(keep_case=keep_case)
+    superseded = {current: 0, **dict.fromkeys(alternate, 0)}
+    superseded |= {reissue_id(payout_id, key, vendor, g, scheme): g for g in range(1, generation)}
+    return RowIds(key, reissue_id(payout_id, key, vendor, generation, scheme), {}, "", generation, superseded)
+
+
+def reissue_id(payout_id: str, key: str, vendor: str, generation: int, scheme: IdScheme | None = None) -> str:
+    """The external id of re-issue ``generation`` (≥ 1) of a row: under the payout's prefix (waits and
+    reconciliation find it), hashed with a part no key can contain, so no row's own id can equal it."""
+    head = prefix(payout_id, vendor, scheme)
+    if vendor == "tangocard":
+        return f"{head}{_hex(payout_id, key, 'reissue', str(generation), digits=32)}"
+    return f"{head}{_HASHED_MARK}{_hex('reissue', str(generation), key, digits=32)}"
 
 
 def shard_of(key: str, shard_count: int) -> int:

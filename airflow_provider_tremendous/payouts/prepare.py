@@ -63,6 +63,8 @@ class Prepared:
     #: never looked up for it. Each maps to the row's cost (face in the funding currency), its recipient hash, and the
     #: hashes of its email alone and its phone alone: what an order under that id covers when it is this row's payment.
     current_ids: dict[str, tuple[Decimal, bytes]] = field(default_factory=dict)
+    #: The ids of re-issued rows' earlier generations (all shards): orders that ended unpaid and were paid again.
+    superseded: set[str] = field(default_factory=set)
 
     def spooled(self) -> Iterator[dict[str, Any]]:
         """The valid rows of this shard, read back one at a time."""
@@ -157,6 +159,8 @@ class _ValidationPass:
         problems: list[tuple[str, str]] = []
         try:
             ids = row_ids(self.payout_id, written, self.vendor, self.spec.keep_case)
+            if ids.key in self.spec.reissue:  # an explicit re-issue: paid under its generation's id
+                ids = row_ids(self.payout_id, written, self.vendor, self.spec.keep_case, self.spec.reissue[ids.key])
         except ValueError as error:
             problems.append((self.spec.key_field, str(error)))
         values = {**self.spec.extract(raw), "key": ids.key if ids else "?"}
@@ -210,6 +214,7 @@ class _ValidationPass:
         emails, phones = ([who for who in row.recipient_ids if who.startswith(kind)] for kind in ("email ", "phone "))
         hashes = (recipient_hash(row.recipient_ids), recipient_hash(emails), recipient_hash(phones))
         result.current_ids[ids.external_id] = (cost, bytes.fromhex("".join(hashes)))  # 24 bytes, not 3 strings
+        result.superseded.update(ids.superseded)
         result.amount_by_currency[row.currency] = result.amount_by_currency.get(row.currency, Decimal(0)) + row.amount
         for who in row.recipient_ids:  # an email and a phone are each one person's identity
             recipient = self.recipients.setdefault(who, RecipientTotal(number, ids.key))
@@ -226,7 +231,8 @@ class _ValidationPass:
             "external_id": ids.external_id,
             "alternate_ids": ids.alternate_ids,
             "other_mode_id": ids.other_mode_id,
-            "id_scheme": self.scheme.label,
+            "id_scheme": self.scheme.label + (f" reissue {ids.generation}" if ids.generation else ""),
+            **({"generation": ids.generation, "superseded": ids.superseded} if ids.generation else {}),
             "recipient_hash": recipient_hash(row.recipient_ids),
             "amount": str(row.amount),
             "currency": row.currency,
@@ -290,4 +296,20 @@ def prepare(
             if shard_of(ids.key, shard[1]) == shard[0]:
                 result.in_shard += 1
                 spool.write(json.dumps(record) + "\n")
+    try:
+        _check_reissued(spec, checks.keys)
+    except TremendousInputError:
+        result.cleanup()
+        raise
     return result
+
+
+def _check_reissued(spec: RowSpec, keys: dict[str, Any]) -> None:
+    """A re-issue naming a key no valid row has is a typo or a stale list: refuse before anything is sent."""
+    missing = sorted(key for key in spec.reissue if key not in keys)
+    if missing:
+        raise TremendousInputError(
+            f"reissue: {len(missing)} key(s) match no valid row ({', '.join(map(repr, missing[:10]))}); keys are "
+            "compared as key_field values are (trimmed, case-folded, 17.0 = 17). Fix the reissue list; nothing "
+            "was sent"
+        )

@@ -45,6 +45,8 @@ class RowSpec:
     :param custom_field_columns: custom field id → column name, sent as ``custom_fields``.
     :param keep_case: compare keys case-sensitively (``R17`` and ``r17`` are then two people); changes ids.
     :param decimal_separator: ``"."`` (default) or ``","`` for every amount of the input; never guessed.
+    :param reissue: canonical key → re-issue generation (≥ 1) for rows paid again after their order ended FAILED or
+        CANCELED (see :mod:`.reissue`).
     """
 
     key_field: str
@@ -56,6 +58,7 @@ class RowSpec:
     allow_international_email: bool = False
     default_phone_region: str | None = None
     allow_shared_recipients: bool = False
+    reissue: dict[str, int] = field(default_factory=dict)
 
     def context(self, vendor: str = "tremendous") -> dict[str, Any]:
         """The validation context of :class:`PayoutRow`: how amounts are written, which recipients are accepted."""

@@ -159,7 +159,7 @@ def test_a_failed_learning_order_is_not_paid_and_not_skipped_later(
         bulk(tmp_path, rows, max_total_amount=100).execute(context())
     (line,) = results(tmp_path / "results.csv")
     assert (line["outcome"], line["status"]) == ("failed", "FAILED")
-    with pytest.raises(e.TremendousError, match=r"ended FAILED.*pay them under a new key"):
+    with pytest.raises(e.TremendousError, match=r"ended FAILED.*re-issue the row explicitly"):
         bulk(tmp_path, rows, max_total_amount=100, max_fee_percent=0).execute(context())
     assert _outcomes(tmp_path / "results.csv") == Counter(failed=1), "never taken for paid"
 
@@ -208,7 +208,7 @@ def test_an_order_the_vendor_failed_later_is_not_taken_for_paid_from_the_file(
     assert bulk(tmp_path, rows, max_fee_percent=0).execute(context())["created"] == 2
     failed = tremendous_sandbox.admin.ledger()[0]
     tremendous_sandbox.admin.fail_order(failed["id"])
-    with pytest.raises(e.TremendousError, match=r"ended FAILED.*pay them under a new key"):
+    with pytest.raises(e.TremendousError, match=r"ended FAILED.*re-issue the row explicitly"):
         bulk(tmp_path, rows, max_fee_percent=0).execute(context())
     lines = results(tmp_path / "results.csv")
     assert Counter((line["outcome"], line["status"]) for line in lines) == Counter(
