@@ -257,7 +257,7 @@ class TangoCardPayoutAdapter(VendorAdapter):
         from airflow_provider_tremendous.checks import run_plan
         from airflow_provider_tremendous.checks.tangocard import failed_deliveries
 
-        emailed = {o.order_id: key for key, o in orders.items() if o.executed and o.delivery == "EMAIL"}
+        emailed = {o.order_id: key for key, o in orders.items() if o.executed and o.delivery != "LINK"}
         if not emailed:
             return orders
         failed = run_plan(failed_deliveries(emailed, _earliest(orders.values(), created_after)), self.hook)
