@@ -35,6 +35,8 @@ class OrdersCheck(Check):
     """
 
     kind = "orders"
+    #: What to do about a reward paid but not delivered, said when ``fail_on_delivery_failure`` fails the wait.
+    delivery_hint = "resend them (POST /rewards/{id}/resend with a corrected address) or cancel them"
 
     def __init__(
         self,
@@ -111,6 +113,10 @@ class OrdersCheck(Check):
         if delivery is not None and (delivery.status or "").upper() == "FAILED":
             self.delivery_failed[str(order.external_id or order.id)] = str(order.id)
 
+    def delivery_label(self, key: str) -> str:
+        """How an undelivered reward is named in a message (its external id, or its id)."""
+        return key
+
     def judge(self, statuses: dict[str, str]) -> Verdict:
         """Success when every status is a success status; failure at the first failure status; else pending.
         Delivery failures are reported in ``delivery_failed`` (and fail the wait with ``fail_on_delivery_failure``)."""
@@ -120,11 +126,11 @@ class OrdersCheck(Check):
             data["delivery_failed"] = len(self.delivery_failed)
             data["delivery_failed_examples"] = sorted(self.delivery_failed)[:MAX_EXAMPLES]
             if self.fail_on_delivery_failure:
-                sample = ", ".join(sorted(self.delivery_failed)[:MAX_EXAMPLES])
+                sample = ", ".join(self.delivery_label(key) for key in sorted(self.delivery_failed)[:MAX_EXAMPLES])
                 return Verdict(
                     "failure",
                     f"{len(self.delivery_failed)} reward(s) paid but not delivered (delivery FAILED): {sample}; "
-                    "resend them (POST /rewards/{id}/resend with a corrected address) or cancel them",
+                    + self.delivery_hint,
                     data,
                 )
         failing = set(self.failure_statuses) | ({"PENDING APPROVAL"} if self.fail_on_pending_approval else set())

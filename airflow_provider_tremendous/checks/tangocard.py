@@ -1,20 +1,22 @@
 """Waiting on Tango Card: orders COMPLETE (one, a few, or a whole payout run) and an account's balance.
 
 ``COMPLETE`` succeeds; ``FAILED`` (refunded) fails at once; ``PARTIAL`` (some line items failed) fails, succeeds
-or keeps waiting as the ``partial`` option says; ``PENDING`` waits.
+or keeps waiting as the ``partial`` option says; ``PENDING`` waits. Once every order is done, line items whose
+``deliveryStatus`` is ``FAILED`` (paid, but the email never reached the person: strictness.md #13) are reported as
+``delivery_failed``, and fail the wait with ``fail_on_delivery_failure``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Generator
+from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
 from airflow_provider_tremendous.checks import Call, Check, Plan, Verdict
 from airflow_provider_tremendous.checks.orders import CLOCK_PAD, OrdersCheck, matches_prefix
-from airflow_provider_tremendous.models.tangocard import Account, Order
+from airflow_provider_tremendous.models.tangocard import Account, LineItem, Order
 
 PartialRule = Literal["fail", "succeed", "wait"]
 #: Page size of the order scans (one request per 100 orders).
@@ -70,6 +72,49 @@ def scan_orders(
     return scan
 
 
+def failed_deliveries(wanted: Mapping[str, str], start: dt.datetime | None) -> Generator[Call, Any, dict[str, str]]:
+    """``{name: referenceOrderID}`` of the orders in ``wanted`` (``{referenceOrderID: name}``, the name usually
+    the ``externalRefID``) whose line item delivery FAILED: one keyset-paged ``GET /lineItems?deliveryStatus=FAILED``
+    from ``start`` (100 a page), whatever the number of orders. Line items of other orders (another account's,
+    another payout's) are ignored. Only ids are kept: line items may carry the reward's credentials."""
+    found: dict[str, str] = {}
+    filters: dict[str, Any] = {"delivery_status": "FAILED", "max_results": SCAN_PAGE}
+    if start is not None:
+        filters["start_date"] = start
+    cursor: str | None = None
+    while True:
+        page = yield ("list_line_items", (), {**filters, **({"next_cursor": cursor} if cursor else {})})
+        for item in page.items:
+            _note_failed(found, wanted, item)
+        cursor = page.next_cursor
+        if not page.items or not cursor:
+            return found
+
+
+def _note_failed(found: dict[str, str], wanted: Mapping[str, str], item: LineItem) -> None:
+    name = wanted.get(str(item.reference_order_id))
+    if name is not None and (item.delivery_status or "").upper() == "FAILED":
+        found[name] = str(item.reference_order_id)
+
+
+def _names(orders: Iterable[Order]) -> dict[str, str]:
+    """``{referenceOrderID: externalRefID or referenceOrderID}``: how a check names each order."""
+    return {o.reference_order_id: str(o.external_ref_id or o.reference_order_id) for o in orders}
+
+
+class _TangoDelivery:
+    """How the Tango checks name an undelivered reward and say what to do about it."""
+
+    delivery_hint = (
+        "resend them (POST /orders/{referenceOrderID}/resends with a corrected newEmail; at most once a day)"
+    )
+    delivery_failed: dict[str, str]
+
+    def delivery_label(self, key: str) -> str:
+        order = self.delivery_failed.get(key)
+        return key if order in (None, key) else f"{key} (order {order})"
+
+
 def _rules(partial: str) -> tuple[list[str], list[str]]:
     """``(success statuses, failure statuses)`` for a ``partial`` rule."""
     if partial not in ("fail", "succeed", "wait"):
@@ -79,34 +124,61 @@ def _rules(partial: str) -> tuple[list[str], list[str]]:
     return success, failure
 
 
-class TangoCardOrdersCheck(OrdersCheck):
-    """Every order in ``order_ids`` (reference order ids) must be ``COMPLETE``."""
+class TangoCardOrdersCheck(_TangoDelivery, OrdersCheck):
+    """Every order in ``order_ids`` (reference order ids) must be ``COMPLETE``; once they are, each emailed one's
+    line items are read for a delivery that FAILED (one more request per emailed order, on the last check only)."""
 
     kind = "tangocard_orders"
 
-    def __init__(self, order_ids: list[str], partial: PartialRule = "fail") -> None:
+    def __init__(
+        self, order_ids: list[str], partial: PartialRule = "fail", fail_on_delivery_failure: bool = False
+    ) -> None:
         success, failure = _rules(partial)
-        super().__init__(order_ids, success_statuses=success, failure_statuses=failure)
+        super().__init__(
+            order_ids,
+            success_statuses=success,
+            failure_statuses=failure,
+            fail_on_delivery_failure=fail_on_delivery_failure,
+        )
         self.partial = partial
 
     def params(self) -> dict[str, Any]:
-        return {"order_ids": self.order_ids, "partial": self.partial}
+        return {
+            "order_ids": self.order_ids,
+            "partial": self.partial,
+            "fail_on_delivery_failure": self.fail_on_delivery_failure,
+        }
 
     def plan(self) -> Plan:
         found: dict[str, Order] = {}
+        self.delivery_failed = {}
         for ident in self.order_ids:
             found[ident] = yield ("get_order", (ident,), {})
-        verdict = self.judge({ident: order.status for ident, order in found.items()})
+        statuses = {ident: order.status for ident, order in found.items()}
+        verdict = self.judge(statuses)
+        if verdict.state == "success":
+            yield from self._find_failed_deliveries(found.values())
+            verdict = self.judge(statuses) if self.delivery_failed else verdict
         if verdict.state == "success" and len(self.order_ids) == 1:
             verdict.data["order"] = found[self.order_ids[0]].to_xcom()
         return verdict
 
+    def _find_failed_deliveries(self, orders: Iterable[Order]) -> Generator[Call, Any, None]:
+        for order in orders:
+            if order.send_email is not False:  # a LINK reward is handed over in the order: nothing to deliver
+                filters = {"reference_order_id": order.reference_order_id, "delivery_status": "FAILED"}
+                page = yield ("list_line_items", (), filters)
+                for item in page.items:
+                    _note_failed(self.delivery_failed, _names([order]), item)
 
-class TangoCardPayoutRunCheck(OrdersCheck):
+
+class TangoCardPayoutRunCheck(_TangoDelivery, OrdersCheck):
     """Every order of a bulk payout run (``externalRefID`` starting with ``<payout_id>:``) must be ``COMPLETE``.
 
     Orders are found by listing the account's orders from ``created_after`` on, 100 per request: a run of N orders
-    costs about ceil(N/100) requests per check (Tango allows 1 request per second).
+    costs about ceil(N/100) requests per check (Tango allows 1 request per second). Once all are done, one listing
+    of the line items whose delivery FAILED since ``created_after`` (:func:`failed_deliveries`) finds the rewards
+    paid but not delivered: ``delivery_failed`` in the result, a failure with ``fail_on_delivery_failure``.
     """
 
     kind = "tangocard_payout"
@@ -118,9 +190,16 @@ class TangoCardPayoutRunCheck(OrdersCheck):
         account_identifier: str | None = None,
         created_after: str | None = None,
         partial: PartialRule = "fail",
+        fail_on_delivery_failure: bool = False,
     ) -> None:
         success, failure = _rules(partial)
-        super().__init__(["payout"], success_statuses=success, failure_statuses=failure, created_after=created_after)
+        super().__init__(
+            ["payout"],
+            success_statuses=success,
+            failure_statuses=failure,
+            created_after=created_after,
+            fail_on_delivery_failure=fail_on_delivery_failure,
+        )
         self.external_id_prefix = external_id_prefix
         self.expected_count = int(expected_count)
         self.account_identifier = account_identifier
@@ -133,20 +212,29 @@ class TangoCardPayoutRunCheck(OrdersCheck):
             "account_identifier": self.account_identifier,
             "created_after": self.created_after,
             "partial": self.partial,
+            "fail_on_delivery_failure": self.fail_on_delivery_failure,
         }
 
     def plan(self) -> Plan:
         from airflow_provider_tremendous.payouts.records import parse_time
 
+        self.delivery_failed = {}
         now = dt.datetime.now(dt.timezone.utc)
-        start = parse_time(self.created_after) if self.created_after else None
+        start = (parse_time(self.created_after) if self.created_after else None) or now - dt.timedelta(days=400)
         filters: dict[str, Any] = {"account_identifier": self.account_identifier}
-        scan = yield from scan_orders(filters, start or now - dt.timedelta(days=400), now + CLOCK_PAD)
-        statuses = {
-            str(order.external_ref_id): order.status
-            for order in scan.orders.values()
+        scan = yield from scan_orders(filters, start, now + CLOCK_PAD)
+        mine = {
+            ident: order
+            for ident, order in scan.orders.items()
             if matches_prefix(order.external_ref_id, self.external_id_prefix)
         }
+        statuses = {str(order.external_ref_id): order.status for order in mine.values()}
+        verdict = self.judge_found(statuses, self.expected_count, self.external_id_prefix, scan.complete)
+        if verdict.state != "success":
+            return verdict
+        emailed = _names(o for o in mine.values() if o.send_email is not False)  # a LINK reward is not delivered
+        if emailed:
+            self.delivery_failed = yield from failed_deliveries(emailed, start)
         return self.judge_found(statuses, self.expected_count, self.external_id_prefix, scan.complete)
 
 

@@ -169,11 +169,15 @@ class Order(TangoModel):
 
 
 class LineItem(TangoModel):
+    """One reward of an order. ``delivery_status`` (``IN_PROGRESS``, ``SHIPPED``, ``COMPLETED``, ``CANCELED``,
+    ``FAILED``) says whether it reached the person: ``FAILED`` under a ``COMPLETE`` order means paid, not delivered."""
+
     reference_line_item_id: str
     reference_order_id: str | None = None
     external_ref_id: str | None = None
     status: str | None = None
     reward_status: str | None = None
+    delivery_status: str | None = None
     utid: str | None = None
     amount: Money | None = None
     recipient: Recipient | None = None

@@ -52,7 +52,9 @@ class TremendousReconcileOperator(TremendousBaseOperator):
     Reports, per key: ``missing`` (no order), ``unexpected`` (an order of this payout for no intended row),
     ``amount_mismatch`` (amount or currency differ), ``recipient_mismatch`` (email or phone differ),
     ``not_executed`` (status other than ``EXECUTED``) and ``delivery_failed`` (executed, but the reward's delivery
-    failed: the person did not get it; resend or cancel it). Rows take the same ``key_field``, ``columns`` and
+    failed: the person did not get it; resend or cancel it. For Tango Card: a COMPLETE order whose line item
+    ``deliveryStatus`` is FAILED, found with one listing of the failed line items; resend it to a corrected
+    ``newEmail``). Rows take the same ``key_field``, ``columns`` and
     ``defaults`` as :class:`TremendousBulkPayoutOperator`; invalid rows are not expected to be paid.
 
     :param rows: the intended rows (list, ``.csv``/``.jsonl`` path or object-storage URI); templated.
@@ -168,6 +170,7 @@ class TremendousReconcileOperator(TremendousBaseOperator):
                         found = adapter.find(candidate)
                         if found is not None:
                             scanned[candidate] = found
+        scanned = adapter.with_delivery_status(scanned, since)  # Tango Card: from its failed line items
         actual = _by_intended_id(scanned, intended, payout_id, self.keep_case)
         report_path = self.report_path or str(Path(tempfile.gettempdir()) / f"tremendous-reconcile-{payout_id}.csv")
         counts: Counter[str] = Counter()

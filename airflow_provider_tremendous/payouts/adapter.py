@@ -172,6 +172,9 @@ class PayoutAdapter(Protocol):
     def orders_with_prefix(self, prefix: str | tuple[str, ...], created_after: str | None) -> Iterator[VendorOrder]:
         """Every order whose external_id starts with ``prefix`` (for reconciliation)."""
 
+    def with_delivery_status(self, orders: dict[str, VendorOrder], created_after: str | None) -> dict[str, VendorOrder]:
+        """``orders`` with ``delivery_status`` filled in where the vendor reports it apart from the order."""
+
 
 class _StopGate:
     """The run's stop, as the transport's send gate sees it; counts the attempts it was asked about."""
@@ -231,6 +234,11 @@ class VendorAdapter:
     def find(self, external_id: str) -> VendorOrder | None:
         """The order placed with this idempotency key, as reconciliation sees it, or ``None``."""
         raise NotImplementedError
+
+    def with_delivery_status(self, orders: dict[str, VendorOrder], created_after: str | None) -> dict[str, VendorOrder]:
+        """``orders`` with ``delivery_status`` filled in (Tremendous orders carry it already; Tango Card's line
+        items hold it)."""
+        return orders
 
     def charge_of(self, order_id: str) -> Charge | None:
         """The order's charge once processed; ``None`` while it is not yet; :class:`Unpriced` when it will not be

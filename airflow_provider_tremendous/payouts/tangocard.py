@@ -10,7 +10,8 @@ offered. The row's ``campaign_id`` becomes Tango's free-text ``campaign``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -54,6 +55,15 @@ def _charge(order: Order) -> Charge | None:
     fee = charged.fee or Decimal(0)
     total = charged.total if charged.total is not None else charged.value + fee
     return Charge(subtotal=charged.value, fees=fee, total=total, currency=charged.currency_code)
+
+
+def _earliest(orders: Iterable[VendorOrder], created_after: str | None) -> dt.datetime | None:
+    """Where a listing must start to see these orders (a minute early: a vendor's clock, a rounded timestamp)."""
+    from airflow_provider_tremendous.payouts.records import parse_time
+
+    times = [parse_time(t) for t in (created_after, *(o.created_at for o in orders)) if t]
+    known = [t for t in times if t is not None]
+    return min(known) - dt.timedelta(minutes=1) if known else None
 
 
 def _placed(order: Order) -> Placed:
@@ -239,3 +249,19 @@ class TangoCardPayoutAdapter(VendorAdapter):
         for order in scan.orders.values():
             if order.external_ref_id and order.external_ref_id.startswith(prefix):
                 yield _vendor_order(order)
+
+    def with_delivery_status(self, orders: dict[str, VendorOrder], created_after: str | None) -> dict[str, VendorOrder]:
+        """``orders`` whose line item's delivery FAILED marked ``delivery_status="FAILED"`` (the others
+        ``COMPLETED``): one keyset-paged listing of the failed line items from the earliest order on, only when an
+        emailed order is COMPLETE (:func:`~airflow_provider_tremendous.checks.tangocard.failed_deliveries`)."""
+        from airflow_provider_tremendous.checks import run_plan
+        from airflow_provider_tremendous.checks.tangocard import failed_deliveries
+
+        emailed = {o.order_id: key for key, o in orders.items() if o.executed and o.delivery != "LINK"}
+        if not emailed:
+            return orders
+        failed = run_plan(failed_deliveries(emailed, _earliest(orders.values(), created_after)), self.hook)
+        return {
+            key: replace(o, delivery_status="FAILED" if key in failed else "COMPLETED") if o.order_id in emailed else o
+            for key, o in orders.items()
+        }

@@ -31,6 +31,7 @@ class TremendousOrderSensor(TremendousBaseSensor):
     :param fail_on_pending_approval: fail at once when an order waits for approval.
     :param fail_on_delivery_failure: fail when an executed order's reward delivery FAILED (the person did not get
         it). By default such rewards are reported (``delivery_failed`` in the result, a warning in the message).
+        A Tango Card payout's COMPLETE orders whose line item ``deliveryStatus`` is FAILED count the same way.
     :param created_after: ISO datetime no order is older than (e.g. ``{{ data_interval_start }}``); templated.
     """
 
@@ -129,6 +130,7 @@ class TremendousOrderSensor(TremendousBaseSensor):
             sum(int(s["paid"]) for s in summaries),
             account_identifier=summaries[0].get("account_identifier"),
             created_after=str(self.created_after) if self.created_after else start,
+            fail_on_delivery_failure=self.fail_on_delivery_failure,
         )
 
     @property

@@ -29,6 +29,8 @@ class TangoCardOrderSensor(TangoCardBaseSensor):
     :param reference_order_ids: several orders (ids, or dicts with ``referenceOrderID`` such as the create
         operator's output); templated.
     :param on_partial: a ``PARTIAL`` order: ``fail`` (default), ``succeed`` or ``wait``.
+    :param fail_on_delivery_failure: fail when a COMPLETE order's reward email FAILED (line item
+        ``deliveryStatus``); by default it is reported (``delivery_failed`` in the result).
     """
 
     template_fields: Sequence[str] = ("reference_order_id", "reference_order_ids", "tangocard_conn_id")
@@ -39,6 +41,7 @@ class TangoCardOrderSensor(TangoCardBaseSensor):
         reference_order_id: str | None = None,
         reference_order_ids: Sequence[Any] | str | None = None,
         on_partial: str = "fail",
+        fail_on_delivery_failure: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -49,6 +52,7 @@ class TangoCardOrderSensor(TangoCardBaseSensor):
         self.reference_order_id = reference_order_id
         self.reference_order_ids = reference_order_ids
         self.on_partial = on_partial
+        self.fail_on_delivery_failure = fail_on_delivery_failure
 
     def _ids(self) -> list[str]:
         if self.reference_order_id:
@@ -64,7 +68,11 @@ class TangoCardOrderSensor(TangoCardBaseSensor):
     def build_check(self) -> Check:
         from airflow_provider_tremendous.checks.tangocard import TangoCardOrdersCheck
 
-        return TangoCardOrdersCheck(self._ids(), partial=self.on_partial)  # type: ignore[arg-type]
+        return TangoCardOrdersCheck(
+            self._ids(),
+            partial=self.on_partial,  # type: ignore[arg-type]
+            fail_on_delivery_failure=self.fail_on_delivery_failure,
+        )
 
 
 class TangoCardBalanceSensor(TangoCardBaseSensor):

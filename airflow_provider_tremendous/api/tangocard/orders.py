@@ -52,12 +52,14 @@ class OrdersAPI:
         external_ref_id: str | None = None,
         utid: str | None = None,
         status: str | None = None,
+        delivery_status: str | None = None,
         start_date: dt.datetime | str | None = None,
         end_date: dt.datetime | str | None = None,
         max_results: int | None = None,
         next_cursor: str | None = None,
     ) -> Page[LineItem]:
-        """Line items, oldest first, keyset-paged (``iter_all`` follows ``nextCursor``)."""
+        """Line items, oldest first, keyset-paged (``iter_all`` follows ``nextCursor``); ``delivery_status="FAILED"``
+        lists rewards paid but not delivered."""
 
     @tango_endpoint("GET", "/lineItems/{reference_line_item_id}")
     def get_line_item(self, reference_line_item_id: str) -> LineItem:

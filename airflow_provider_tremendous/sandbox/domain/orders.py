@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from airflow_provider_tremendous.sandbox.bounces import bounces
 from airflow_provider_tremendous.sandbox.catalog import FOREX
 from airflow_provider_tremendous.sandbox.domain.fraud import flag_if_suspicious
 from airflow_provider_tremendous.sandbox.domain.funding import BALANCE_ID, resolve_funding_source
@@ -14,8 +15,6 @@ from airflow_provider_tremendous.sandbox.domain.listing import in_window, newest
 from airflow_provider_tremendous.sandbox.errors import SandboxAPIError, invalid, not_found
 from airflow_provider_tremendous.sandbox.state import SandboxState, public, transition
 from airflow_provider_tremendous.sandbox.validation import ValidOrder, validate_order
-
-BOUNCE_MARKERS = ("bounce", "invalid", "undeliverable")
 
 
 def _without_nulls(value: Any) -> Any:
@@ -212,8 +211,7 @@ def _scheduled(state: SandboxState, reward_id: str) -> None:
 
 
 def _bounces(reward: dict[str, Any]) -> bool:
-    contact = (reward["recipient"].get("email") or reward["recipient"].get("phone") or "").lower()
-    return any(marker in contact for marker in BOUNCE_MARKERS) or contact.endswith("0000")
+    return bounces(reward["recipient"].get("email") or reward["recipient"].get("phone"))
 
 
 @transition("reward.deliver")

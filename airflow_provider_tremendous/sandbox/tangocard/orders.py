@@ -6,6 +6,11 @@ An order is *in process* for ``tango_in_process_seconds`` after it is created (0
 ``externalRefID`` in that window gets 409.002; after ``tango_idempotency_days`` (sandbox time) the key is forgotten
 and a new order is placed (strictness.md #3). It is ``PENDING`` for ``tango_order_pending_seconds`` (0 = complete
 at once), then ``COMPLETE``. ``FAILED`` refunds the account.
+
+A line item's ``deliveryStatus`` is ``IN_PROGRESS`` while its order is ``PENDING``; once the order is ``COMPLETE``
+it is ``FAILED`` for an emailed reward whose recipient bounces (:mod:`..bounces`, the same rule as the Tremendous
+emulator; the order stays ``COMPLETE``: the money is spent) and ``COMPLETED`` otherwise; ``CANCELED`` when the
+order ``FAILED``. A resend re-attempts delivery to the (new) address.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any
 
 from airflow_provider_tremendous.limits import LIMITS, text_problems
 from airflow_provider_tremendous.recipients import check_email
+from airflow_provider_tremendous.sandbox.bounces import bounces
 from airflow_provider_tremendous.sandbox.state import SandboxState, public, transition
 from airflow_provider_tremendous.sandbox.tangocard.accounts import (
     ACCOUNTS,
@@ -41,6 +47,7 @@ LINE_ITEMS = "tango_line_items"
 REFS = "tango_refs"
 RESEND_INTERVAL = 24 * 3600.0
 MAX_LISTED = 10_000
+DELIVERY_STATUSES = ("IN_PROGRESS", "SHIPPED", "COMPLETED", "CANCELED", "FAILED")
 
 
 def _ref_key(account: str, ref: str) -> str:
@@ -201,6 +208,7 @@ def _store(
         "externalRefID": ref,
         "status": order["status"],
         "rewardStatus": "ISSUED" if not pending else "PENDING",
+        "deliveryStatus": _delivery_status(order),
         "utid": item["utid"],
         "amount": order["denomination"],
         "recipient": order["recipient"],
@@ -224,7 +232,18 @@ def set_status(state: SandboxState, ident: str, status: str) -> dict[str, Any]:
     line_item = state.collections[LINE_ITEMS][f"{order['referenceOrderID']}-1"]
     line_item["status"] = "FAILED" if status == "FAILED" else ("COMPLETE" if status == "COMPLETE" else status)
     line_item["rewardStatus"] = {"COMPLETE": "ISSUED", "FAILED": "FAILED"}.get(status, line_item["rewardStatus"])
+    line_item["deliveryStatus"] = _delivery_status(order)
     return render_order(state, order)
+
+
+def _delivery_status(order: dict[str, Any]) -> str:
+    """The line item's ``deliveryStatus`` for the order as it is now (see the module's docstring)."""
+    if order["status"] == "FAILED":
+        return "CANCELED"
+    if order["status"] not in ("COMPLETE", "PARTIAL"):
+        return "IN_PROGRESS"
+    emailed = order["sendEmail"] and bounces((order.get("recipient") or {}).get("email"))
+    return "FAILED" if emailed else "COMPLETED"
 
 
 @transition("tango_order_complete")
@@ -240,16 +259,20 @@ def find_order(state: SandboxState, ident: str) -> dict[str, Any]:
     return order
 
 
+def _in_dates(created: str, query: Mapping[str, str]) -> bool:
+    """Whether ``created`` lies within the query's ``startDate``/``endDate`` (either may be absent)."""
+    start, end = query.get("startDate"), query.get("endDate")
+    return (not start or created >= start.replace("+00:00", "Z")) and (not end or created <= end.replace("+00:00", "Z"))
+
+
 def list_orders(state: SandboxState, query: Mapping[str, str]) -> dict[str, Any]:
     """Newest first, ``page`` (from 0) of ``elementsPerBlock`` (1-100, default 10), at most 10,000 results."""
     filters = {k: query.get(k) for k in ("accountIdentifier", "customerIdentifier", "externalRefID", "utid")}
-    start, end = query.get("startDate"), query.get("endDate")
     selected = [
         o
         for o in state.collections[ORDERS].values()
         if all(value in (None, "") or o.get(key) == value for key, value in filters.items())
-        and (not start or o["createdAt"] >= start.replace("+00:00", "Z"))
-        and (not end or o["createdAt"] <= end.replace("+00:00", "Z"))
+        and _in_dates(o["createdAt"], query)
     ]
     selected.sort(key=lambda o: o["_seq"], reverse=True)
     selected = selected[: min(MAX_LISTED, state.config.settings.tango_list_cap)]
@@ -274,6 +297,9 @@ def resend_order(state: SandboxState, ident: str, body: Any) -> dict[str, Any]:
     new_email = body.get("newEmail") if isinstance(body, dict) else None
     if new_email:
         order["recipient"] = {**(order.get("recipient") or {}), "email": new_email}
+    line_item = state.collections[LINE_ITEMS][f"{ident}-1"]
+    line_item["recipient"] = order["recipient"]
+    line_item["deliveryStatus"] = _delivery_status(order)  # delivery is attempted again, to the (new) address
     email = (order.get("recipient") or {}).get("email")
     return {"referenceOrderID": ident, "referenceLineItemID": f"{ident}-1", "email": email, "status": "RESENT"}
 
@@ -306,15 +332,21 @@ def _after(cursor: str | None) -> int:
 
 
 def list_line_items(state: SandboxState, query: Mapping[str, str]) -> dict[str, Any]:
-    """Oldest first, keyset-paged: ``maxResults`` (1-100, default 50) after ``nextCursor``."""
+    """Oldest first, keyset-paged: ``maxResults`` (1-100, default 50) after ``nextCursor``; filtered by ids,
+    ``status``, ``deliveryStatus`` (one of :data:`DELIVERY_STATUSES`, else 400) and ``startDate``/``endDate``."""
     size = page_number(query, "maxResults", 50, 1, 100)
     after = _after(query.get("nextCursor"))
-    filters = {k: query.get(k) for k in ("referenceOrderID", "externalRefID", "utid", "status")}
+    filters = {k: query.get(k) for k in ("referenceOrderID", "externalRefID", "utid", "status", "deliveryStatus")}
+    if filters["deliveryStatus"] not in (None, "", *DELIVERY_STATUSES):
+        allowed = ", ".join(DELIVERY_STATUSES)
+        raise bad_request(field_error("deliveryStatus", f"must be one of {allowed}", filters["deliveryStatus"]))
     matching = sorted(
         (
             item
             for item in state.collections[LINE_ITEMS].values()
-            if item["_seq"] > after and all(v in (None, "") or item.get(k) == v for k, v in filters.items())
+            if item["_seq"] > after
+            and all(v in (None, "") or item.get(k) == v for k, v in filters.items())
+            and _in_dates(item["createdDate"], query)
         ),
         key=lambda item: item["_seq"],
     )
