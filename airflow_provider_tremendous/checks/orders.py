@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
+from collections.abc import Collection
 from typing import Any
 
 from airflow_provider_tremendous.checks import Check, Plan, Verdict
@@ -17,10 +19,18 @@ MAX_EXAMPLES = 20
 CLOCK_PAD = dt.timedelta(minutes=15)
 
 
-def matches_prefix(external_id: str | None, prefix: str | list[str]) -> bool:
+def matches_prefix(external_id: str | None, prefix: str | list[str], superseded: Collection[str] | None = None) -> bool:
     """Whether ``external_id`` belongs to a payout known by one prefix or by its prefixes under every id
-    derivation (a payout begun before canonical keys may hold orders under both)."""
-    return bool(external_id) and str(external_id).startswith((prefix,) if isinstance(prefix, str) else tuple(prefix))
+    derivation (a payout begun before canonical keys may hold orders under both), and still counts: an order a
+    re-issue superseded (``superseded``: digests from the run's summary) ended unpaid and was paid again."""
+    if not external_id or not str(external_id).startswith((prefix,) if isinstance(prefix, str) else tuple(prefix)):
+        return False
+    return not superseded or superseded_digest(str(external_id)) not in superseded
+
+
+def superseded_digest(external_id: str) -> str:
+    """How a run's summary names an order a re-issue superseded (short: the summary is an XCom; 48 bits)."""
+    return hashlib.sha256(external_id.encode()).hexdigest()[:12]
 
 
 class OrdersCheck(Check):
@@ -175,16 +185,27 @@ class PayoutRunCheck(OrdersCheck):
     kind = "payout"
 
     def __init__(
-        self, external_id_prefix: str | list[str], expected_count: int, created_after: str | None = None, **rules: Any
+        self,
+        external_id_prefix: str | list[str],
+        expected_count: int,
+        created_after: str | None = None,
+        superseded: list[str] | None = None,
+        **rules: Any,
     ) -> None:
         super().__init__(["payout"], created_after=created_after, **rules)
         self.external_id_prefix = external_id_prefix
         self.expected_count = int(expected_count)
+        self.superseded = list(superseded or [])
 
     def params(self) -> dict[str, Any]:
         params = super().params()
         del params["order_ids"]
-        return {**params, "external_id_prefix": self.external_id_prefix, "expected_count": self.expected_count}
+        return {
+            **params,
+            "external_id_prefix": self.external_id_prefix,
+            "expected_count": self.expected_count,
+            "superseded": self.superseded,
+        }
 
     def plan(self) -> Plan:
         statuses: dict[str, str] = {}
@@ -196,7 +217,7 @@ class PayoutRunCheck(OrdersCheck):
         while True:
             page = yield ("list_orders", (), {**filters, "offset": offset})
             for order in page.items:
-                if order.external_id and matches_prefix(order.external_id, self.external_id_prefix):
+                if matches_prefix(order.external_id, self.external_id_prefix, set(self.superseded)):
                     statuses[order.external_id] = OrderStatus.normalize(order.status)
                     self._note_delivery(order)
             offset += len(page.items)

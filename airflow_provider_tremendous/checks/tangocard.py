@@ -191,8 +191,10 @@ class TangoCardPayoutRunCheck(_TangoDelivery, OrdersCheck):
         created_after: str | None = None,
         partial: PartialRule = "fail",
         fail_on_delivery_failure: bool = False,
+        superseded: list[str] | None = None,
     ) -> None:
         success, failure = _rules(partial)
+        self.superseded = list(superseded or [])
         super().__init__(
             ["payout"],
             success_statuses=success,
@@ -213,6 +215,7 @@ class TangoCardPayoutRunCheck(_TangoDelivery, OrdersCheck):
             "created_after": self.created_after,
             "partial": self.partial,
             "fail_on_delivery_failure": self.fail_on_delivery_failure,
+            "superseded": self.superseded,
         }
 
     def plan(self) -> Plan:
@@ -226,7 +229,7 @@ class TangoCardPayoutRunCheck(_TangoDelivery, OrdersCheck):
         mine = {
             ident: order
             for ident, order in scan.orders.items()
-            if matches_prefix(order.external_ref_id, self.external_id_prefix)
+            if matches_prefix(order.external_ref_id, self.external_id_prefix, set(self.superseded))
         }
         statuses = {str(order.external_ref_id): order.status for order in mine.values()}
         verdict = self.judge_found(statuses, self.expected_count, self.external_id_prefix, scan.complete)

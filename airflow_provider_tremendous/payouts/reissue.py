@@ -12,7 +12,7 @@ The superseded orders are left out of the payout's waits and reconciliation (sum
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from airflow_provider_tremendous.errors import TremendousInputError
@@ -61,18 +61,6 @@ def _generation(value: Any) -> int | None:
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return _generation(int(value.strip()))
     return None
-
-
-def superseded_digest(external_id: str) -> str:
-    """How the summary names a superseded order (short: the summary is an XCom; 48 bits: no accidental match)."""
-    import hashlib
-
-    return hashlib.sha256(external_id.encode()).hexdigest()[:12]
-
-
-def not_superseded(external_id: str, superseded: Collection[str]) -> bool:
-    """Whether a payout's order still counts in waits and reconciliation (its row was not re-issued past it)."""
-    return not superseded or superseded_digest(external_id) not in superseded
 
 
 Find = Callable[[str], Any]

@@ -430,7 +430,7 @@ class PayoutRun:
     def _summary(
         self, tally: Tally, to_pay: Decimal, payout_since: str, budget: Budget, run_summary: Any
     ) -> dict[str, Any]:
-        from airflow_provider_tremendous.payouts.reissue import superseded_digest
+        from airflow_provider_tremendous.checks.orders import superseded_digest
 
         options, adapter = self.options, self.adapter
         summary: dict[str, Any] = run_summary(

@@ -114,6 +114,7 @@ class TremendousOrderSensor(TremendousBaseSensor):
             prefix,
             sum(int(s["paid"]) for s in summaries),
             created_after=str(self.created_after) if self.created_after else (min(starts) if starts else None),
+            superseded=_superseded(summaries),
             **self._rules(),
         )
 
@@ -131,6 +132,7 @@ class TremendousOrderSensor(TremendousBaseSensor):
             account_identifier=summaries[0].get("account_identifier"),
             created_after=str(self.created_after) if self.created_after else start,
             fail_on_delivery_failure=self.fail_on_delivery_failure,
+            superseded=_superseded(summaries),
         )
 
     @property
@@ -155,3 +157,8 @@ class TremendousOrderSensor(TremendousBaseSensor):
             created_after=str(self.created_after) if self.created_after else None,
             **self._rules(),
         )
+
+
+def _superseded(summaries: list[dict[str, Any]]) -> list[str]:
+    """The orders re-issues superseded (they ended unpaid and were paid again), from every shard's summary."""
+    return sorted({str(digest) for summary in summaries for digest in summary.get("superseded") or []})
