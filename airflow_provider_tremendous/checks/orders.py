@@ -19,13 +19,21 @@ MAX_EXAMPLES = 20
 CLOCK_PAD = dt.timedelta(minutes=15)
 
 
-def matches_prefix(external_id: str | None, prefix: str | list[str], superseded: Collection[str] | None = None) -> bool:
+def matches_prefix(
+    external_id: str | None,
+    prefix: str | list[str],
+    superseded: Collection[str] | None = None,
+    status: str | None = None,
+) -> bool:
     """Whether ``external_id`` belongs to a payout known by one prefix or by its prefixes under every id
     derivation (a payout begun before canonical keys may hold orders under both), and still counts: an order a
-    re-issue superseded (``superseded``: digests from the run's summary) ended unpaid and was paid again."""
+    re-issue superseded (``superseded``: digests from the run's summary) is left out only while it ended unpaid
+    (``status`` FAILED or CANCELED) — a live one counts like any other."""
     if not external_id or not str(external_id).startswith((prefix,) if isinstance(prefix, str) else tuple(prefix)):
         return False
-    return not superseded or superseded_digest(str(external_id)) not in superseded
+    if not superseded or (status or "").upper() not in ("FAILED", "CANCELED"):
+        return True
+    return superseded_digest(str(external_id)) not in superseded
 
 
 def superseded_digest(external_id: str) -> str:
@@ -217,7 +225,7 @@ class PayoutRunCheck(OrdersCheck):
         while True:
             page = yield ("list_orders", (), {**filters, "offset": offset})
             for order in page.items:
-                if matches_prefix(order.external_id, self.external_id_prefix, set(self.superseded)):
+                if matches_prefix(order.external_id, self.external_id_prefix, set(self.superseded), order.status):
                     statuses[order.external_id] = OrderStatus.normalize(order.status)
                     self._note_delivery(order)
             offset += len(page.items)

@@ -229,7 +229,7 @@ class TangoCardPayoutRunCheck(_TangoDelivery, OrdersCheck):
         mine = {
             ident: order
             for ident, order in scan.orders.items()
-            if matches_prefix(order.external_ref_id, self.external_id_prefix, set(self.superseded))
+            if matches_prefix(order.external_ref_id, self.external_id_prefix, set(self.superseded), order.status)
         }
         statuses = {str(order.external_ref_id): order.status for order in mine.values()}
         verdict = self.judge_found(statuses, self.expected_count, self.external_id_prefix, scan.complete)

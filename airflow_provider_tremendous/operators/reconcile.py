@@ -42,6 +42,21 @@ def _by_intended_id(
     return keyed
 
 
+def _without_superseded(scanned: dict[str, VendorOrder], superseded: dict[str, str]) -> dict[str, VendorOrder]:
+    """A re-issued row's earlier orders: one that ended unpaid is no discrepancy (left out); a live one stands for
+    the row while the re-issue's own order is absent (compared as the row's order, never called missing)."""
+    from airflow_provider_tremendous.payouts.outcomes import ENDED_UNPAID
+
+    kept: dict[str, VendorOrder] = {}
+    for ident, order in scanned.items():
+        now = superseded.get(ident)
+        if now is None:
+            kept.setdefault(ident, order)
+        elif (order.status or "").upper() not in ENDED_UNPAID:
+            kept[ident if now in scanned else now] = order
+    return kept
+
+
 class TremendousReconciliationError(TremendousError):
     """Tremendous does not hold exactly what the rows say should have been paid."""
 
@@ -156,13 +171,12 @@ class TremendousReconcileOperator(TremendousBaseOperator):
             intended = {row["external_id"]: row for row in prepared.spooled()}
         finally:
             prepared.cleanup()
-        superseded = prepared.superseded  # re-issued rows' earlier orders, which ended unpaid: not discrepancies
+        superseded = prepared.superseded  # re-issued rows' earlier generations' ids → the row's id now
         since = None if str(self.created_after or "").strip() in ("", "None") else str(self.created_after)
-        scanned = {
-            o.external_id: o
-            for o in adapter.orders_with_prefix(tuple(prefixes(payout_id, adapter.vendor)), since)
-            if o.external_id not in superseded
-        }
+        scanned = _without_superseded(
+            {o.external_id: o for o in adapter.orders_with_prefix(tuple(prefixes(payout_id, adapter.vendor)), since)},
+            superseded,
+        )
         if not adapter.listing_complete:  # a capped listing: a row it does not show is looked up by its ids
             for ident, row in intended.items():
                 for candidate in (ident, *(row.get("alternate_ids") or {})):

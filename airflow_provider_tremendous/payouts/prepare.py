@@ -63,8 +63,8 @@ class Prepared:
     #: never looked up for it. Each maps to the row's cost (face in the funding currency), its recipient hash, and the
     #: hashes of its email alone and its phone alone: what an order under that id covers when it is this row's payment.
     current_ids: dict[str, tuple[Decimal, bytes]] = field(default_factory=dict)
-    #: The ids of re-issued rows' earlier generations (all shards): orders that ended unpaid and were paid again.
-    superseded: set[str] = field(default_factory=set)
+    #: The ids of re-issued rows' earlier generations (all shards) → the row's id now.
+    superseded: dict[str, str] = field(default_factory=dict)
 
     def spooled(self) -> Iterator[dict[str, Any]]:
         """The valid rows of this shard, read back one at a time."""
@@ -214,7 +214,7 @@ class _ValidationPass:
         emails, phones = ([who for who in row.recipient_ids if who.startswith(kind)] for kind in ("email ", "phone "))
         hashes = (recipient_hash(row.recipient_ids), recipient_hash(emails), recipient_hash(phones))
         result.current_ids[ids.external_id] = (cost, bytes.fromhex("".join(hashes)))  # 24 bytes, not 3 strings
-        result.superseded.update(ids.superseded)
+        result.superseded.update(dict.fromkeys(ids.superseded, ids.external_id))
         result.amount_by_currency[row.currency] = result.amount_by_currency.get(row.currency, Decimal(0)) + row.amount
         for who in row.recipient_ids:  # an email and a phone are each one person's identity
             recipient = self.recipients.setdefault(who, RecipientTotal(number, ids.key))

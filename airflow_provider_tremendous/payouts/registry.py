@@ -8,12 +8,13 @@ Airflow 2.11 and 3.x alike), without recipient data or secrets:
 * ``tremendous_payout__<payout_id>``: the *places* the payout paid from — vendor, account fingerprint, since when —
   recorded by production runs before their first order. A production run on another place is refused unless
   ``allow_other_accounts``; sandbox runs are never recorded and never refused (rehearse, then pay).
-* ``tremendous_payout__<payout_id>__shards``: the shard count of the runs now sending, and
-  ``tremendous_payout__<payout_id>__lease_<i>of<n>``: which task instance sends shard ``i`` of ``n``, with a
-  heartbeat. A run finding a live lease of another task instance on its shard, or a live run of the payout with
-  another shard count, is refused before anything is sent. A retry of the same task instance takes its lease over
-  (Airflow runs one try of a task instance at a time); a lease whose heartbeat is older than :data:`LEASE_TTL`
-  (a killed worker) is free.
+* ``tremendous_payout__<payout_id>__<environment>__shards``: the shard count of the runs now sending, and
+  ``tremendous_payout__<payout_id>__<environment>__lease_<i>of<n>``: which task instance sends shard ``i`` of ``n``,
+  with a heartbeat (per environment: a sandbox rehearsal never blocks production). A run finding a live lease
+  of another task instance on its shard, or a live run of the payout with another shard count, is refused before
+  anything is sent; the lease is confirmed again right before the first order, after the vendor scan. A retry of
+  the same task instance takes its lease over (Airflow runs one try of a task instance at a time); a lease whose
+  heartbeat is older than :data:`LEASE_TTL` (a killed worker) is free.
 
 Variables have no compare-and-set, so a claim is *written, then read back* after :data:`SETTLE_SECONDS`: of two
 runs that claim at once, every one that sees another's claim backs off (both may; neither sends). That detects
@@ -112,16 +113,34 @@ class PayoutRegistry:
         self.index, self.count = shard[0], shard[1]
         self._beat: dt.datetime | None = None
         self.off = False  # the store failed on the sandbox: the guards are off for this run (logged)
+        self.allow_other_accounts = False
 
     # -- the run's calls ----------------------------------------------------------------------------------------
     def begin(self, allow_other_accounts: bool, sending: bool) -> None:
         """Before anything is sent: refuse a production payout recorded on another place; claim the lease."""
+        self.allow_other_accounts = allow_other_accounts
         self._guarded(lambda: self.check_places(allow_other_accounts))
         if sending:
             self._guarded(self.claim)
 
     def before_first_order(self, since: str) -> None:
+        """Right before the first order (after the vendor scan, which may outlast the lease): confirm the lease is
+        still this run's, then record this production place, refusing if another one was recorded meanwhile."""
+        self._guarded(self._confirm_lease)
         self._guarded(lambda: self.record_place(since))
+
+    def _confirm_lease(self) -> None:
+        if self._beat is None:  # not claimed (a dry run)
+            return
+        current = self.store.get(self._lease_key(self.index, self.count))
+        if self._live(current):
+            assert current is not None
+            raise TremendousInputError(
+                concurrent_message(
+                    self.identity.payout_id, f"{current.get('holder')} took it over while this run read the vendor"
+                )
+            )
+        self._write_lease()
 
     def _guarded(self, step: Callable[[], None]) -> None:
         """Run a registry step; a store that fails refuses a production run and is logged on the sandbox."""
@@ -167,32 +186,40 @@ class PayoutRegistry:
             raise TremendousInputError(other_place_message(self.identity, others[0], len(others)))
 
     def record_place(self, since: str) -> None:
-        """Record, before the first order, that this payout pays from this production place; then read it back:
-        a run on another place that recorded at the same moment refuses this one (and is refused by it)."""
+        """Record, before the first order, that this payout pays from this production place, refusing when another
+        production place is recorded (unless ``allow_other_accounts``); then read it back: of two runs on two places
+        that record at the same moment, the one whose record was overwritten, or that sees the other's, refuses."""
         if self.identity.environment != PRODUCTION:
             return
+        self.check_places(self.allow_other_accounts)
         key = registry_key(self.identity.payout_id)
         record = self.store.get(key) or {}
         places = dict(record.get("places") or {})
-        if self.place not in places:
-            places[self.place] = {
-                "vendor": self.identity.vendor,
-                "account": self.identity.account,
-                "since": since,
-                "by": self.holder,
-            }
-            self.store.set(key, {**record, "payout_id": self.identity.payout_id, "places": places})
-            self._settle()
-            mine = (self.store.get(key) or {}).get("places") or {}
-            if self.place not in mine:
-                raise TremendousInputError(
-                    f"payout {self.identity.payout_id}: another run recorded another account for this payout at the "
-                    "same moment; nothing was sent. Run the payout from one account at a time"
-                )
+        if self.place in places:
+            return
+        places[self.place] = {
+            "vendor": self.identity.vendor,
+            "account": self.identity.account,
+            "since": since,
+            "by": self.holder,
+        }
+        self.store.set(key, {**record, "payout_id": self.identity.payout_id, "places": places})
+        self._settle()
+        mine = (self.store.get(key) or {}).get("places") or {}
+        if self.place not in mine:
+            raise TremendousInputError(
+                f"payout {self.identity.payout_id}: another run recorded another account for this payout at the "
+                "same moment; nothing was sent. Run the payout from one account at a time"
+            )
+        self.check_places(self.allow_other_accounts)
 
     # -- leases -------------------------------------------------------------------------------------------------
     def _lease_key(self, index: int, count: int) -> str:
-        return registry_key(self.identity.payout_id, f"__lease_{index}of{count}")
+        """Leases are per environment: a sandbox rehearsal never blocks the production run (nor the reverse)."""
+        return registry_key(self.identity.payout_id, f"__{self.identity.environment}__lease_{index}of{count}")
+
+    def _shards_key(self) -> str:
+        return registry_key(self.identity.payout_id, f"__{self.identity.environment}__shards")
 
     def _live(self, lease: dict[str, Any] | None) -> bool:
         """A lease held by another task instance whose heartbeat is recent."""
@@ -209,7 +236,7 @@ class PayoutRegistry:
         if self._live(mine):
             assert mine is not None
             return f"shard {self.index + 1} of {self.count} is being sent by {mine.get('holder')}"
-        recorded = (self.store.get(registry_key(self.identity.payout_id, "__shards")) or {}).get("count")
+        recorded = (self.store.get(self._shards_key()) or {}).get("count")
         if isinstance(recorded, int) and recorded != self.count:
             for index in range(recorded):
                 lease = self.store.get(self._lease_key(index, recorded))
@@ -223,7 +250,7 @@ class PayoutRegistry:
         conflict = self._conflict()
         if conflict is None:
             self._write_lease()
-            self.store.set(registry_key(self.identity.payout_id, "__shards"), {"count": self.count})
+            self.store.set(self._shards_key(), {"count": self.count})
             self._settle()
             conflict = self._conflict()
             if conflict is not None:

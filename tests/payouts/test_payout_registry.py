@@ -117,7 +117,7 @@ def test_a_retry_of_the_same_task_instance_takes_its_lease_over(
     _sending_elsewhere(registry_store, (0, 1), holder="payouts/pay/scheduled__1/-1")
     retry = context(dag_id="payouts", task_id="pay", run_id="scheduled__1")
     assert tango_bulk(tmp_path, tango_rows(3)).execute(retry)["created"] == 3
-    lease = registry_store.get(registry_key("survey-7", "__lease_0of1"))
+    lease = registry_store.get(registry_key("survey-7", "__sandbox__lease_0of1"))
     assert lease == {"holder": "payouts/pay/scheduled__1/-1", "released": True}, "released at the end"
     again = tango_bulk(tmp_path, tango_rows(3)).execute(context(dag_id="payouts", run_id="manual__9"))
     assert again["already_paid"] == 3, "a released lease does not refuse the next run"
@@ -185,9 +185,9 @@ def test_claims_with_two_shard_counts_at_once_never_both_hold(registry_store: An
     a, b = _pair(registry_store, Clock(), (0, 2), (0, 3))
     assert a._conflict() is None and b._conflict() is None
     a._write_lease()
-    registry_store.set(registry_key("p-1", "__shards"), {"count": 2})
+    registry_store.set(registry_key("p-1", "__production__shards"), {"count": 2})
     b._write_lease()
-    registry_store.set(registry_key("p-1", "__shards"), {"count": 3})
+    registry_store.set(registry_key("p-1", "__production__shards"), {"count": 3})
     assert not (a._conflict() is None and b._conflict() is None), "both would send"
 
 
@@ -201,7 +201,9 @@ def test_a_dead_runs_lease_expires_and_a_stalled_run_stops_when_taken_over(regis
     b.claim()
     assert a.heartbeat() is not None, "a must stop sending: b holds the payout now"
     a.release()
-    assert registry_store.get(registry_key("p-1", "__lease_0of1"))["holder"] == b.holder, "a freed b's lease"
+    assert registry_store.get(registry_key("p-1", "__production__lease_0of1"))["holder"] == b.holder, (
+        "a freed b's lease"
+    )
 
 
 def test_a_sending_run_renews_its_lease(registry_store: Any) -> None:
