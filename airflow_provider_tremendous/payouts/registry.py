@@ -29,6 +29,7 @@ import datetime as dt
 import hashlib
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -114,6 +115,8 @@ class PayoutRegistry:
         self._beat: dt.datetime | None = None
         self.off = False  # the store failed on the sandbox: the guards are off for this run (logged)
         self.allow_other_accounts = False
+        #: This claim (a try of a task instance): a later claim of the same shard, even by a retry, replaces it.
+        self.claim_id = uuid.uuid4().hex
 
     # -- the run's calls ----------------------------------------------------------------------------------------
     def begin(self, allow_other_accounts: bool, sending: bool) -> None:
@@ -130,17 +133,27 @@ class PayoutRegistry:
         self._guarded(lambda: self.record_place(since))
 
     def _confirm_lease(self) -> None:
+        """Refuse to send when the lease is no longer this claim's (another run claimed it while this one read the
+        vendor, even if that run has finished since: what this run read may be stale), else renew it."""
         if self._beat is None:  # not claimed (a dry run)
             return
-        current = self.store.get(self._lease_key(self.index, self.count))
-        if self._live(current):
-            assert current is not None
+        lost = self._lost()
+        if lost is not None:
             raise TremendousInputError(
-                concurrent_message(
-                    self.identity.payout_id, f"{current.get('holder')} took it over while this run read the vendor"
-                )
+                concurrent_message(self.identity.payout_id, f"{lost} while this run read the vendor")
             )
         self._write_lease()
+
+    def _lost(self) -> str | None:
+        """Why this claim no longer holds the payout — its lease now carries another claim (live, released or
+        expired), or the runs now record another shard count — or ``None``."""
+        lease = self.store.get(self._lease_key(self.index, self.count)) or {}
+        if lease.get("claim") != self.claim_id:
+            return f"another run ({lease.get('holder', 'unknown')}) claimed this payout's shard"
+        recorded = (self.store.get(self._shards_key()) or {}).get("count")
+        if recorded != self.count:
+            return f"a run with shard_count={recorded} claimed this payout"
+        return None
 
     def _guarded(self, step: Callable[[], None]) -> None:
         """Run a registry step; a store that fails refuses a production run and is logged on the sandbox."""
@@ -259,37 +272,35 @@ class PayoutRegistry:
             raise TremendousInputError(concurrent_message(self.identity.payout_id, conflict))
 
     def heartbeat(self) -> str | None:
-        """Renew the lease (at most every :data:`HEARTBEAT`). Returns why the run must stop when another run has
-        taken the lease over (this one stalled past :data:`LEASE_TTL`); a failed renewal is logged, not fatal."""
+        """Renew the lease (at most every :data:`HEARTBEAT`). Returns why the run must stop when its claim was
+        lost (it stalled past :data:`LEASE_TTL` and another run claimed the payout); a failed renewal is logged."""
         if self.off or self._beat is None or self.clock() - self._beat < HEARTBEAT:
             return None
         try:
-            current = self.store.get(self._lease_key(self.index, self.count))
-            if self._live(current):
-                assert current is not None
-                return f"another run ({current.get('holder')}) took over this payout's shard while this one stalled"
+            lost = self._lost()
+            if lost is not None:
+                return f"{lost} while this one stalled"
             self._write_lease()
         except Exception as error:  # the run goes on: its lease lasts LEASE_TTL
             log.warning("Payout %s: could not renew its run lease: %s", self.identity.payout_id, error)
         return None
 
     def release(self) -> None:
-        """Free the lease at the end of the run, if it is still this run's (a killed run's lease expires after
+        """Free the lease at the end of the run, if it is still this claim's (a killed run's lease expires after
         :data:`LEASE_TTL`)."""
         if self.off or self._beat is None:
             return
         key = self._lease_key(self.index, self.count)
         try:
-            if (self.store.get(key) or {}).get("holder") == self.holder:
-                self.store.set(key, {"holder": self.holder, "released": True})
+            if (self.store.get(key) or {}).get("claim") == self.claim_id:
+                self.store.set(key, {"holder": self.holder, "claim": self.claim_id, "released": True})
         except Exception as error:
             log.warning("Payout %s: could not release its run lease: %s", self.identity.payout_id, error)
 
     def _write_lease(self) -> None:
         self._beat = self.clock()
-        self.store.set(
-            self._lease_key(self.index, self.count), {"holder": self.holder, "heartbeat": self._beat.isoformat()}
-        )
+        lease = {"holder": self.holder, "claim": self.claim_id, "heartbeat": self._beat.isoformat()}
+        self.store.set(self._lease_key(self.index, self.count), lease)
 
     def _settle(self) -> None:
         if self.settle > 0:

@@ -114,10 +114,9 @@ def test_a_tango_reissue_is_paid_waited_on_and_reconciled_without_its_failed_ord
 ) -> None:
     """Tango refunds a FAILED order and keeps its key; the re-issue pays the person once, and the payout's wait
     and reconciliation leave the superseded FAILED order out (it would fail them at once)."""
-    from airflow_provider_tremendous.operators.reconcile import TremendousReconcileOperator
     from airflow_provider_tremendous.sensors.orders import TremendousOrderSensor
     from tests.tangocard.conftest import respondents as tango_rows
-    from tests.tangocard.conftest import tango_bulk
+    from tests.tangocard.conftest import tango_bulk, tango_reconcile
 
     rows = tango_rows(3)
     tango_bulk(tmp_path, rows).execute(context())
@@ -128,15 +127,5 @@ def test_a_tango_reissue_is_paid_waited_on_and_reconciled_without_its_failed_ord
     assert (summary["created"], summary["already_paid"]) == (1, 2)
     assert summary["superseded"], "the failed order (and its earlier-derivation id) left out of waits"
     assert TremendousOrderSensor(task_id="wait", payout=summary, deferrable=False).poke(context())
-    report = TremendousReconcileOperator(
-        task_id="reconcile",
-        rows=rows,
-        payout_id="survey-7",
-        key_field="respondent_id",
-        conn_id="tangocard_default",
-        utid="U000002",
-        report_path=str(tmp_path / "reconcile.csv"),
-        fail_on_discrepancy=True,
-        reissue={key: 1},
-    ).execute(context())
+    report = tango_reconcile(rows, tmp_path, fail_on_discrepancy=True, reissue={key: 1})
     assert report["matched"] == 3

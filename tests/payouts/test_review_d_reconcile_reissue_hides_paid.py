@@ -8,26 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from airflow_provider_tremendous.operators.reconcile import TremendousReconcileOperator
 from tests.support.context import context
 from tests.tangocard.conftest import respondents as tango_rows
-from tests.tangocard.conftest import tango_bulk
+from tests.tangocard.conftest import tango_bulk, tango_reconcile
 
 
 def test_reconcile_with_a_refused_reissue_calls_a_paid_person_missing(tremendous_sandbox: Any, tmp_path: Path) -> None:
     rows = tango_rows(3)
     tango_bulk(tmp_path, rows).execute(context())  # everyone paid, orders COMPLETE
     key = rows[1]["respondent_id"]
-    report = TremendousReconcileOperator(
-        task_id="reconcile",
-        rows=rows,
-        payout_id="survey-7",
-        key_field="respondent_id",
-        conn_id="tangocard_default",
-        utid="U000002",
-        report_path=str(tmp_path / "reconcile.csv"),
-        fail_on_discrepancy=False,
-        reissue={key: 1},
-    ).execute(context())
+    report = tango_reconcile(rows, tmp_path, reissue={key: 1})
     print(report)
     assert not report.get("missing"), "a person the vendor shows paid (COMPLETE order) is reported as missing"

@@ -78,3 +78,21 @@ def second_account() -> None:
     TangoCardHook().create_account(
         CUSTOMER, {"accountIdentifier": "acctb", "displayName": "B", "contactEmail": "a@b.co"}
     )
+
+
+def tango_reconcile(rows: Any, tmp_path: Path, **kwargs: Any) -> dict[str, Any]:
+    """Reconcile ``rows`` against Tango payout ``survey-7`` (U000002), report in ``tmp_path``."""
+    from airflow_provider_tremendous.operators.reconcile import TremendousReconcileOperator
+    from tests.support.context import context
+
+    settings: dict[str, Any] = {
+        "task_id": "reconcile",
+        "rows": rows,
+        "payout_id": "survey-7",
+        "key_field": "respondent_id",
+        "conn_id": "tangocard_default",
+        "utid": "U000002",
+        "report_path": str(tmp_path / "reconcile.csv"),
+        **kwargs,
+    }
+    return dict(TremendousReconcileOperator(**settings).execute(context()))

@@ -13,14 +13,13 @@ import pytest
 from airflow_provider_tremendous.checks.tangocard import TangoCardPayoutRunCheck
 from airflow_provider_tremendous.errors import TremendousWaitFailedError
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
-from airflow_provider_tremendous.operators.reconcile import TremendousReconcileOperator
 from airflow_provider_tremendous.payouts.keys import external_id
 from airflow_provider_tremendous.sensors.orders import TremendousOrderSensor
 from airflow_provider_tremendous.sensors.tangocard import TangoCardOrderSensor
 from airflow_provider_tremendous.tangocard.errors import TangoCardBadRequestError
 from airflow_provider_tremendous.triggers.status import TremendousStatusTrigger
 from tests.support.context import context
-from tests.tangocard.conftest import order_body, respondents, tango_bulk
+from tests.tangocard.conftest import order_body, respondents, tango_bulk, tango_reconcile
 
 BOUNCING = "bounce-t1@example.com"
 
@@ -30,16 +29,7 @@ def _recipient(email: str) -> dict[str, str]:
 
 
 def _reconcile(rows: list[dict[str, Any]], tmp_path: Path, summary: dict[str, Any]) -> dict[str, Any]:
-    return TremendousReconcileOperator(
-        task_id="reconcile",
-        rows=rows,
-        payout_id="survey-7",
-        key_field="respondent_id",
-        conn_id="tangocard_default",
-        utid="U000002",
-        created_after=summary["created_after"],
-        report_path=str(tmp_path / "reconcile.csv"),
-    ).execute(context())
+    return tango_reconcile(rows, tmp_path, created_after=summary["created_after"])
 
 
 def _done(result: Any) -> dict[str, Any]:
