@@ -117,6 +117,8 @@ class PayoutRegistry:
         self.allow_other_accounts = False
         #: This claim (a try of a task instance): a later claim of the same shard, even by a retry, replaces it.
         self.claim_id = uuid.uuid4().hex
+        #: The generation of the shard-count record this claim saw (see :meth:`_record_shard_count`).
+        self.generation: Any = None
 
     # -- the run's calls ----------------------------------------------------------------------------------------
     def begin(self, allow_other_accounts: bool, sending: bool) -> None:
@@ -150,9 +152,9 @@ class PayoutRegistry:
         lease = self.store.get(self._lease_key(self.index, self.count)) or {}
         if lease.get("claim") != self.claim_id:
             return f"another run ({lease.get('holder', 'unknown')}) claimed this payout's shard"
-        recorded = (self.store.get(self._shards_key()) or {}).get("count")
-        if recorded != self.count:
-            return f"a run with shard_count={recorded} claimed this payout"
+        shards = self.store.get(self._shards_key()) or {}
+        if shards.get("count") != self.count or shards.get("generation") != self.generation:
+            return f"a run with shard_count={shards.get('count')} claimed this payout"
         return None
 
     def _guarded(self, step: Callable[[], None]) -> None:
@@ -263,13 +265,24 @@ class PayoutRegistry:
         conflict = self._conflict()
         if conflict is None:
             self._write_lease()
-            self.store.set(self._shards_key(), {"count": self.count})
+            self._record_shard_count()
             self._settle()
             conflict = self._conflict()
             if conflict is not None:
                 self.release()
+            self.generation = (self.store.get(self._shards_key()) or {}).get("generation")
         if conflict is not None:
             raise TremendousInputError(concurrent_message(self.identity.payout_id, conflict))
+
+    def _record_shard_count(self) -> None:
+        """Record the shard count of the runs now sending. A change of count starts a new *generation*, so a run
+        can tell that another count claimed the payout while it read the vendor even if the count has changed
+        back since; the mapped shards of one run write the same record (same count, same generation)."""
+        key = self._shards_key()
+        shards = self.store.get(key) or {}
+        if shards.get("count") != self.count:
+            generation = int(shards.get("generation") or 0) + 1
+            self.store.set(key, {"count": self.count, "generation": generation})
 
     def heartbeat(self) -> str | None:
         """Renew the lease (at most every :data:`HEARTBEAT`). Returns why the run must stop when its claim was
@@ -281,8 +294,13 @@ class PayoutRegistry:
             if lost is not None:
                 return f"{lost} while this one stalled"
             self._write_lease()
-        except Exception as error:  # the run goes on: its lease lasts LEASE_TTL
+        except Exception as error:  # the run goes on while its lease lasts
             log.warning("Payout %s: could not renew its run lease: %s", self.identity.payout_id, error)
+            if self.identity.environment == PRODUCTION and self.clock() - self._beat >= LEASE_TTL - 2 * HEARTBEAT:
+                return (
+                    f"the run lease could not be renewed for {int((self.clock() - self._beat).total_seconds() // 60)} "
+                    "minutes (the payout registry is unreachable): another run may hold the payout now"
+                )
         return None
 
     def release(self) -> None:
@@ -298,9 +316,10 @@ class PayoutRegistry:
             log.warning("Payout %s: could not release its run lease: %s", self.identity.payout_id, error)
 
     def _write_lease(self) -> None:
-        self._beat = self.clock()
-        lease = {"holder": self.holder, "claim": self.claim_id, "heartbeat": self._beat.isoformat()}
+        now = self.clock()
+        lease = {"holder": self.holder, "claim": self.claim_id, "heartbeat": now.isoformat()}
         self.store.set(self._lease_key(self.index, self.count), lease)
+        self._beat = now  # renewed only once written
 
     def _settle(self) -> None:
         if self.settle > 0:

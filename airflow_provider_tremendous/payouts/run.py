@@ -116,8 +116,8 @@ class PayoutRun(RunGuards):
         journal = self._journal()
         if self.registry is None:
             return self._pay(journal)
-        self.registry.begin(self.options.allow_other_accounts, sending=not self.options.dry_run)
-        try:
+        try:  # a claim refused half-way is released too (only a lease that carries this claim)
+            self.registry.begin(self.options.allow_other_accounts, sending=not self.options.dry_run)
             return self._pay(journal)
         finally:
             self.registry.release()
