@@ -119,6 +119,7 @@ class PayoutRegistry:
         self.claim_id = uuid.uuid4().hex
         #: The generation of the shard-count record this claim saw (see :meth:`_record_shard_count`).
         self.generation: Any = None
+        self._claimed = False
 
     # -- the run's calls ----------------------------------------------------------------------------------------
     def begin(self, allow_other_accounts: bool, sending: bool) -> None:
@@ -264,6 +265,7 @@ class PayoutRegistry:
         """Take this shard's lease, or refuse the run (nothing sent) while another run of the payout sends."""
         conflict = self._conflict()
         if conflict is None:
+            self._claimed = True  # from here on, release() frees a lease that carries this claim
             self._write_lease()
             self._record_shard_count()
             self._settle()
@@ -277,36 +279,42 @@ class PayoutRegistry:
     def _record_shard_count(self) -> None:
         """Record the shard count of the runs now sending. A change of count starts a new *generation*, so a run
         can tell that another count claimed the payout while it read the vendor even if the count has changed
-        back since; the mapped shards of one run write the same record (same count, same generation)."""
+        back since; mapped shards of one run that change it at once read back the same generation after the settle
+        delay, and later siblings find their count recorded and keep it."""
         key = self._shards_key()
         shards = self.store.get(key) or {}
-        if shards.get("count") != self.count:
-            generation = int(shards.get("generation") or 0) + 1
-            self.store.set(key, {"count": self.count, "generation": generation})
+        if shards.get("count") != self.count:  # a generation never repeats, even if the record is deleted by hand
+            self.store.set(key, {"count": self.count, "generation": uuid.uuid4().hex})
 
     def heartbeat(self) -> str | None:
         """Renew the lease (at most every :data:`HEARTBEAT`). Returns why the run must stop when its claim was
         lost (it stalled past :data:`LEASE_TTL` and another run claimed the payout); a failed renewal is logged."""
         if self.off or self._beat is None or self.clock() - self._beat < HEARTBEAT:
             return None
-        try:
-            lost = self._lost()
-            if lost is not None:
-                return f"{lost} while this one stalled"
-            self._write_lease()
-        except Exception as error:  # the run goes on while its lease lasts
-            log.warning("Payout %s: could not renew its run lease: %s", self.identity.payout_id, error)
-            if self.identity.environment == PRODUCTION and self.clock() - self._beat >= LEASE_TTL - 2 * HEARTBEAT:
-                return (
-                    f"the run lease could not be renewed for {int((self.clock() - self._beat).total_seconds() // 60)} "
-                    "minutes (the payout registry is unreachable): another run may hold the payout now"
-                )
+        error: Exception | None = None
+        for _attempt in range(2):  # a single blip is retried at once
+            try:
+                lost = self._lost()
+                if lost is not None:
+                    return f"{lost} while this one stalled"
+                self._write_lease()
+                return None
+            except Exception as failure:  # the run goes on while its lease lasts
+                error = failure
+        log.warning("Payout %s: could not renew its run lease: %s", self.identity.payout_id, error)
+        age = self.clock() - self._beat
+        if self.identity.environment == PRODUCTION and age >= LEASE_TTL - 2 * HEARTBEAT:
+            return (
+                f"the run lease was last renewed {int(age.total_seconds() // 60)} minutes ago and cannot be renewed "
+                f"now ({error}): it expires after {int(LEASE_TTL.total_seconds() // 60)}, and another run may then "
+                "hold the payout"
+            )
         return None
 
     def release(self) -> None:
         """Free the lease at the end of the run, if it is still this claim's (a killed run's lease expires after
         :data:`LEASE_TTL`)."""
-        if self.off or self._beat is None:
+        if self.off or not self._claimed:
             return
         key = self._lease_key(self.index, self.count)
         try:
