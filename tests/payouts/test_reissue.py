@@ -120,9 +120,10 @@ def test_a_tango_reissue_is_paid_waited_on_and_reconciled_without_its_failed_ord
 
     rows = tango_rows(3)
     tango_bulk(tmp_path, rows).execute(context())
-    failed = tremendous_sandbox.admin.tangocard_ledger()["orders"][1]
-    tremendous_sandbox.admin.tangocard_set_status(failed["reference_order_id"], "FAILED")
     key = rows[1]["respondent_id"]
+    own = external_id("survey-7", canonical_key(key), "tangocard")
+    failed = next(o for o in tremendous_sandbox.admin.tangocard_ledger()["orders"] if o["external_ref_id"] == own)
+    tremendous_sandbox.admin.tangocard_set_status(failed["reference_order_id"], "FAILED")
     summary = tango_bulk(tmp_path, rows, reissue={key: 1}).execute(context())
     assert (summary["created"], summary["already_paid"]) == (1, 2)
     assert summary["superseded"], "the failed order (and its earlier-derivation id) left out of waits"
