@@ -16,7 +16,7 @@ from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 from tests.support.context import context
 from tests.tangocard.conftest import order_body as tango_order
 from tests.tangocard.conftest import respondents as tango_rows
-from tests.tangocard.conftest import tango_bulk
+from tests.tangocard.conftest import tango_bulk, tango_reconcile
 
 
 def _refs(sandbox: Any) -> Counter[str]:
@@ -94,23 +94,8 @@ def test_orders_placed_during_a_capped_tango_scan_make_reconcile_call_a_paid_row
     rows = tango_rows(4)
     assert tango_bulk(tmp_path, rows).execute(context())["created"] == 4
     _orders_placed_during_the_scan(monkeypatch)
-    report = _tango_reconcile(rows, tmp_path)
+    report = tango_reconcile(rows, tmp_path)
     assert report["missing"] == 0, f"existing orders reported missing: {report['examples']}"
-
-
-def _tango_reconcile(rows: list[dict[str, Any]], tmp_path: Path, **kwargs: Any) -> dict[str, Any]:
-    from airflow_provider_tremendous.operators.reconcile import TremendousReconcileOperator
-
-    return TremendousReconcileOperator(
-        task_id="reconcile",
-        rows=rows,
-        payout_id="survey-7",
-        key_field="respondent_id",
-        conn_id="tangocard_default",
-        utid="U000002",
-        report_path=str(tmp_path / "reconcile.csv"),
-        **kwargs,
-    ).execute(context())
 
 
 def test_reconcile_on_an_unsplittable_capped_tango_listing_calls_existing_orders_missing(
@@ -130,7 +115,7 @@ def test_reconcile_on_an_unsplittable_capped_tango_listing_calls_existing_orders
     started = dt.datetime.now(dt.timezone.utc)
     assert tango_bulk(tmp_path, rows).execute(context())["created"] == 6
     assert dt.datetime.now(dt.timezone.utc) - started < dt.timedelta(seconds=2), "the orders must share 2 s"
-    report = _tango_reconcile(rows, tmp_path)
+    report = tango_reconcile(rows, tmp_path)
     assert report["missing"] == 0, f"existing orders reported missing: {report['examples']}"
 
 

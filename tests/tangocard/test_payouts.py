@@ -12,12 +12,18 @@ import pytest
 
 from airflow_provider_tremendous.errors import TremendousInputError, TremendousWaitFailedError
 from airflow_provider_tremendous.operators.bulk import TremendousPayoutStopped
-from airflow_provider_tremendous.operators.reconcile import TremendousReconcileOperator
 from airflow_provider_tremendous.payouts.keys import external_id
 from airflow_provider_tremendous.sensors.orders import TremendousOrderSensor
 from tests.payouts.conftest import results
 from tests.support.context import context
-from tests.tangocard.conftest import ACCOUNT, production_connections, respondents, second_account, tango_bulk
+from tests.tangocard.conftest import (
+    ACCOUNT,
+    production_connections,
+    respondents,
+    second_account,
+    tango_bulk,
+    tango_reconcile,
+)
 
 
 def _ledger(sandbox: Any) -> list[dict[str, Any]]:
@@ -93,31 +99,13 @@ def test_reconcile_and_wait_follow_the_connection_that_paid(tremendous_sandbox: 
     tremendous_sandbox.admin.advance(31)
     done = sensor.poke(context())
     assert getattr(done, "is_done", False) and sensor.connection_id == "tangocard_default"
-    reconcile = TremendousReconcileOperator(
-        task_id="reconcile",
-        rows=rows,
-        payout_id="survey-7",
-        key_field="respondent_id",
-        conn_id="tangocard_default",
-        utid="U000002",
-        created_after=summary["created_after"],
-        report_path=str(tmp_path / "reconcile.csv"),
-        fail_on_discrepancy=True,
-    )
-    assert reconcile.execute(context())["matched"] == 6
+    reconciled = tango_reconcile(rows, tmp_path, created_after=summary["created_after"], fail_on_discrepancy=True)
+    assert reconciled["matched"] == 6
     reference = _ledger(tremendous_sandbox)[0]["reference_order_id"]
     tremendous_sandbox.admin.tangocard_set_status(reference, "FAILED")
     with pytest.raises(TremendousWaitFailedError, match="FAILED"):
         TremendousOrderSensor(task_id="wait2", payout=summary, deferrable=False).poke(context())
-    report = TremendousReconcileOperator(
-        task_id="reconcile2",
-        rows=rows,
-        payout_id="survey-7",
-        key_field="respondent_id",
-        conn_id="tangocard_default",
-        utid="U000002",
-        report_path=str(tmp_path / "reconcile2.csv"),
-    ).execute(context())
+    report = tango_reconcile(rows, tmp_path, report_path=str(tmp_path / "reconcile2.csv"))
     assert report["not_executed"] == 1
     assert "COMPLETE" in (tmp_path / "reconcile2.csv").read_text()
 
