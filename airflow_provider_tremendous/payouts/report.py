@@ -38,8 +38,8 @@ def earlier_charges(
             continue  # the account does not hold it
         if external_id in current_ids:
             found[order_id] = (order_id, external_id, charge, [], None)
-    for order in by_order.values():
-        if order.charge is not None:
+    for order in by_order.values():  # an order that ended unpaid was refunded: it takes nothing from the caps
+        if order.charge is not None and (order.status or "").upper() not in ENDED_UNPAID:
             found[order.order_id] = (order.order_id, order.external_id, order.charge, order_identities(order), None)
     return list(found.values())
 
