@@ -30,7 +30,8 @@ _PUBLIC = {
     "TangoCardHook": "airflow_provider_tremendous.hooks.tangocard",
     "TangoCardAsyncHook": "airflow_provider_tremendous.hooks.tangocard",
     "TangoCardCreateOrderOperator": "airflow_provider_tremendous.operators.tangocard",
-    "TangoCardFundAccountOperator": "airflow_provider_tremendous.operators.tangocard",
+    "TangoCardFundAccountOperator": "airflow_provider_tremendous.operators.tangocard_funding",
+    "TangoCardTransferFundsOperator": "airflow_provider_tremendous.operators.tangocard_funding",
     "TangoCardOrderSensor": "airflow_provider_tremendous.sensors.tangocard",
     "TangoCardBalanceSensor": "airflow_provider_tremendous.sensors.tangocard",
 }
@@ -42,6 +43,7 @@ __all__ = [
     "TangoCardFundAccountOperator",
     "TangoCardHook",
     "TangoCardOrderSensor",
+    "TangoCardTransferFundsOperator",
     "TremendousApproveOrderOperator",
     "TremendousAsyncHook",
     "TremendousBalanceSensor",

@@ -44,7 +44,10 @@ def get_provider_info() -> dict[str, Any]:
             },
             {
                 "integration-name": "Tango Card",
-                "python-modules": ["airflow_provider_tremendous.operators.tangocard"],
+                "python-modules": [
+                    "airflow_provider_tremendous.operators.tangocard",
+                    "airflow_provider_tremendous.operators.tangocard_funding",
+                ],
             },
         ],
         "sensors": [

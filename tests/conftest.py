@@ -80,14 +80,25 @@ def registry_store() -> MemoryRegistryStore:
     return MemoryRegistryStore()
 
 
+@pytest.fixture
+def marker_store() -> MemoryRegistryStore:
+    """The in-memory Airflow Variables of durable task markers (:mod:`airflow_provider_tremendous.markers`),
+    shared by every try and every 'worker' of this test."""
+    return MemoryRegistryStore()
+
+
 @pytest.fixture(autouse=True)
 def _payout_registry_in_memory(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Bulk payouts record into an in-memory registry without settle delay, unless a test asks for the real
-    Airflow Variables with the ``real_payout_registry`` marker."""
+    """Bulk payouts record into an in-memory registry without settle delay, and durable task markers into
+    in-memory Variables, unless a test asks for the real Airflow Variables with the ``real_payout_registry``
+    marker."""
     if request.node.get_closest_marker("real_payout_registry"):
         return
+    from airflow_provider_tremendous import markers
     from airflow_provider_tremendous.payouts import registry
 
     store = request.getfixturevalue("registry_store")
     monkeypatch.setattr(registry, "variable_store", lambda: store)
+    markers_store = request.getfixturevalue("marker_store")
+    monkeypatch.setattr(markers, "variable_store", lambda: markers_store)
     monkeypatch.setattr(registry, "SETTLE_SECONDS", 0.0)

@@ -80,6 +80,20 @@ class CreditCardDeposit(TangoModel):
     created_date: dt.datetime | None = None
 
 
+class FundTransfer(TangoModel):
+    """Funds moved between two accounts of the platform (Tango publishes the request's fields, not the answer's:
+    every field but ``amount`` is optional, and unknown ones are kept)."""
+
+    reference_transfer_id: str | None = None
+    transfer_from: str | None = None
+    transfer_to: str | None = None
+    amount: Decimal
+    external_ref_id: str | None = None
+    transfer_notes: str | None = None
+    status: str | None = None
+    created_date: dt.datetime | None = None
+
+
 class CatalogItem(TangoModel):
     """One reward item: fixed value (``face_value``) or variable (``min_value``..``max_value``)."""
 

@@ -19,9 +19,6 @@ from airflow_provider_tremendous.checks import Verdict
 from airflow_provider_tremendous.errors import (
     TremendousError,
     TremendousInputError,
-    TremendousResponseError,
-    TremendousServerError,
-    TremendousTransportError,
 )
 from airflow_provider_tremendous.external_ids import single_order_key, task_instance_external_id
 from airflow_provider_tremendous.limits import text_problems
@@ -53,10 +50,6 @@ def alphanumeric_key(given: str) -> str:
 class TangoCardReplayMismatchError(TremendousError, AirflowFailException):
     """The ``externalRefID`` already belongs to an order for another item, amount or recipient: nothing was paid
     now, and retrying the same input cannot change that."""
-
-
-class TangoCardDepositUncertainError(TremendousError, AirflowFailException):
-    """A deposit's answer was lost: the card may have been charged. Not retried automatically."""
 
 
 def _amount(value: Any, name: str = "amount", maximum: Decimal = MAX_REWARD) -> Decimal:
@@ -305,66 +298,16 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
         return self.hook.get_order(state["order_id"]).to_xcom()
 
 
-class TangoCardFundAccountOperator(TangoCardBaseOperator):
-    """Fund an account from a registered credit card, once.
+# The funding operators live in their own module; importable from here as before.
+from airflow_provider_tremendous.operators.tangocard_funding import (  # noqa: E402
+    TangoCardDepositUncertainError,
+    TangoCardFundAccountOperator,
+)
 
-    The deposit carries an ``externalRefID`` (given, or derived from the task instance, on production too: a funding
-    schedule is meant to deposit once per DAG run; letters and digits only). Tango's documentation says
-    deposits accept one but not that a repeat returns the original deposit, and a deposit cannot be looked up by
-    it. So a deposit is never sent twice on a guess: the hook does not retry it after an answer was lost, and this
-    task then fails *without Airflow retries*, saying the card may have been charged and which key to quote. Only
-    answers that prove nothing happened (429, a refused connection) are retried.
-
-    :param amount: USD to deposit; templated.
-    :param credit_card_token: the registered card's token; templated.
-    :param external_ref_id: the idempotency key; templated.
-    :return: the deposit (``referenceDepositID``, ``amount``, ``amountCharged``, ``feePercent``, ``status``) and the
-        account's balance afterwards (``currentBalance``).
-    """
-
-    template_fields: Sequence[str] = (
-        "amount",
-        "credit_card_token",
-        "external_ref_id",
-        "customer_identifier",
-        "account_identifier",
-        "tangocard_conn_id",
-    )
-    ui_color = "#e0f2e9"
-
-    def __init__(
-        self, *, amount: float | str, credit_card_token: str, external_ref_id: str | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(**kwargs)
-        self.amount = amount
-        self.credit_card_token = credit_card_token
-        self.external_ref_id = external_ref_id
-
-    def execute(self, context: Any) -> dict[str, Any]:
-        customer, account = self.hook.account_ids(self.customer_identifier, self.account_identifier)
-        if not str(self.credit_card_token or "").strip():
-            raise TremendousInputError("credit_card_token: give the token of a registered card; nothing was charged")
-        body = {
-            "customerIdentifier": customer,
-            "accountIdentifier": account,
-            "creditCardToken": str(self.credit_card_token),
-            "amount": float(_amount(self.amount, maximum=TANGO_MAX)),
-            "externalRefID": self._key(context, self.external_ref_id, for_order=False),
-        }
-        try:
-            response = self.hook.create_credit_card_deposit.with_http_info(body)
-        except (TremendousTransportError, TremendousServerError, TremendousResponseError) as error:
-            raise TangoCardDepositUncertainError(
-                f"the deposit of {body['amount']} USD (externalRefID {body['externalRefID']!r}) may have been charged: "
-                f"its answer was lost ({error}). Not retried, to never charge the card twice. Check the account's "
-                "balance or Tango's portal before running this task again."
-            ) from error
-        deposit = response.data
-        replay = "already existed: not charged again" if response.status_code == 200 else "charged"
-        self.log.info("Deposit %s of %s USD %s", deposit.reference_deposit_id, deposit.amount, replay)
-        try:  # the card is charged: a failure to read the balance must not fail (and so retry) the task
-            balance = self.hook.get_account(account).current_balance
-        except TremendousError as error:
-            self.log.warning("Deposit done; the balance could not be read afterwards: %s", error)
-            balance = None
-        return {**deposit.to_xcom(), "currentBalance": float(balance) if balance is not None else None}
+__all__ = [
+    "TangoCardBaseOperator",
+    "TangoCardCreateOrderOperator",
+    "TangoCardDepositUncertainError",
+    "TangoCardFundAccountOperator",
+    "TangoCardReplayMismatchError",
+]

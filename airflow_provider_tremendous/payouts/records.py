@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from airflow_provider_tremendous.markers import TaskStateStore, task_state_store
 from airflow_provider_tremendous.payouts.ledger import Identity
 
 if TYPE_CHECKING:
@@ -33,28 +34,21 @@ class SinceRecord(Protocol):
 class TaskStateRecord:
     """The record in Airflow 3.3's task state store, keyed by payout, vendor and account."""
 
-    def __init__(self, store: Any, identity: Identity) -> None:
+    def __init__(self, store: TaskStateStore, identity: Identity) -> None:
         self.store = store
         self.key = f"tremendous_payout:{identity.payout_id}:{identity.vendor}:{identity.account}"
 
     def get(self) -> str | None:
-        value = self.store.get(self.key)
-        since = value.get("since") if isinstance(value, dict) else None
+        since = (self.store.get(self.key) or {}).get("since")
         return since if isinstance(since, str) and parse_time(since) is not None else None
 
     def set(self, since: str) -> None:
-        import importlib
-
-        try:  # 3.3+ (not in airflow.sdk's type stub); a store handed in on older Airflow keeps its default
-            never_expire = getattr(importlib.import_module("airflow.sdk"), "NEVER_EXPIRE", None)
-        except ImportError:
-            never_expire = None
-        self.store.set(self.key, {"since": since}, retention=never_expire)
+        self.store.set(self.key, {"since": since})
 
 
 def since_record(context: Any, identity: Identity) -> SinceRecord | None:
     """The durable record for this task instance, or ``None`` where Airflow has no task state store."""
-    store = context.get("task_state_store") if hasattr(context, "get") else None
+    store = task_state_store(context)
     return TaskStateRecord(store, identity) if store is not None else None
 
 

@@ -31,9 +31,10 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.markers import JsonStore, VariableStore
 from airflow_provider_tremendous.payouts.ledger import PRODUCTION, Identity
 
 log = logging.getLogger(__name__)
@@ -48,31 +49,8 @@ SETTLE_SECONDS = 3.0
 Clock = Callable[[], dt.datetime]
 
 
-class RegistryStore(Protocol):
-    """Where the registry's records live: JSON objects by key (Airflow Variables; a dict in tests)."""
-
-    def get(self, key: str) -> dict[str, Any] | None: ...
-
-    def set(self, key: str, value: dict[str, Any]) -> None: ...
-
-
-class VariableStore:
-    """Airflow Variables, JSON-serialised: ``airflow.sdk.Variable`` on Airflow 3, ``airflow.models`` on 2.x."""
-
-    @staticmethod
-    def _variable() -> Any:
-        try:
-            from airflow.sdk import Variable
-        except ImportError:  # Airflow 2
-            from airflow.models import Variable  # type: ignore[no-redef]
-        return Variable
-
-    def get(self, key: str) -> dict[str, Any] | None:
-        value = self._variable().get(key, None, deserialize_json=True)
-        return value if isinstance(value, dict) else None
-
-    def set(self, key: str, value: dict[str, Any]) -> None:
-        self._variable().set(key, value, serialize_json=True)
+#: Where the registry's records live: JSON objects by key (Airflow Variables; a dict in tests).
+RegistryStore = JsonStore
 
 
 def variable_store() -> RegistryStore:

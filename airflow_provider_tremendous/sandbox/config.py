@@ -59,7 +59,9 @@ class SandboxSettings(BaseModel):
     ``tango_list_cap`` results (10,000, strictness.md #4). ``production_keys`` accepts ``PROD_`` Tremendous keys
     (refused with 401 by default), so tests can exercise rules that hold on production connections only. Delays are
     in (sandbox-clock) seconds; 0 makes a transition happen at the next request. ``POST /_sandbox/advance`` moves
-    the sandbox clock forward so tests never sleep.
+    the sandbox clock forward so tests never sleep. A repeated Tango credit-card deposit or fund transfer is a
+    new one, as Tango documents idempotency for orders only (strictness.md #2); ``tango_deduplicate_funding`` answers
+    a repeated ``externalRefID`` of the account with the original deposit or transfer (200) instead.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -82,6 +84,7 @@ class SandboxSettings(BaseModel):
     tango_idempotency_days: float | None = Field(default=90.0, gt=0)
     tango_list_cap: int = Field(default=10_000, ge=1)
     production_keys: bool = False
+    tango_deduplicate_funding: bool = False
 
 
 class SandboxConfig(BaseModel):

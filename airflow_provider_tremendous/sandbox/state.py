@@ -48,6 +48,7 @@ COLLECTIONS = (
     "tango_accounts",
     "tango_cards",
     "tango_deposits",
+    "tango_transfers",
     "tango_orders",
     "tango_line_items",
     "tango_refs",

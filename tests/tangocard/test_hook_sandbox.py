@@ -51,11 +51,15 @@ def test_customers_accounts_cards_and_deposits_move_the_balance(tremendous_sandb
     }
     first = hook.create_credit_card_deposit.with_http_info(deposit)
     again = hook.create_credit_card_deposit.with_http_info(deposit)
-    assert (first.status_code, again.status_code) == (201, 200), "a replayed deposit is not charged again"
-    assert first.data.reference_deposit_id == again.data.reference_deposit_id
+    assert (first.status_code, again.status_code) == (201, 201), "strict: a repeated deposit charges again (#2)"
+    assert first.data.reference_deposit_id != again.data.reference_deposit_id
     assert first.data.amount_charged == Decimal("51.75") and first.data.fee_percent == Decimal("3.5")
     assert hook.get_credit_card_deposit(first.data.reference_deposit_id).status == "SUCCESS"
-    assert hook.get_account("a1").current_balance == 50
+    assert hook.get_account("a1").current_balance == 100
+    tremendous_sandbox.admin.settings(tango_deduplicate_funding=True)
+    replay = hook.create_credit_card_deposit.with_http_info(deposit)
+    assert replay.status_code == 200 and replay.data.reference_deposit_id == first.data.reference_deposit_id
+    assert hook.get_account("a1").current_balance == 100, "lenient: the replay returns the original deposit"
     hook.unregister_credit_card({"customerIdentifier": "c1", "accountIdentifier": "a1", "creditCardToken": card.token})
     assert hook.list_credit_cards() == [] and len(hook.list_credit_cards(show_inactive=True)) == 1
 

@@ -199,7 +199,7 @@ def test_a_deposit_whose_answer_is_lost_is_never_sent_again(tremendous_sandbox: 
     operator = TangoCardFundAccountOperator(task_id="fund", amount=250, credit_card_token=card.token)
     from airflow_provider_tremendous.operators.tangocard import TangoCardDepositUncertainError
 
-    with pytest.raises(TangoCardDepositUncertainError, match="may have been charged"):
+    with pytest.raises(TangoCardDepositUncertainError, match="may have gone through"):
         operator.execute(context())
     deposits = tremendous_sandbox.state.collections["tango_deposits"]
     assert len(deposits) == 1, "charged once, and the hook did not send it again"

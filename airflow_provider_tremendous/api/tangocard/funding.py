@@ -1,15 +1,21 @@
-"""Credit cards and deposits: how an account is funded."""
+"""Credit cards, deposits and transfers: how an account is funded."""
 # mypy: disable-error-code="empty-body"
 
 from __future__ import annotations
 
 from airflow_provider_tremendous.api.operation import Body
 from airflow_provider_tremendous.api.tangocard.common import tango_endpoint
-from airflow_provider_tremendous.models.tangocard import CreditCard, CreditCardDeposit, CreditCardUnregistration
+from airflow_provider_tremendous.models.tangocard import (
+    CreditCard,
+    CreditCardDeposit,
+    CreditCardUnregistration,
+    FundTransfer,
+)
 
 
 class FundingAPI:
-    """Register and unregister credit cards; deposit from a registered card into an account."""
+    """Register and unregister credit cards; deposit from a registered card into an account; move funds between
+    accounts."""
 
     @tango_endpoint("POST", "/creditCards")
     def register_credit_card(self, body: Body) -> CreditCard:
@@ -33,9 +39,21 @@ class FundingAPI:
         """Charge a registered card into an account (``amount`` in USD, ``creditCardToken``, ``externalRefID``).
 
         Never retried after the request may have reached Tango: that a repeated ``externalRefID`` returns the
-        original deposit is not documented, so a retry could charge the card twice.
+        original deposit is not documented, so a retry could charge the card twice. Tasks deposit through
+        :class:`~airflow_provider_tremendous.operators.tangocard_funding.TangoCardFundAccountOperator`, which records
+        each attempt durably and never sends it twice.
         """
 
     @tango_endpoint("GET", "/creditCardDeposits/{deposit_id}")
     def get_credit_card_deposit(self, deposit_id: str) -> CreditCardDeposit:
         """One deposit (``status``, ``amountCharged``, ``feePercent``)."""
+
+    @tango_endpoint("POST", "/transferFunds")
+    def transfer_funds(self, body: Body) -> FundTransfer:
+        """Move funds between two accounts (``transferFrom``, ``transferTo``, ``amount``, ``externalRefID``,
+        ``transferNotes``).
+
+        Not idempotent as far as Tango documents, and not retried after the request may have reached Tango; a
+        transfer cannot be looked up. Tasks transfer through
+        :class:`~airflow_provider_tremendous.operators.tangocard_funding.TangoCardTransferFundsOperator`.
+        """

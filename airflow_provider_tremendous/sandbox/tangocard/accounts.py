@@ -21,6 +21,7 @@ CUSTOMERS = "tango_customers"
 ACCOUNTS = "tango_accounts"
 CARDS = "tango_cards"
 DEPOSITS = "tango_deposits"
+TRANSFERS = "tango_transfers"
 DEFAULT_CUSTOMER = "sandbox-customer"
 DEFAULT_ACCOUNT = "sandbox-account"
 IDENTIFIER = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
@@ -192,15 +193,16 @@ def unregister_card(state: SandboxState, body: Any) -> dict[str, Any]:
 
 
 def create_deposit(state: SandboxState, body: Any) -> tuple[int, dict[str, Any]]:
-    """Charge a card into an account; with ``externalRefID`` a replay returns the original deposit (200)."""
+    """Charge a card into an account. A repeated ``externalRefID`` charges again (strictness.md #2), unless the
+    ``tango_deduplicate_funding`` setting returns the original deposit (200)."""
     body = _required(body, "customerIdentifier", "accountIdentifier", "creditCardToken", "amount")
     account = get_account(state, str(body["accountIdentifier"]), str(body["customerIdentifier"]))
     ref = body.get("externalRefID")
     if ref:
         check_external_ref(str(ref), state.config.settings.tango_lenient_external_ref_ids)
-        for deposit in state.collections[DEPOSITS].values():
-            if deposit.get("externalRefID") == ref and deposit["_account"] == account["accountIdentifier"]:
-                return 200, public(deposit)
+        earlier = _earlier(state, DEPOSITS, str(ref), account["accountIdentifier"])
+        if earlier is not None:
+            return 200, earlier
     card = get_card(state, str(body["creditCardToken"]))
     if card["status"] != "ACTIVE" or card["accountIdentifier"] != account["accountIdentifier"]:
         raise TangoSandboxError(422, "422.103", "The credit card is not active for this account")
@@ -237,3 +239,50 @@ def set_balance(state: SandboxState, ident: str, amount: float) -> dict[str, Any
 
 
 SEEDERS.append(seed)
+
+
+def _earlier(state: SandboxState, collection: str, ref: str, account: str) -> dict[str, Any] | None:
+    """The deposit or transfer of ``account`` under ``ref``, if the lenient ``tango_deduplicate_funding`` is on."""
+    if not state.config.settings.tango_deduplicate_funding:
+        return None
+    for record in state.collections[collection].values():
+        if record.get("externalRefID") == ref and record["_account"] == account:
+            return public(record)
+    return None
+
+
+def transfer_funds(state: SandboxState, body: Any) -> tuple[int, dict[str, Any]]:
+    """Move funds between two accounts of the platform. A repeated ``externalRefID`` moves them again
+    (strictness.md #2), unless ``tango_deduplicate_funding`` returns the original transfer (200). The answer's
+    shape is this emulator's reading (Tango publishes the request fields only)."""
+    body = _required(body, "transferFrom", "transferTo", "amount")
+    source = get_account(state, str(body["transferFrom"]))
+    target = get_account(state, str(body["transferTo"]))
+    ref = body.get("externalRefID")
+    if ref:
+        check_external_ref(str(ref), state.config.settings.tango_lenient_external_ref_ids)
+        earlier = _earlier(state, TRANSFERS, str(ref), source["accountIdentifier"])
+        if earlier is not None:
+            return 200, earlier
+    amount = amount_of(body["amount"])
+    cents = round(amount * 100)
+    if source["accountIdentifier"] == target["accountIdentifier"]:
+        raise TangoSandboxError(400, "400.200", "transferFrom and transferTo must be different accounts")
+    if source["_balance_cents"] < cents:
+        raise TangoSandboxError(400, "400.201", "Insufficient funds in the account to transfer from")
+    ident = f"TF{state.today():%y%m%d}-{state.new_id()[:5]}"
+    transfer = {
+        "referenceTransferID": ident,
+        "transferFrom": source["accountIdentifier"],
+        "transferTo": target["accountIdentifier"],
+        "amount": float(amount),
+        "externalRefID": ref,
+        "transferNotes": body.get("transferNotes"),
+        "status": "SUCCESS",
+        "createdDate": state.iso(),
+        "_account": source["accountIdentifier"],
+    }
+    state.collections[TRANSFERS][ident] = transfer
+    source["_balance_cents"] -= cents
+    target["_balance_cents"] += cents
+    return 201, public(transfer)

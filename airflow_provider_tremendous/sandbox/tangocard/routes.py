@@ -80,6 +80,12 @@ async def get_deposit(request: Request, deposit: str) -> JSONResponse:
     return respond(locked(request, accounts.get_deposit, deposit))
 
 
+@router.post("/transferFunds")
+async def transfer_funds(request: Request) -> JSONResponse:
+    status, transfer = locked(request, accounts.transfer_funds, await json_body(request))
+    return respond(transfer, status)
+
+
 @router.get("/catalogs")
 async def catalog(request: Request) -> JSONResponse:
     return respond(reference.catalog(dict(request.query_params)))

@@ -1,0 +1,157 @@
+"""Durable markers: what a task began or finished that a later try must know, on any worker.
+
+A retry, a cleared task or a fresh Kubernetes pod starts with nothing in memory and nothing on disk. Two stores
+outlive them, and a marker is written to both:
+
+* **The task state store** (Airflow 3.3+, ``context["task_state_store"]``), with ``NEVER_EXPIRE``: scoped to the
+  task instance (DAG run, task, map index), kept across retries, workers and ``airflow tasks clear``; deleted with
+  its DAG run, and on the task's success when ``[state_store] clear_on_success`` is on.
+* **An Airflow Variable** (every Airflow line, and the only store on 2.x): the metadata database every worker
+  shares, kept through ``clear_on_success`` and a deleted DAG run; removed only by hand. Its name is derived from
+  the marker's key (``tremendous_marker__<hash>``), so a key may name more than one task instance (a Tango
+  ``externalRefID`` given by the user is the same deposit in every DAG run that gives it).
+
+A read takes the state store's record, else the Variable's. A write must land in at least one store, else
+:class:`MarkerUnavailableError` is raised and the caller must not act: a marker that might be missing cannot
+protect anything. Markers hold no secret and no recipient data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+from typing import Any, Protocol
+
+from airflow_provider_tremendous.errors import TremendousError
+
+log = logging.getLogger(__name__)
+
+
+class JsonStore(Protocol):
+    """JSON objects by key (Airflow Variables; a dict in tests)."""
+
+    def get(self, key: str) -> dict[str, Any] | None: ...
+
+    def set(self, key: str, value: dict[str, Any]) -> None: ...
+
+
+_ABSENT = object()
+
+
+class UnreadableVariableError(TremendousError):
+    """A Variable exists but its value cannot be read: treat it as unknown, never as absent."""
+
+
+class VariableStore:
+    """Airflow Variables, JSON-serialised: ``airflow.sdk.Variable`` on Airflow 3, ``airflow.models`` on 2.x."""
+
+    @staticmethod
+    def _variable() -> Any:
+        try:
+            from airflow.sdk import Variable
+        except ImportError:  # Airflow 2
+            from airflow.models import Variable  # type: ignore[no-redef]
+        return Variable
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The record under ``key``; ``None`` only if no such Variable exists. A Variable that exists but cannot be
+        read (Airflow logs "Can't decrypt _val" and gives ``None`` when its Fernet key cannot decrypt it) raises:
+        a record must never be taken for absent because it could not be read."""
+        value = self._variable().get(key, _ABSENT, deserialize_json=True)
+        if value is _ABSENT:
+            return None
+        if not isinstance(value, dict):
+            raise UnreadableVariableError(
+                f"Airflow Variable {key} exists but could not be read as a record (got {type(value).__name__}): is "
+                "the Fernet key ([core] fernet_key) the one it was written with? Nothing was done."
+            )
+        return value
+
+    def set(self, key: str, value: dict[str, Any]) -> None:
+        self._variable().set(key, value, serialize_json=True)
+
+
+def variable_store() -> JsonStore:
+    """The Variable store markers use (tests replace this factory with an in-memory store)."""
+    return VariableStore()
+
+
+class TaskStateStore:
+    """Airflow 3.3's task state store, every value kept with ``NEVER_EXPIRE``."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        value = self.store.get(key)
+        return value if isinstance(value, dict) else None
+
+    def set(self, key: str, value: dict[str, Any]) -> None:
+        try:  # 3.3+ (not in airflow.sdk's type stub); a store handed in on older Airflow keeps its default
+            never_expire = getattr(importlib.import_module("airflow.sdk"), "NEVER_EXPIRE", None)
+        except ImportError:
+            never_expire = None
+        self.store.set(key, value, retention=never_expire)
+
+
+def task_state_store(context: Any) -> TaskStateStore | None:
+    """The task instance's state store, or ``None`` where Airflow has none (before 3.3, or outside a task)."""
+    store = context.get("task_state_store") if hasattr(context, "get") else None
+    return TaskStateStore(store) if store is not None else None
+
+
+class MarkerUnavailableError(TremendousError):
+    """No durable store took the marker: whatever it was to protect must not be done now."""
+
+
+class TaskMarkers:
+    """Markers of one task instance: read from and written to its task state store and Airflow Variables."""
+
+    def __init__(self, context: Any, variables: JsonStore | None = None) -> None:
+        self.state = task_state_store(context)
+        self.variables = variables if variables is not None else variable_store()
+
+    @staticmethod
+    def variable_name(key: str) -> str:
+        """The Variable holding ``key``'s marker (Variable names are at most 250 characters: the key is hashed)."""
+        return f"tremendous_marker__{hashlib.sha256(key.encode()).hexdigest()[:40]}"
+
+    def read(self, key: str) -> dict[str, Any] | None:
+        """The marker under ``key``, or ``None`` if neither store has one. A store that cannot be read raises:
+        "no marker" must never be assumed from a failed read. A marker found in one store only is written back to
+        the other, so losing one store later (``clear_on_success``, a Variable deleted) cannot lose it."""
+        in_state = self.state.get(key) if self.state is not None else None
+        in_variable = self.variables.get(self.variable_name(key))
+        found = in_state if in_state is not None else in_variable
+        if found is not None and (in_variable is None or (self.state is not None and in_state is None)):
+            try:
+                self.write(key, found)
+            except MarkerUnavailableError as error:
+                log.warning("Marker %r found in one store could not be copied to the other: %s", key, error)
+        return found
+
+    def write(self, key: str, value: dict[str, Any]) -> None:
+        """Write ``value`` under ``key`` to both stores; raise :class:`MarkerUnavailableError` if neither took it."""
+        value = {**value, "key": key}
+        problems = []
+        written = 0
+        for name, store, store_key in (
+            ("the task state store", self.state, key),
+            (f"Airflow Variable {self.variable_name(key)}", self.variables, self.variable_name(key)),
+        ):
+            if store is None:
+                continue
+            try:
+                store.set(store_key, value)
+                written += 1
+            except Exception as error:
+                problems.append(f"{name}: {type(error).__name__}: {error}")
+        if written == 0:
+            raise MarkerUnavailableError(
+                f"the marker {key!r} could not be written ({'; '.join(problems) or 'no store'}). Nothing was sent. "
+                "Check that the task can write Airflow Variables (metadata database or API server reachable), "
+                "then run the task again."
+            )
+        for problem in problems:
+            log.warning("Marker %r kept in one store only; %s", key, problem)
