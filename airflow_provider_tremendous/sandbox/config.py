@@ -59,7 +59,10 @@ class SandboxSettings(BaseModel):
     ``tango_list_cap`` results (10,000, strictness.md #4). ``production_keys`` accepts ``PROD_`` Tremendous keys
     (refused with 401 by default), so tests can exercise rules that hold on production connections only. Delays are
     in (sandbox-clock) seconds; 0 makes a transition happen at the next request. ``POST /_sandbox/advance`` moves
-    the sandbox clock forward so tests never sleep.
+    the sandbox clock forward so tests never sleep. OAuth refresh tokens rotate (strictness.md #9): each
+    ``refresh_token`` grant at ``/oauth/token`` returns a new refresh token and the exchanged one is refused
+    afterwards with 400 ``invalid_grant`` (a token never seen before counts as freshly authorized);
+    ``oauth_reusable_refresh_tokens`` keeps exchanged tokens valid.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -82,6 +85,7 @@ class SandboxSettings(BaseModel):
     tango_idempotency_days: float | None = Field(default=90.0, gt=0)
     tango_list_cap: int = Field(default=10_000, ge=1)
     production_keys: bool = False
+    oauth_reusable_refresh_tokens: bool = False
 
 
 class SandboxConfig(BaseModel):
