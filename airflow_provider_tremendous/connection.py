@@ -53,12 +53,39 @@ class ConnectionLike(Protocol):
 
 @dataclass(frozen=True)
 class OAuthSettings:
-    """OAuth 2.0 refresh-token credentials for platforms (Tremendous Connect)."""
+    """OAuth 2.0 refresh-token credentials for platforms (Tremendous Connect).
+
+    :param refresh_token_variable: the Airflow Variable that keeps the lineage's rotated refresh token across
+        task processes ("" by default: rotated tokens live only in the process). Opt-in with the extra
+        ``oauth_refresh_token_variable``: ``true`` for :func:`default_refresh_token_variable`, or a name.
+    """
 
     token_url: str
     client_id: str
     client_secret: SecretStr = field(repr=False)
     refresh_token: SecretStr = field(repr=False)
+    refresh_token_variable: str = ""
+
+
+def default_refresh_token_variable(conn_id: str) -> str:
+    """The Variable name used for ``"oauth_refresh_token_variable": true`` (contains ``token``, so Airflow hides
+    its value in the UI)."""
+    return f"tremendous_oauth__{conn_id}__refresh_token"
+
+
+def _refresh_token_variable(value: Any, conn_id: str) -> str:
+    if value is None or value is False:
+        return ""
+    text = str(value).strip()
+    if value is True or text.lower() in ("true", "yes", "1"):
+        return default_refresh_token_variable(conn_id)
+    if text.lower() in ("", "false", "no", "0"):
+        return ""
+    if len(text) > 250:
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}': extra 'oauth_refresh_token_variable' is longer than a Variable name may be."
+        )
+    return text
 
 
 @dataclass(frozen=True)
@@ -206,6 +233,7 @@ def _oauth(extras: Mapping[str, Any], base_url: str, conn_id: str) -> OAuthSetti
         client_id=str(client_id),
         client_secret=SecretStr(str(extras["oauth_client_secret"])),
         refresh_token=SecretStr(str(refresh_token)),
+        refresh_token_variable=_refresh_token_variable(extras.get("oauth_refresh_token_variable"), conn_id),
     )
 
 

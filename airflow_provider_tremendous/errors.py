@@ -224,3 +224,9 @@ class TremendousWaitFailedError(TremendousError, AirflowFailException):
 
 class TremendousWaitTimeoutError(TremendousError):
     """What was waited for did not finish before the deadline."""
+
+
+class TremendousOAuthGrantError(TremendousError, AirflowFailException):
+    """The OAuth token endpoint refused the grant (``invalid_grant``): the refresh token was revoked, expired or
+    already used (refresh tokens rotate), or a service account's password is wrong. Retrying cannot change that,
+    so Airflow does not retry; the message names the fix and never carries a token or secret."""

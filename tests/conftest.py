@@ -30,6 +30,16 @@ def conn_json(host: str, password: str = TEST_KEY, **extra: Any) -> str:
     return json.dumps({"conn_type": "tremendous", "host": host, "password": password, "extra": extra})
 
 
+@pytest.fixture(autouse=True)
+def _fresh_tokens() -> Iterator[None]:
+    """Every test starts like a fresh process: no OAuth token (Tremendous or Tango Card) cached from another."""
+    from airflow_provider_tremendous.transport.tokens import clear_token_slots
+
+    clear_token_slots()
+    yield
+    clear_token_slots()
+
+
 @pytest.fixture(scope="session")
 def airflow_db() -> None:
     """An initialized metadata database (SQLite in the test AIRFLOW_HOME), for ``dag.test()``."""

@@ -61,7 +61,11 @@ class SandboxSettings(BaseModel):
     in (sandbox-clock) seconds; 0 makes a transition happen at the next request. ``POST /_sandbox/advance`` moves
     the sandbox clock forward so tests never sleep. A repeated Tango credit-card deposit or fund transfer is a
     new one, as Tango documents idempotency for orders only (strictness.md #2); ``tango_deduplicate_funding`` answers
-    a repeated ``externalRefID`` of the account with the original deposit or transfer (200) instead.
+    a repeated ``externalRefID`` of the account with the original deposit or transfer (200) instead. OAuth refresh
+    tokens rotate (strictness.md #9): each
+    ``refresh_token`` grant at ``/oauth/token`` returns a new refresh token and the exchanged one is refused
+    afterwards with 400 ``invalid_grant`` (a token never seen before counts as freshly authorized);
+    ``oauth_reusable_refresh_tokens`` keeps exchanged tokens valid.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -85,6 +89,7 @@ class SandboxSettings(BaseModel):
     tango_list_cap: int = Field(default=10_000, ge=1)
     production_keys: bool = False
     tango_deduplicate_funding: bool = False
+    oauth_reusable_refresh_tokens: bool = False
 
 
 class SandboxConfig(BaseModel):

@@ -91,6 +91,8 @@ class SandboxState:
             self.collections: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in COLLECTIONS}
             self.external_ids: dict[str, str] = {}
             self.topup_keys: dict[str, str] = {}
+            #: SHA-256 of every OAuth refresh token already exchanged (refused again unless reusable).
+            self.used_refresh_tokens: set[str] = set()
             self.transactions: list[dict[str, Any]] = []
             self.schedule_heap: list[tuple[float, int, str, str]] = []
             self.sequence = 0
@@ -217,6 +219,7 @@ class SandboxState:
                 "collections": self.collections,
                 "external_ids": self.external_ids,
                 "topup_keys": self.topup_keys,
+                "used_refresh_tokens": sorted(self.used_refresh_tokens),
                 "transactions": self.transactions,
                 "schedule": self.schedule_heap,
                 "sequence": self.sequence,
@@ -231,6 +234,7 @@ class SandboxState:
             self.collections.update(data["collections"])
             self.external_ids = data["external_ids"]
             self.topup_keys = data["topup_keys"]
+            self.used_refresh_tokens = set(data.get("used_refresh_tokens", ()))
             self.transactions = data["transactions"]
             self.schedule_heap = [tuple(item) for item in data["schedule"]]  # type: ignore[misc]
             heapq.heapify(self.schedule_heap)

@@ -1,45 +1,46 @@
 """Tango Card credentials: HTTP Basic (platform name and key), or an OAuth Bearer token cached until it expires.
 
 The token request is a plain :class:`ApiRequest`, so the shared sync and async clients fetch it with their own
-transport under the same lock as Tremendous's refresh. Tokens are cached per (token URL, client id, audience) for
-the whole process and reused until a minute before ``expires_in``: some Tango documentation limits token issuance
-to one per 20 hours, so asking for a new token per task would soon be refused.
+transport under the same single-flight lock as Tremendous's refresh. Tokens live in the process-wide
+:mod:`~airflow_provider_tremendous.transport.tokens` store, keyed by (token URL, grant type, client id, audience,
+user name, SHA-256 of the client secret and password): two connections that share a client id but not a secret
+(or a user) never share a token. A token is reused by every hook of the connection in the process until a minute
+before ``expires_in``: some Tango documentation limits token issuance to one per 20 hours, so asking for a new
+token per hook would soon be refused. Tokens are never written outside the process (a task process fetches its
+own). The grants have no refresh token; ``invalid_grant`` (a wrong service-account password) raises
+:class:`TremendousOAuthGrantError`, which Airflow does not retry.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import math
 import threading
 import time
-from dataclasses import dataclass
 
 from airflow.providers.common.compat.sdk import mask_secret
 
-from airflow_provider_tremendous.errors import TremendousResponseError
+from airflow_provider_tremendous.errors import TremendousOAuthGrantError, TremendousResponseError
 from airflow_provider_tremendous.tangocard.connection import TangoCardSettings
 from airflow_provider_tremendous.tangocard.errors import build_tangocard_error
 from airflow_provider_tremendous.transport.auth import USER_AGENT
 from airflow_provider_tremendous.transport.request import ApiRequest, RawResponse, raise_for_status
+from airflow_provider_tremendous.transport.tokens import (
+    TokenSlot,
+    clear_token_slots,
+    is_invalid_grant,
+    secret_digest,
+    token_slot,
+)
 
 #: Renew this many seconds before the token's announced expiry.
 EXPIRY_MARGIN = 60.0
 
 
-@dataclass
-class _CachedToken:
-    value: str
-    expires_at: float
-
-
-_TOKENS: dict[tuple[str, str, str], _CachedToken] = {}
-_TOKENS_LOCK = threading.Lock()
-
-
 def clear_token_cache() -> None:
-    """Forget every cached OAuth token (tests, key rotation)."""
-    with _TOKENS_LOCK:
-        _TOKENS.clear()
+    """Forget every cached OAuth token of the process (tests, key rotation)."""
+    clear_token_slots()
 
 
 class TangoCardCredentials:
@@ -51,43 +52,70 @@ class TangoCardCredentials:
         basic = f"{settings.platform_name}:{settings.platform_key.get_secret_value()}".encode()
         self._basic = "Basic " + base64.b64encode(basic).decode()
         mask_secret(self._basic.split(" ", 1)[1])
-        self._cache_key = (
-            (self._oauth.token_url, self._oauth.client_id, self._oauth.audience) if self._oauth else ("", "", "")
-        )
-        self.lock = threading.Lock()
-        self.generation = 0
+        self._slot = TokenSlot()  # Basic auth: a private slot that no renewal ever touches
+        if self._oauth is not None:
+            self._slot = token_slot(self.cache_key)
 
     def __repr__(self) -> str:
         return f"TangoCardCredentials(oauth={self._oauth is not None}, key=***)"
 
-    def _token(self) -> _CachedToken | None:
-        with _TOKENS_LOCK:
-            return _TOKENS.get(self._cache_key)
+    @property
+    def grant_type(self) -> str:
+        """``password`` for a service account (a user name is set), else ``client_credentials``."""
+        return "password" if self._oauth and self._oauth.username else "client_credentials"
+
+    @property
+    def cache_key(self) -> tuple[str, ...]:
+        """(token URL, grant type, client id, audience, user name, SHA-256 of client secret and password)."""
+        if self._oauth is None:
+            return ()
+        secrets = (self._oauth.client_secret.get_secret_value(), self._oauth.password.get_secret_value())
+        return (
+            self._oauth.token_url,
+            self.grant_type,
+            self._oauth.client_id,
+            self._oauth.audience,
+            self._oauth.username,
+            secret_digest(*secrets),
+        )
+
+    @property
+    def lock(self) -> threading.Lock:
+        """Held while the token is fetched (shared by every client of this credential in the process)."""
+        return self._slot.lock
+
+    @property
+    def generation(self) -> int:
+        """How many tokens this credential fetched in the process."""
+        return self._slot.generation
 
     @property
     def needs_token(self) -> bool:
         """Whether an OAuth token must be fetched (none cached, or about to expire)."""
         if self._oauth is None:
             return False
-        token = self._token()
-        return token is None or time.monotonic() >= token.expires_at - EXPIRY_MARGIN
+        return not self._slot.access_token or time.monotonic() >= self._slot.expires_at - EXPIRY_MARGIN
 
     def headers(self, request: ApiRequest) -> dict[str, str]:
         """JSON accept, the user agent, and Basic or Bearer authorization for authenticated requests."""
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         if not request.authenticated:
             return headers
-        token = self._token() if self._oauth else None
-        headers["Authorization"] = f"Bearer {token.value}" if token else self._basic
+        token = self._slot.access_token if self._oauth else ""
+        headers["Authorization"] = f"Bearer {token}" if token else self._basic
         return headers
 
     def should_refresh(self, request: ApiRequest, response: RawResponse) -> bool:
-        """A 401 with OAuth means the cached token was revoked or expired early: drop it and fetch another."""
-        if self._oauth is None or not request.authenticated or response.status != 401:
-            return False
-        with _TOKENS_LOCK:
-            _TOKENS.pop(self._cache_key, None)
-        return True
+        """A 401 with OAuth means the token was revoked or expired early: fetch another. The token is not
+        dropped here: a caller whose 401 came from an older token than the cached one must not discard the
+        newer token (the generation check of the renewal skips it)."""
+        return self._oauth is not None and request.authenticated and response.status == 401
+
+    def before_refresh(self) -> None:
+        """Nothing to load: these grants have no refresh token."""
+
+    def after_refresh(self) -> None:
+        """Nothing to keep: tokens are never written outside the process."""
 
     def refresh_request(self) -> ApiRequest:
         """The token request (client credentials, or ``password`` grant for a service account)."""
@@ -97,14 +125,10 @@ class TangoCardCredentials:
             "client_secret": self._oauth.client_secret.get_secret_value(),
             "audience": self._oauth.audience,
             "scope": "raas.all",
-            "grant_type": "client_credentials",
+            "grant_type": self.grant_type,
         }
         if self._oauth.username:
-            form |= {
-                "grant_type": "password",
-                "username": self._oauth.username,
-                "password": self._oauth.password.get_secret_value(),
-            }
+            form |= {"username": self._oauth.username, "password": self._oauth.password.get_secret_value()}
         return ApiRequest(
             method="POST",
             path=self._oauth.token_url,
@@ -117,6 +141,13 @@ class TangoCardCredentials:
 
     def apply_refresh(self, request: ApiRequest, response: RawResponse) -> None:
         """Cache the token from a token-endpoint response."""
+        if is_invalid_grant(response.status, response.content):
+            raise TremendousOAuthGrantError(
+                f"Connection '{self._settings.conn_id}': the Tango Card token endpoint refused the grant "
+                f"({self.grant_type}, invalid_grant). Fix: check the service account's oauth_username and "
+                "oauth_password (or the client credentials) in the connection's extra, or use the platform name "
+                "and key (Basic auth). Not retried."
+            )
         raise_for_status(request, response, build_tangocard_error)
         try:
             data = json.loads(response.content)
@@ -127,6 +158,6 @@ class TangoCardCredentials:
                 "The Tango Card OAuth token endpoint answered without an access_token; check oauth_token_url."
             ) from error
         mask_secret(token)
-        with _TOKENS_LOCK:
-            _TOKENS[self._cache_key] = _CachedToken(token, time.monotonic() + lifetime)
-        self.generation += 1
+        self._slot.access_token = token
+        self._slot.expires_at = time.monotonic() + lifetime if math.isfinite(lifetime) else math.inf
+        self._slot.generation += 1

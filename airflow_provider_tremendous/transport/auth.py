@@ -5,6 +5,14 @@ token in the connection extra), an access token is fetched when none is stored a
 answers 401 (its message for an expired token is "The API key you provided is no longer valid."). The refresh
 request is described here as a plain :class:`ApiRequest`; the sync and async clients send it with their own
 transport, so the OAuth logic exists once.
+
+Tokens live in the process-wide :mod:`.tokens` store, keyed by (token URL, grant, client id, SHA-256 of the
+client secret and of the connection's refresh token): every hook of the connection in this process uses the same
+access token, and the *rotated* refresh token the token endpoint returned, so a second hook never sends a refresh
+token that was already exchanged. Renewals are single-flight per process (the slot's lock and generation). Across
+task processes nothing is kept by default; ``oauth_refresh_token_variable`` keeps the rotated refresh token (only
+that) in an Airflow Variable (:mod:`.refresh_store`). A refused refresh token (``invalid_grant``) raises
+:class:`TremendousOAuthGrantError`, which Airflow does not retry.
 """
 
 from __future__ import annotations
@@ -16,24 +24,50 @@ from airflow.providers.common.compat.sdk import mask_secret
 
 from airflow_provider_tremendous import __version__
 from airflow_provider_tremendous.connection import TremendousSettings
-from airflow_provider_tremendous.errors import TremendousResponseError
+from airflow_provider_tremendous.errors import TremendousOAuthGrantError, TremendousResponseError
+from airflow_provider_tremendous.transport.refresh_store import RefreshTokenVariable
 from airflow_provider_tremendous.transport.request import ApiRequest, RawResponse, raise_for_status
+from airflow_provider_tremendous.transport.tokens import TokenSlot, is_invalid_grant, secret_digest, token_slot
 
 USER_AGENT = f"airflow-provider-tremendous/{__version__}"
 
 
 class Credentials:
-    """The current Bearer token of one client and how to renew it."""
+    """The current Bearer token of one client and how to renew it (OAuth state shared per process, see above)."""
 
     def __init__(self, settings: TremendousSettings) -> None:
-        self._token = settings.api_key.get_secret_value()
+        self._conn_id = settings.conn_id
+        self._api_key = settings.api_key.get_secret_value()
         self._oauth = settings.oauth
-        self._refresh_token = settings.oauth.refresh_token.get_secret_value() if settings.oauth else ""
-        self.lock = threading.Lock()
-        self.generation = 0
+        self._store: RefreshTokenVariable | None = None
+        self._rotated = False
+        self._slot = TokenSlot()  # an API key: a private slot that no renewal ever touches
+        #: (token URL, grant, client id, SHA-256 of the client secret, SHA-256 of the connection's refresh token).
+        self.cache_key: tuple[str, ...] = ()
+        if self._oauth is not None:
+            lineage = secret_digest(self._oauth.refresh_token.get_secret_value())
+            secret = secret_digest(self._oauth.client_secret.get_secret_value())
+            self.cache_key = (self._oauth.token_url, "refresh_token", self._oauth.client_id, secret, lineage)
+            self._slot = token_slot(self.cache_key)
+            if self._oauth.refresh_token_variable:
+                self._store = RefreshTokenVariable(self._oauth.refresh_token_variable, lineage)
 
     def __repr__(self) -> str:
         return f"Credentials(oauth={self._oauth is not None}, token=***)"
+
+    @property
+    def lock(self) -> threading.Lock:
+        """Held while the token is renewed (shared by every client of this OAuth credential in the process)."""
+        return self._slot.lock
+
+    @property
+    def generation(self) -> int:
+        """How many renewals this credential had in the process."""
+        return self._slot.generation
+
+    @property
+    def _token(self) -> str:
+        return self._slot.access_token or self._api_key
 
     @property
     def needs_token(self) -> bool:
@@ -51,8 +85,17 @@ class Credentials:
         """Whether ``response`` says the OAuth access token is no longer valid and a refresh may help."""
         return self._oauth is not None and request.authenticated and response.status == 401
 
+    def before_refresh(self) -> None:
+        """Called under the lock before :meth:`refresh_request` (may block: the async client runs it in a
+        thread). The first renewal in the process starts from the token kept in the Variable (opt-in), which is
+        newer than the connection's when an earlier task rotated it."""
+        if self._oauth is None or self._slot.refresh_token:
+            return
+        kept = self._store.load() if self._store else ""
+        self._slot.refresh_token = kept or self._oauth.refresh_token.get_secret_value()
+
     def refresh_request(self) -> ApiRequest:
-        """The token-endpoint request exchanging the refresh token for a new access token."""
+        """The token-endpoint request exchanging the current refresh token for a new access token."""
         assert self._oauth is not None
         return ApiRequest(
             method="POST",
@@ -63,14 +106,16 @@ class Credentials:
             name="oauth_token",
             form_body={
                 "grant_type": "refresh_token",
-                "refresh_token": self._refresh_token,
+                "refresh_token": self._slot.refresh_token or self._oauth.refresh_token.get_secret_value(),
                 "client_id": self._oauth.client_id,
                 "client_secret": self._oauth.client_secret.get_secret_value(),
             },
         )
 
     def apply_refresh(self, request: ApiRequest, response: RawResponse) -> None:
-        """Store the token from a token-endpoint response (and a rotated refresh token, in memory)."""
+        """Store the token from a token-endpoint response, and a rotated refresh token (process-wide)."""
+        if is_invalid_grant(response.status, response.content):
+            raise self._refused()
         raise_for_status(request, response)
         try:
             data = json.loads(response.content)
@@ -80,8 +125,35 @@ class Credentials:
                 "The OAuth token endpoint answered without an access_token; check the token URL."
             ) from error
         mask_secret(token)
-        self._token = token
-        if data.get("refresh_token"):
-            self._refresh_token = str(data["refresh_token"])
-            mask_secret(self._refresh_token)
-        self.generation += 1
+        self._slot.access_token = token
+        rotated = str(data.get("refresh_token") or "")
+        if rotated and rotated != self._slot.refresh_token:
+            mask_secret(rotated)
+            self._slot.refresh_token = rotated
+            self._rotated = True
+        self._slot.generation += 1
+
+    def after_refresh(self) -> None:
+        """Called under the lock after a successful renewal (may block): keep a rotated refresh token in the
+        opt-in Variable, before any other request, so the next task process starts from it."""
+        if self._rotated:
+            self._rotated = False
+            if self._store is not None:
+                self._store.save(self._slot.refresh_token)
+
+    def _refused(self) -> TremendousOAuthGrantError:
+        kept = (
+            f" The Variable '{self._store.name}' that keeps rotated tokens is ignored once the connection holds "
+            "a new refresh token."
+            if self._store
+            else ' Rotated tokens are kept across task processes only with "oauth_refresh_token_variable": true '
+            "in the extra."
+        )
+        self._slot.refresh_token = ""  # the next try starts again from the Variable or the connection
+        return TremendousOAuthGrantError(
+            f"Connection '{self._conn_id}': the OAuth token endpoint refused the refresh token (invalid_grant): it "
+            "was revoked, expired, or already used (refresh tokens rotate and the old one is refused). "
+            "Fix: re-authorize the app and put the new refresh token in the connection's extra "
+            f"'oauth_refresh_token'.{kept} For batch payouts, use an API key instead (README: API keys are "
+            "recommended for payouts). Not retried."
+        )

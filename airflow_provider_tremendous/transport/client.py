@@ -24,6 +24,7 @@ from airflow_provider_tremendous.transport.ratelimit import RateLimiter, shared_
 from airflow_provider_tremendous.transport.request import ApiRequest, RawResponse, raise_for_status
 from airflow_provider_tremendous.transport.retry import MAX_RETRY_AFTER, RATE_LIMIT_MIN_WAIT, RetryPolicy
 from airflow_provider_tremendous.transport.sync import RequestsTransport
+from airflow_provider_tremendous.transport.tokens import acquire_async
 
 #: How many pauses in a row one request waits out before it is sent anyway (each is a fresh 429 from the API).
 MAX_HOLDS = 10
@@ -110,8 +111,9 @@ class SyncApiClient(_ClientCore):
         return self.policy.retrying(request, self._sleep)(self._attempt, request)
 
     def _attempt(self, request: ApiRequest) -> RawResponse:
+        seen = self.credentials.generation  # before needs_token: a renewal in between is then not repeated
         if request.authenticated and self.credentials.needs_token:
-            self._refresh(self.credentials.generation)
+            self._refresh(seen)
         generation = self.credentials.generation
         for _ in range(MAX_HOLDS):  # a 429 pause that began while this caller waited for its slot holds it too
             delay = max(self.limiter.reserve(), self.limiter.pause_left())
@@ -130,11 +132,16 @@ class SyncApiClient(_ClientCore):
         return response
 
     def _refresh(self, seen_generation: int) -> None:
-        with self.credentials.lock:
-            if self.credentials.generation != seen_generation:
+        """Renew the token unless another client of the credential did since ``seen_generation`` (one token
+        request per process however many threads got a 401: they wait on the lock, then find it renewed)."""
+        credentials = self.credentials
+        with credentials.lock:
+            if credentials.generation != seen_generation:
                 return  # another thread refreshed while we waited
-            token_request = self.credentials.refresh_request()
-            self.credentials.apply_refresh(token_request, self.transport.send(token_request, {}))
+            credentials.before_refresh()
+            token_request = credentials.refresh_request()
+            credentials.apply_refresh(token_request, self.transport.send(token_request, {}))
+            credentials.after_refresh()
 
     def close(self) -> None:
         """Release pooled connections."""
@@ -165,8 +172,10 @@ class AsyncApiClient(_ClientCore):
         return response
 
     async def _attempt(self, request: ApiRequest) -> RawResponse:
+        seen = self.credentials.generation
         if request.authenticated and self.credentials.needs_token:
-            await self._refresh()
+            await self._refresh(seen)
+        generation = self.credentials.generation
         for _ in range(MAX_HOLDS):  # a 429 pause that began while this caller waited for its slot holds it too
             delay = max(self.limiter.reserve(), self.limiter.pause_left())
             if delay > 0:
@@ -176,16 +185,29 @@ class AsyncApiClient(_ClientCore):
         _check_gate(request)
         response = await self.transport.send(request, self.credentials.headers(request))
         if self.credentials.should_refresh(request, response):
-            await self._refresh()
+            await self._refresh(generation)
             _check_gate(request)  # a stop during the token refresh: the resend does not leave
             response = await self.transport.send(request, self.credentials.headers(request))
         self._pause_on_rate_limit(response)
         raise_for_status(request, response, self.errors)
         return response
 
-    async def _refresh(self) -> None:
-        token_request = self.credentials.refresh_request()
-        self.credentials.apply_refresh(token_request, await self.transport.send(token_request, {}))
+    async def _refresh(self, seen_generation: int) -> None:
+        """The sync client's single-flight renewal, for coroutines: the same process-wide threading lock (so
+        coroutines of any event loop and sync threads exclude each other), taken without blocking the loop
+        (:func:`acquire_async`), and the same generation check, so N coroutines that got a 401 cause one token
+        request. Blocking steps (loading or keeping a rotated refresh token) run in a worker thread."""
+        credentials = self.credentials
+        await acquire_async(credentials.lock)
+        try:
+            if credentials.generation != seen_generation:
+                return  # another coroutine or thread refreshed while we waited
+            await asyncio.to_thread(credentials.before_refresh)
+            token_request = credentials.refresh_request()
+            credentials.apply_refresh(token_request, await self.transport.send(token_request, {}))
+            await asyncio.to_thread(credentials.after_refresh)
+        finally:
+            credentials.lock.release()
 
     async def aclose(self) -> None:
         """Release pooled connections."""

@@ -40,17 +40,26 @@ class ClientSettings(Protocol):
 
 
 class CredentialsLike(Protocol):
-    """How requests are authenticated, and how a token is fetched or renewed (see :mod:`.auth`)."""
+    """How requests are authenticated, and how a token is fetched or renewed (see :mod:`.auth`).
 
-    lock: threading.Lock
-    generation: int
+    ``lock`` and ``generation`` belong to the credential's process-wide token slot (:mod:`.tokens`): a renewal
+    runs under the lock and only if the generation is still the one the caller saw before its request.
+    ``before_refresh`` and ``after_refresh`` run under the lock around the token request and may block (load or
+    keep a rotated refresh token); the async client runs them in a worker thread.
+    """
 
+    @property
+    def lock(self) -> threading.Lock: ...
+    @property
+    def generation(self) -> int: ...
     @property
     def needs_token(self) -> bool: ...
     def headers(self, request: ApiRequest) -> dict[str, str]: ...
     def should_refresh(self, request: ApiRequest, response: RawResponse) -> bool: ...
+    def before_refresh(self) -> None: ...
     def refresh_request(self) -> ApiRequest: ...
     def apply_refresh(self, request: ApiRequest, response: RawResponse) -> None: ...
+    def after_refresh(self) -> None: ...
 
 
 class ErrorFactory(Protocol):

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from airflow_provider_tremendous.operators.bulk import TremendousBulkPayoutOperator
-from airflow_provider_tremendous.tangocard.auth import clear_token_cache
 
 ACCOUNT = "sandbox-account"
 CUSTOMER = "sandbox-customer"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_tokens() -> Iterator[None]:
-    clear_token_cache()
-    yield
-    clear_token_cache()
 
 
 def order_body(ref: str | None = "order1", amount: float = 10, utid: str = "U000001", **extra: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import pytest
 
 from airflow_provider_tremendous.hooks.tangocard import TangoCardAsyncHook, TangoCardHook
 from airflow_provider_tremendous.tangocard import errors as te
-from airflow_provider_tremendous.tangocard.auth import _TOKENS
+from airflow_provider_tremendous.transport.tokens import token_slot
 from tests.tangocard.conftest import ACCOUNT, CUSTOMER, order_body
 
 CARD = {"number": "4111111111111111", "expiration": "2030-12", "verificationNumber": "123"}
@@ -200,16 +200,18 @@ def test_oauth_token_is_fetched_once_and_shared(tremendous_sandbox: Any, monkeyp
     monkeypatch.setenv("AIRFLOW_CONN_TANGOCARD_DEFAULT", json.dumps(connection))
     first, second = TangoCardHook(), TangoCardHook()
     first.list_accounts()
-    (token,) = _TOKENS.values()
+    slot = token_slot(first.client.credentials.cache_key)  # type: ignore[attr-defined]
+    token = slot.access_token
     second.list_accounts()
-    assert list(_TOKENS.values()) == [token], "the second hook reused the cached token"
+    assert tremendous_sandbox.admin.stats()["POST /oauth/token"] == 1, "the second hook reused the cached token"
     assert (
         second.client.credentials.headers(second.list_accounts.operation.build_request((), {}))["Authorization"]
-        == f"Bearer {token.value}"
+        == f"Bearer {token}"
     )
-    token.expires_at = 0  # expired: the next call fetches a new one
+    slot.expires_at = 0  # expired: the next call fetches a new one
     first.list_accounts()
-    assert next(iter(_TOKENS.values())).value != token.value
+    assert slot.access_token != token
+    assert tremendous_sandbox.admin.stats()["POST /oauth/token"] == 2
 
 
 def test_async_hook_reads_the_same_api(tremendous_sandbox: Any) -> None:

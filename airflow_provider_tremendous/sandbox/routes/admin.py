@@ -3,6 +3,7 @@ balance, forced outcomes, webhook deliveries, report downloads; plus an OAuth to
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Any
 
@@ -153,10 +154,24 @@ async def download_report(request: Request, token: str, filename: str) -> Respon
 
 @oauth_router.post("/oauth/token")
 async def oauth_token(request: Request) -> JSONResponse:
-    """Issue a sandbox access token for any refresh token (OAuth flows against the sandbox)."""
+    """Issue a sandbox access token (OAuth flows against the sandbox), strict about refresh tokens by default
+    (strictness.md #9): every ``refresh_token`` grant returns a new refresh token, and a refresh token that was
+    already exchanged is refused with 400 ``invalid_grant``. A refresh token never seen before counts as freshly
+    authorized. ``oauth_reusable_refresh_tokens`` keeps exchanged tokens valid (the lenient reading)."""
     form = await request.form()
-    if form.get("grant_type") not in ("refresh_token", "authorization_code", "client_credentials", "password"):
+    grant = form.get("grant_type")
+    if grant not in ("refresh_token", "authorization_code", "client_credentials", "password"):
         return respond({"error": "unsupported_grant_type"}, 400)
+    request.app.state.gateway.stats["POST /oauth/token"] += 1
+    if grant == "refresh_token":
+        presented = str(form.get("refresh_token") or "")
+        if not presented:
+            return respond({"error": "invalid_request", "error_description": "refresh_token is required"}, 400)
+        if not locked(request, _exchange_refresh_token, presented):
+            return respond(
+                {"error": "invalid_grant", "error_description": "The refresh token is invalid or was already used"},
+                400,
+            )
     return respond(
         {
             "access_token": "TEST_oauth_" + secrets.token_hex(16),
@@ -165,3 +180,14 @@ async def oauth_token(request: Request) -> JSONResponse:
             "refresh_token": "sandbox-refresh-" + secrets.token_hex(8),
         }
     )
+
+
+def _exchange_refresh_token(state: SandboxState, presented: str) -> bool:
+    """Whether ``presented`` may be exchanged now; strict mode records it as used (tokens kept as hashes)."""
+    digest = hashlib.sha256(presented.encode()).hexdigest()
+    if state.config.settings.oauth_reusable_refresh_tokens:
+        return True
+    if digest in state.used_refresh_tokens:
+        return False
+    state.used_refresh_tokens.add(digest)
+    return True

@@ -1,0 +1,106 @@
+"""The process-wide OAuth token store: one :class:`TokenSlot` per credential, shared by every hook and client.
+
+A slot is keyed by what makes a token belong to a credential — token URL, grant type, client id, audience,
+user name and a SHA-256 of the secrets (client secret, password, the refresh token a lineage started from) — so
+two connections that differ only in a secret never share a token, while every hook of one connection in this
+process (a task's hooks, a triggerer's triggers, threads of a bulk payout) shares one access token and, for the
+refresh-token grant, the *current* refresh token of its lineage (rotated tokens included).
+
+A slot's ``lock`` serialises renewals in the process and ``generation`` counts them: a caller notes the
+generation before its request, and after taking the lock renews only if nobody renewed meanwhile. That makes a
+renewal single-flight for threads (sync clients) and coroutines (async clients, see :func:`acquire_async`) alike.
+
+Nothing here is written anywhere outside the process: access tokens are never persisted (see ``docs/hook.md``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import math
+import threading
+from dataclasses import dataclass, field
+
+#: How long a coroutine waiting for a renewal sleeps between tries of the lock (seconds, doubling to the max).
+_POLL_FIRST, _POLL_MAX = 0.002, 0.05
+
+
+@dataclass(eq=False)
+class TokenSlot:
+    """The current tokens of one credential in this process, and the lock that makes their renewal single-flight.
+
+    :param access_token: the current access token ("" until one is fetched).
+    :param expires_at: ``time.monotonic()`` after which the access token is no longer used (``inf``: unknown).
+    :param refresh_token: the current refresh token of the lineage ("" until first needed).
+    :param generation: how many renewals happened; a renewal is skipped when it changed since the caller looked.
+    """
+
+    access_token: str = field(default="", repr=False)
+    expires_at: float = math.inf
+    refresh_token: str = field(default="", repr=False)
+    generation: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+
+_SLOTS: dict[tuple[str, ...], TokenSlot] = {}
+_SLOTS_LOCK = threading.Lock()
+
+
+def secret_digest(*secrets: str) -> str:
+    """A SHA-256 naming ``secrets`` in a cache key (the secrets themselves never enter a key, a log or a repr)."""
+    digest = hashlib.sha256()
+    for secret in secrets:
+        digest.update(secret.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def token_slot(key: tuple[str, ...]) -> TokenSlot:
+    """The process's slot for ``key`` (created empty on first use)."""
+    with _SLOTS_LOCK:
+        return _SLOTS.setdefault(key, TokenSlot())
+
+
+def clear_token_slots() -> None:
+    """Forget every token of the process (tests; a credential rotated by hand). Hooks created earlier keep the
+    slot they hold; new hooks start empty, as in a fresh process."""
+    with _SLOTS_LOCK:
+        _SLOTS.clear()
+
+
+def slot_count() -> int:
+    """How many credentials have a slot in this process (tests)."""
+    with _SLOTS_LOCK:
+        return len(_SLOTS)
+
+
+async def acquire_async(lock: threading.Lock) -> None:
+    """Take ``lock`` from a coroutine without blocking its event loop.
+
+    The lock is a plain :class:`threading.Lock`, shared with sync clients in other threads and with coroutines
+    of other event loops (a triggerer thread, ``asyncio.run`` per call), which an :class:`asyncio.Lock` cannot
+    be. It is tried without blocking, with a short, growing sleep between tries; a coroutine cancelled while
+    waiting holds nothing. The holder releases it in a ``finally``, so a cancelled renewal frees it too. Never
+    call a sync client from the event loop thread while a coroutine of that loop holds the lock (it would wait
+    for a coroutine that cannot run).
+    """
+    pause = _POLL_FIRST
+    while not lock.acquire(blocking=False):
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, _POLL_MAX)
+
+
+def is_invalid_grant(status: int, content: bytes) -> bool:
+    """Whether a token-endpoint answer refuses the grant itself (RFC 6749 ``invalid_grant``, with 400, or 401 as
+    some servers answer): the refresh token or password is no longer good, and no retry will make it good."""
+    if status not in (400, 401):
+        return False
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return False
+    error = data.get("error") if isinstance(data, dict) else None
+    if isinstance(error, dict):
+        error = error.get("code") or error.get("error")
+    return error == "invalid_grant"
