@@ -43,16 +43,20 @@ class UnreadableVariableError(TremendousError):
     """A Variable exists but its value cannot be read: treat it as unknown, never as absent."""
 
 
-class VariableStore:
-    """Airflow Variables, JSON-serialised: ``airflow.sdk.Variable`` on Airflow 3, ``airflow.models`` on 2.x."""
+def airflow_variable() -> Any:
+    """Airflow's ``Variable``: ``airflow.sdk.Variable`` on Airflow 3 (through the task's API), ``airflow.models`` on
+    2.x (the metadata database)."""
+    try:
+        from airflow.sdk import Variable
+    except ImportError:  # Airflow 2
+        from airflow.models import Variable  # type: ignore[no-redef]
+    return Variable
 
-    @staticmethod
-    def _variable() -> Any:
-        try:
-            from airflow.sdk import Variable
-        except ImportError:  # Airflow 2
-            from airflow.models import Variable  # type: ignore[no-redef]
-        return Variable
+
+class VariableStore:
+    """Airflow Variables, JSON-serialised."""
+
+    _variable = staticmethod(airflow_variable)
 
     def get(self, key: str) -> dict[str, Any] | None:
         """The record under ``key``; ``None`` only if no such Variable exists. A Variable that exists but cannot be

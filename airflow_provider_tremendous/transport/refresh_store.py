@@ -13,19 +13,12 @@ Variable's name contains ``token`` so the UI hides its value.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from airflow.providers.common.compat.sdk import mask_secret
 
+from airflow_provider_tremendous.markers import airflow_variable
+
 log = logging.getLogger(__name__)
-
-
-def _variable() -> Any:
-    try:
-        from airflow.sdk import Variable
-    except ImportError:  # Airflow 2
-        from airflow.models import Variable  # type: ignore[no-redef]
-    return Variable
 
 
 class RefreshTokenVariable:
@@ -41,7 +34,7 @@ class RefreshTokenVariable:
     def load(self) -> str:
         """The token kept for this lineage, or "" (none kept, another lineage's, or the Variable unreadable)."""
         try:
-            value = _variable().get(self.name, None, deserialize_json=True)
+            value = airflow_variable().get(self.name, None, deserialize_json=True)
         except Exception as error:  # an unreadable store falls back to the connection's token
             log.warning("Could not read the OAuth refresh-token Variable %r (%s).", self.name, type(error).__name__)
             return ""
@@ -56,7 +49,7 @@ class RefreshTokenVariable:
         this process goes on with it, and the next one will fail with a clear invalid_grant message."""
         mask_secret(token)
         try:
-            _variable().set(
+            airflow_variable().set(
                 self.name,
                 {"lineage": self.lineage, "refresh_token": token},
                 description="Rotated OAuth refresh token (airflow-provider-tremendous); do not edit",
