@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import json
 import math
-import threading
 import time
 
 from airflow.providers.common.compat.sdk import mask_secret
@@ -27,6 +26,7 @@ from airflow_provider_tremendous.tangocard.errors import build_tangocard_error
 from airflow_provider_tremendous.transport.auth import USER_AGENT
 from airflow_provider_tremendous.transport.request import ApiRequest, RawResponse, raise_for_status
 from airflow_provider_tremendous.transport.tokens import (
+    SlotBacked,
     TokenSlot,
     clear_token_slots,
     is_invalid_grant,
@@ -43,7 +43,7 @@ def clear_token_cache() -> None:
     clear_token_slots()
 
 
-class TangoCardCredentials:
+class TangoCardCredentials(SlotBacked):
     """Authorization headers for one Tango Card connection."""
 
     def __init__(self, settings: TangoCardSettings) -> None:
@@ -78,16 +78,6 @@ class TangoCardCredentials:
             self._oauth.username,
             secret_digest(*secrets),
         )
-
-    @property
-    def lock(self) -> threading.Lock:
-        """Held while the token is fetched (shared by every client of this credential in the process)."""
-        return self._slot.lock
-
-    @property
-    def generation(self) -> int:
-        """How many tokens this credential fetched in the process."""
-        return self._slot.generation
 
     @property
     def needs_token(self) -> bool:

@@ -18,7 +18,6 @@ that) in an Airflow Variable (:mod:`.refresh_store`). A refused refresh token (`
 from __future__ import annotations
 
 import json
-import threading
 
 from airflow.providers.common.compat.sdk import mask_secret
 
@@ -27,12 +26,18 @@ from airflow_provider_tremendous.connection import TremendousSettings
 from airflow_provider_tremendous.errors import TremendousOAuthGrantError, TremendousResponseError
 from airflow_provider_tremendous.transport.refresh_store import RefreshTokenVariable
 from airflow_provider_tremendous.transport.request import ApiRequest, RawResponse, raise_for_status
-from airflow_provider_tremendous.transport.tokens import TokenSlot, is_invalid_grant, secret_digest, token_slot
+from airflow_provider_tremendous.transport.tokens import (
+    SlotBacked,
+    TokenSlot,
+    is_invalid_grant,
+    secret_digest,
+    token_slot,
+)
 
 USER_AGENT = f"airflow-provider-tremendous/{__version__}"
 
 
-class Credentials:
+class Credentials(SlotBacked):
     """The current Bearer token of one client and how to renew it (OAuth state shared per process, see above)."""
 
     def __init__(self, settings: TremendousSettings) -> None:
@@ -54,16 +59,6 @@ class Credentials:
 
     def __repr__(self) -> str:
         return f"Credentials(oauth={self._oauth is not None}, token=***)"
-
-    @property
-    def lock(self) -> threading.Lock:
-        """Held while the token is renewed (shared by every client of this OAuth credential in the process)."""
-        return self._slot.lock
-
-    @property
-    def generation(self) -> int:
-        """How many renewals this credential had in the process."""
-        return self._slot.generation
 
     @property
     def _token(self) -> str:

@@ -47,6 +47,22 @@ _SLOTS: dict[tuple[str, ...], TokenSlot] = {}
 _SLOTS_LOCK = threading.Lock()
 
 
+class SlotBacked:
+    """A credential whose token, lock and renewal count live in a process-wide :class:`TokenSlot`."""
+
+    _slot: TokenSlot
+
+    @property
+    def lock(self) -> threading.Lock:
+        """Held while the token is renewed (shared by every client of this credential in the process)."""
+        return self._slot.lock
+
+    @property
+    def generation(self) -> int:
+        """How many renewals this credential had in the process."""
+        return self._slot.generation
+
+
 def secret_digest(*secrets: str) -> str:
     """A SHA-256 naming ``secrets`` in a cache key (the secrets themselves never enter a key, a log or a repr)."""
     digest = hashlib.sha256()

@@ -15,8 +15,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
-from tests.tangocard.conftest import ACCOUNT, CUSTOMER
+from tests.tangocard.conftest import register_card
 
 ROOT = Path(__file__).parents[2]
 #: One Fernet key for every "worker" (Airflow's unit-test mode makes one per process, and a Variable another key
@@ -54,19 +53,6 @@ print("STATE", getattr(run, "state", run))
 """
 
 
-def _card() -> str:
-    card = TangoCardHook().register_credit_card(
-        {
-            "customerIdentifier": CUSTOMER,
-            "accountIdentifier": ACCOUNT,
-            "label": "card",
-            "ipAddress": "127.0.0.1",
-            "creditCard": {"number": "4111111111111111", "expiration": "2030-12"},
-        }
-    )
-    return str(card.token)
-
-
 def _dag_run(folder: Path, token: str, timeout: float) -> subprocess.Popen[str]:
     """Run the DAG ``fund_<folder name>`` (one per test: the Variables outlive the test) in a child process."""
     (folder / "fund_once.py").write_text(DAG_FILE)
@@ -88,13 +74,19 @@ def _deposits(sandbox: Any) -> int:
     return len(sandbox.state.collections["tango_deposits"])
 
 
+def _answer_held(sandbox: Any, milliseconds: int) -> str:
+    """A registered card whose deposits the sandbox applies, then answers only ``milliseconds`` later."""
+    token = register_card()
+    sandbox.admin.faults(after_commit_delay_ms=milliseconds, path_prefix="/creditCardDeposits", method="POST")
+    return token
+
+
 @pytest.mark.airflow
 @pytest.mark.real_payout_registry
 def test_an_execution_timeout_with_retries_charges_the_card_once(
     tremendous_sandbox: Any, airflow_db: None, tmp_path: Path
 ) -> None:
-    token = _card()
-    tremendous_sandbox.admin.faults(after_commit_delay_ms=5_000, path_prefix="/creditCardDeposits", method="POST")
+    token = _answer_held(tremendous_sandbox, 5_000)
     out, err = _dag_run(tmp_path, token, 1).communicate(timeout=240)
     assert "STATE" in out and out.strip().endswith("failed"), err[-3000:]
     assert "AirflowTaskTimeout" in out + err and "confirm_resend=" in out + err
@@ -106,8 +98,7 @@ def test_an_execution_timeout_with_retries_charges_the_card_once(
 def test_a_worker_killed_during_the_deposit_then_the_task_run_again_charges_once(
     tremendous_sandbox: Any, airflow_db: None, tmp_path: Path
 ) -> None:
-    token = _card()
-    tremendous_sandbox.admin.faults(after_commit_delay_ms=60_000, path_prefix="/creditCardDeposits", method="POST")
+    token = _answer_held(tremendous_sandbox, 60_000)
     first = _dag_run(tmp_path, token, 300)
     deadline = time.monotonic() + 120
     while _deposits(tremendous_sandbox) == 0:

@@ -85,3 +85,19 @@ def tango_reconcile(rows: Any, tmp_path: Path, **kwargs: Any) -> dict[str, Any]:
         **kwargs,
     }
     return dict(TremendousReconcileOperator(**settings).execute(context()))
+
+
+def register_card(hook: Any = None) -> str:
+    """Register the sandbox test card for the default account; its token."""
+    from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
+
+    card = (hook or TangoCardHook()).register_credit_card(
+        {
+            "customerIdentifier": CUSTOMER,
+            "accountIdentifier": ACCOUNT,
+            "label": "card",
+            "ipAddress": "127.0.0.1",
+            "creditCard": {"number": "4111111111111111", "expiration": "2030-12"},
+        }
+    )
+    return str(card.token)
