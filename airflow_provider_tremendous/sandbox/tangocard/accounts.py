@@ -198,11 +198,9 @@ def create_deposit(state: SandboxState, body: Any) -> tuple[int, dict[str, Any]]
     body = _required(body, "customerIdentifier", "accountIdentifier", "creditCardToken", "amount")
     account = get_account(state, str(body["accountIdentifier"]), str(body["customerIdentifier"]))
     ref = body.get("externalRefID")
-    if ref:
-        check_external_ref(str(ref), state.config.settings.tango_lenient_external_ref_ids)
-        earlier = _earlier(state, DEPOSITS, str(ref), account["accountIdentifier"])
-        if earlier is not None:
-            return 200, earlier
+    earlier = _earlier(state, DEPOSITS, ref, account["accountIdentifier"])
+    if earlier is not None:
+        return 200, earlier
     card = get_card(state, str(body["creditCardToken"]))
     if card["status"] != "ACTIVE" or card["accountIdentifier"] != account["accountIdentifier"]:
         raise TangoSandboxError(422, "422.103", "The credit card is not active for this account")
@@ -241,8 +239,12 @@ def set_balance(state: SandboxState, ident: str, amount: float) -> dict[str, Any
 SEEDERS.append(seed)
 
 
-def _earlier(state: SandboxState, collection: str, ref: str, account: str) -> dict[str, Any] | None:
-    """The deposit or transfer of ``account`` under ``ref``, if the lenient ``tango_deduplicate_funding`` is on."""
+def _earlier(state: SandboxState, collection: str, ref: Any, account: str) -> dict[str, Any] | None:
+    """Check a given ``externalRefID``; the deposit or transfer of ``account`` under it, if the lenient
+    ``tango_deduplicate_funding`` is on."""
+    if not ref:
+        return None
+    check_external_ref(str(ref), state.config.settings.tango_lenient_external_ref_ids)
     if not state.config.settings.tango_deduplicate_funding:
         return None
     for record in state.collections[collection].values():
@@ -259,11 +261,9 @@ def transfer_funds(state: SandboxState, body: Any) -> tuple[int, dict[str, Any]]
     source = get_account(state, str(body["transferFrom"]))
     target = get_account(state, str(body["transferTo"]))
     ref = body.get("externalRefID")
-    if ref:
-        check_external_ref(str(ref), state.config.settings.tango_lenient_external_ref_ids)
-        earlier = _earlier(state, TRANSFERS, str(ref), source["accountIdentifier"])
-        if earlier is not None:
-            return 200, earlier
+    earlier = _earlier(state, TRANSFERS, ref, source["accountIdentifier"])
+    if earlier is not None:
+        return 200, earlier
     amount = amount_of(body["amount"])
     cents = round(amount * 100)
     if source["accountIdentifier"] == target["accountIdentifier"]:
