@@ -59,7 +59,10 @@ class SandboxSettings(BaseModel):
     ``tango_list_cap`` results (10,000, strictness.md #4). ``production_keys`` accepts ``PROD_`` Tremendous keys
     (refused with 401 by default), so tests can exercise rules that hold on production connections only. Delays are
     in (sandbox-clock) seconds; 0 makes a transition happen at the next request. ``POST /_sandbox/advance`` moves
-    the sandbox clock forward so tests never sleep.
+    the sandbox clock forward so tests never sleep. Tango field errors echo the refused value in ``invalidValue``
+    (a card number, a CVV included) as the real API does; ``tango_mask_invalid_values`` masks them as ``****``
+    (strictness.md #11). Tango orders *and* line items carry the reward's credentials (redemption URL, code, PIN),
+    as the real API's do (strictness.md #10).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -82,6 +85,7 @@ class SandboxSettings(BaseModel):
     tango_idempotency_days: float | None = Field(default=90.0, gt=0)
     tango_list_cap: int = Field(default=10_000, ge=1)
     production_keys: bool = False
+    tango_mask_invalid_values: bool = False
 
 
 class SandboxConfig(BaseModel):
