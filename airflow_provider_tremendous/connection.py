@@ -5,15 +5,22 @@ The rule is *sandbox by default*: a connection reaches production only when its 
 
 * a ``TEST_`` (sandbox) key is used with ``environment=production``;
 * a ``PROD_`` key is used with the sandbox environment (the default);
-* its host is a production Tremendous host while ``environment=production`` is not set explicitly.
+* its host (or its OAuth token URL's host) is not a sandbox host while ``environment=production`` is not set
+  explicitly. A sandbox host is ``testflight.tremendous.com`` or a loopback address (``localhost``, ``127.0.0.0/8``,
+  ``::1``), compared after normalising the host (lower case, one trailing dot removed, IDNA-encoded), so
+  ``API.tremendous.com.`` or a Unicode look-alike is never taken for the sandbox (strictness.md, Hosts);
+* a credential (API key, OAuth client id, secret or refresh token) holds a control, whitespace or non-ASCII
+  character: sent in a header it would be echoed by the HTTP library's error and each retry's log line, so it is
+  refused here, naming the connection and the field but never the value.
 
 Secrets are kept in :class:`pydantic.SecretStr` so they never show in ``repr`` or logs.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -27,6 +34,8 @@ PRODUCTION_BASE_URL = "https://api.tremendous.com/api/v2"
 SANDBOX = "sandbox"
 PRODUCTION = "production"
 PRODUCTION_HOSTS = frozenset({"api.tremendous.com", "www.tremendous.com", "tremendous.com"})
+#: The only non-loopback host that counts as the Tremendous sandbox (strictness.md, Hosts).
+SANDBOX_HOSTS = frozenset({"testflight.tremendous.com"})
 #: The documented API rate limit (requests per second).
 DEFAULT_RATE_LIMIT = 10.0
 DEFAULT_TIMEOUT = 30.0
@@ -196,7 +205,10 @@ def client_limits(
 
 
 def _dashboard(base_url: str) -> str:
-    host = (urlsplit(base_url).hostname or "").lower()
+    try:
+        host = normalise_host(urlsplit(base_url).hostname or "")
+    except ValueError:
+        host = ""
     if host in PRODUCTION_HOSTS:
         return "https://app.tremendous.com"
     if host == "testflight.tremendous.com":
@@ -214,6 +226,14 @@ def _environment(extras: Mapping[str, Any], conn_id: str) -> tuple[str, bool]:
             f"Connection '{conn_id}': extra 'environment' must be 'sandbox' or 'production', got {raw!r}."
         )
     return value, True
+
+
+_OAUTH_FIELDS = ("oauth_client_id", "oauth_client_secret", "oauth_refresh_token")
+
+
+def _text(value: Any) -> str | None:
+    """An extra's value as the client will send it (``None`` when absent)."""
+    return None if value in (None, "") else str(value)
 
 
 def _oauth(extras: Mapping[str, Any], base_url: str, conn_id: str) -> OAuthSettings | None:
@@ -237,7 +257,75 @@ def _oauth(extras: Mapping[str, Any], base_url: str, conn_id: str) -> OAuthSetti
     )
 
 
-def _guard_environment(conn_id: str, environment: str, explicit: bool, base_url: str, key: str) -> None:
+def normalise_host(host: str) -> str:
+    """``host`` as it is compared: IDNA-encoded (so a full-width or other Unicode spelling becomes the name it
+    resolves to), lower case, one trailing dot removed.
+
+    :raises ValueError: when ``host`` is not a valid host name (an empty label, a label over 63 characters).
+    """
+    try:
+        encoded = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError("not a valid host name") from None
+    encoded = encoded.lower()
+    return encoded[:-1] if encoded.endswith(".") else encoded
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a normalised host is this machine (``localhost``, ``127.0.0.0/8``, ``::1``)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def non_sandbox_hosts(conn_id: str, urls: Iterable[str], sandbox_hosts: frozenset[str]) -> list[str]:
+    """The normalised hosts of ``urls`` that are neither in ``sandbox_hosts`` nor loopback: each needs
+    ``environment=production``.
+
+    :raises TremendousConfigurationError: when a URL has no host or an invalid one.
+    """
+    found = []
+    for url in urls:
+        raw = urlsplit(url).hostname or ""
+        try:
+            host = normalise_host(raw)
+        except ValueError:
+            host = ""
+        if not host:
+            raise TremendousConfigurationError(f"Connection '{conn_id}': {url!r} has no valid host name.")
+        if host not in sandbox_hosts and not is_loopback(host):
+            found.append(host)
+    return sorted(set(found))
+
+
+#: What a credential may hold: printable ASCII; ``spaces`` says whether a space is allowed inside.
+_PRINTABLE = "".join(chr(code) for code in range(0x21, 0x7F))
+
+
+def check_credentials(conn_id: str, fields: Mapping[str, str | None], *, spaces: frozenset[str] = frozenset()) -> None:
+    """Refuse a credential holding a control, whitespace or non-ASCII character, naming the connection and the
+    field, never the value (``requests`` would print such a header value in its error, and each retry would log it).
+
+    :param fields: field name (as the user knows it: ``password``, ``extra.oauth_client_secret``) → value.
+    :param spaces: the fields in which an inner space is legitimate (a password sent Base64-encoded).
+    """
+    for name, value in fields.items():
+        if not value:
+            continue
+        allowed = _PRINTABLE + (" " if name in spaces else "")
+        if any(char not in allowed for char in value):
+            raise TremendousConfigurationError(
+                f"Connection '{conn_id}': the {name} field holds a control, whitespace or non-ASCII character "
+                "(the value is not shown). Copy the credential again without line breaks or invisible characters."
+            )
+
+
+def _guard_environment(
+    conn_id: str, environment: str, explicit: bool, base_url: str, key: str, oauth: OAuthSettings | None
+) -> None:
     if key.startswith("TEST_") and environment == PRODUCTION:
         raise TremendousConfigurationError(
             f"Connection '{conn_id}' holds a sandbox key (TEST_...) but sets environment=production. "
@@ -249,12 +337,13 @@ def _guard_environment(conn_id: str, environment: str, explicit: bool, base_url:
             f"{'' if explicit else ' (the default)'}. Production is used only when the connection's extra sets "
             '"environment": "production" explicitly.'
         )
-    host = (urlsplit(base_url).hostname or "").lower()
-    if host in PRODUCTION_HOSTS and not (explicit and environment == PRODUCTION):
+    urls = [base_url, *([oauth.token_url] if oauth else [])]
+    hosts = non_sandbox_hosts(conn_id, urls, SANDBOX_HOSTS)
+    if hosts and not (explicit and environment == PRODUCTION):
         raise TremendousConfigurationError(
-            f"Connection '{conn_id}' points at production ({host}) but does not set "
-            '"environment": "production" in its extra. Set it explicitly to pay real money, '
-            "or remove the host to use the sandbox."
+            f"Connection '{conn_id}' points at production ({', '.join(hosts)}) but does not set "
+            '"environment": "production" in its extra. Only testflight.tremendous.com and loopback addresses are '
+            "the sandbox. Set the environment explicitly to pay real money, or remove the host to use the sandbox."
         )
 
 
@@ -274,13 +363,17 @@ def settings_from_connection(
     environment, explicit = _environment(extras, conn_id)
     base_url = _base_url(conn, environment)
     key = (conn.password or "").strip()
+    check_credentials(
+        conn_id,
+        {"password (API key)": key, **{f"extra.{n}": _text(extras.get(n)) for n in _OAUTH_FIELDS}},
+    )
     oauth = _oauth(extras, base_url, conn_id)
     if not key and oauth is None:
         raise TremendousConfigurationError(
             f"Connection '{conn_id}' has no API key: put the Tremendous API key in the connection's password "
             "field (or configure OAuth in the extra)."
         )
-    _guard_environment(conn_id, environment, explicit, base_url, key)
+    _guard_environment(conn_id, environment, explicit, base_url, key, oauth)
     limits = client_limits(
         extras,
         conn_id,

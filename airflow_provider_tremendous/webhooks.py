@@ -2,7 +2,10 @@
 
 Tremendous signs each delivery: ``Tremendous-Webhook-Signature: sha256=<hex HMAC-SHA256 of the raw request body,
 keyed with the webhook's private_key>``. Verify the *raw bytes* (re-serialized JSON would not match) and compare in
-constant time. There is no timestamp in the signature, so de-duplicate by the event's ``uuid``.
+constant time. There is no timestamp in the signature, so de-duplicate by the event's ``uuid``, and remember a uuid
+only once its handler has succeeded: Tremendous retries a delivery that was not answered 200, so a handler that
+fails must answer an error (and not mark the event seen), or the retry would be answered "duplicate" and the event
+lost.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import hashlib
 import hmac
 import inspect
 import json
+import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -20,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from airflow_provider_tremendous.errors import TremendousError
 
 SIGNATURE_HEADER = "Tremendous-Webhook-Signature"
+log = logging.getLogger(__name__)
 
 
 class TremendousWebhookError(TremendousError):
@@ -85,14 +90,20 @@ ASGIApp = Callable[
 
 
 def webhook_app(private_key: str | Callable[[], str], on_event: EventHandler, *, remember: int = 10_000) -> ASGIApp:
-    """A tiny ASGI receiver (no framework needed): ``POST`` verifies the signature (401 otherwise), ignores repeated
-    uuids (Tremendous retries non-200 deliveries), calls ``on_event`` and answers 200.
+    """A tiny ASGI receiver (no framework needed): ``POST`` verifies the signature (401 otherwise), calls
+    ``on_event`` and answers 200; a uuid whose handler succeeded is remembered and answered ``duplicate`` (200).
+
+    Tremendous retries a delivery that is not answered 200, so a handler that raises gets a 500 answer and its uuid
+    is *not* remembered: the retry runs the handler again (make it idempotent, as :func:`trigger_dag_run` is). A
+    delivery of a uuid whose handler is still running gets 409, so the vendor tries again later rather than the
+    handler running twice at once. The error text is not sent back (it may hold details of your systems).
 
     Serve it where Tremendous can reach it (an Airflow 3 API-server plugin's ``fastapi_apps``/``asgi`` mount, or any
     ASGI server such as uvicorn), and make ``on_event`` do the Airflow part, e.g. trigger a DAG run or record an
     asset event through the Airflow REST API when ``REPORTS.GENERATION.SUCCEEDED`` or ``INVOICES.PAID`` arrives.
     """
     seen: OrderedDict[str, None] = OrderedDict()
+    running: set[str] = set()
 
     async def respond(send: Callable[[dict[str, Any]], Awaitable[None]], status: int, body: dict[str, Any]) -> None:
         raw = json.dumps(body).encode()
@@ -121,12 +132,25 @@ def webhook_app(private_key: str | Callable[[], str], on_event: EventHandler, *,
         if event.uuid in seen:
             await respond(send, 200, {"status": "duplicate"})
             return
-        seen[event.uuid] = None
+        if event.uuid in running:
+            await respond(send, 409, {"status": "in progress", "error": "this event is being handled; retry later"})
+            return
+        running.add(event.uuid)
+        try:
+            result = on_event(event)
+            if inspect.isawaitable(result):
+                await result
+        except Exception:
+            log.exception(
+                "The handler of webhook event %s (%s) failed; answering 500 so it is retried", event.event, event.uuid
+            )
+            await respond(send, 500, {"status": "error", "error": "the event was not handled; retry"})
+            return
+        finally:
+            running.discard(event.uuid)
+        seen[event.uuid] = None  # only now: a failed handler's event is delivered again
         while len(seen) > remember:
             seen.popitem(last=False)
-        result = on_event(event)
-        if inspect.isawaitable(result):
-            await result
         await respond(send, 200, {"status": "ok"})
 
     return app

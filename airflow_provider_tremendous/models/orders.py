@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from pydantic import Field
+
 from airflow_provider_tremendous.models.base import TremendousModel
 
 
@@ -65,11 +67,15 @@ class Recipient(TremendousModel):
 
 
 class Delivery(TremendousModel):
-    """How a reward is delivered and how far that got; ``link`` only for LINK rewards on create."""
+    """How a reward is delivered and how far that got; ``link`` only for LINK rewards on create.
+
+    ``link`` is bearer money (whoever opens it redeems the reward): it is left out of ``repr``, ``model_dump`` and
+    :meth:`to_xcom`; read the attribute, or let an operator write it to a private file (``redemption_links_path``).
+    """
 
     method: str | None = None
     status: str | None = None
-    link: str | None = None
+    link: str | None = Field(default=None, repr=False, exclude=True)
 
 
 class CustomField(TremendousModel):
@@ -95,10 +101,10 @@ class Reward(TremendousModel):
 
 
 class RewardLink(TremendousModel):
-    """The answer of ``generate_reward_link``."""
+    """The answer of ``generate_reward_link``; ``link`` (bearer money) is left out of ``repr`` and dumps."""
 
     id: str | None = None
-    link: str | None = None
+    link: str | None = Field(default=None, repr=False, exclude=True)
 
 
 class Refund(TremendousModel):
@@ -131,6 +137,14 @@ class Order(TremendousModel):
     payment: Payment | None = None
     invoice_id: str | None = None
     rewards: list[Reward] | None = None
+
+    def redemption_links(self) -> list[dict[str, str]]:
+        """Each reward's redemption link with what names it (for an explicit, private file; never XCom)."""
+        return [
+            {"order_id": self.id, "external_id": self.external_id or "", "reward_id": r.id or "", "link": link}
+            for r in self.rewards or []
+            if r.delivery is not None and (link := r.delivery.link)
+        ]
 
     @property
     def normalized_status(self) -> str:

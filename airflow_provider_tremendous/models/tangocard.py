@@ -160,11 +160,21 @@ class Order(TangoModel):
     campaign: str | None = None
     created_at: dt.datetime | None = None
     #: The reward's credentials (gift codes, redemption links): the recipient's, never logged or put in XCom.
-    reward: dict[str, Any] | None = Field(default=None, repr=False)
+    reward: dict[str, Any] | None = Field(default=None, repr=False, exclude=True)
 
     def to_xcom(self) -> dict[str, Any]:
         """A JSON-safe dict of the order *without* its reward credentials (read ``order.reward`` for those)."""
         return {k: v for k, v in super().to_xcom().items() if k != "reward"}
+
+    def credentials_record(self) -> dict[str, Any] | None:
+        """The reward's credentials with what names them (for an explicit, private file; never XCom)."""
+        if not self.reward:
+            return None
+        return {
+            "referenceOrderID": self.reference_order_id,
+            "externalRefID": self.external_ref_id or "",
+            "reward": self.reward,
+        }
 
     def differences(self, body: dict[str, Any]) -> list[str]:
         """How an order placed with ``body`` would differ from this one (Tango answers a reused ``externalRefID``
@@ -196,6 +206,8 @@ class LineItem(TangoModel):
     amount: Money | None = None
     recipient: Recipient | None = None
     created_date: dt.datetime | None = None
+    #: Line items carry the reward's credentials too (strictness.md #10): kept out of ``repr``, dumps and XCom.
+    reward: dict[str, Any] | None = Field(default=None, repr=False, exclude=True)
 
 
 class Resend(TangoModel):

@@ -36,8 +36,13 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
     :param funding_source_id: what pays (``balance`` by default, or a funding source id); templated.
     :param external_id: the idempotency key; templated; derived from the task instance when not given.
     :param wait_for_completion: wait until the order is ``EXECUTED``.
-    :return: the order as a JSON-safe dict (id, external_id, status, payment, rewards with delivery and, for LINK
-        rewards, the link).
+    :param redemption_links_path: a file of yours to append each LINK reward's redemption link to (one JSON line:
+        ``order_id``, ``external_id``, ``reward_id``, ``link``), created with mode ``0600``; an existing file must be
+        yours and private (``chmod 600``) or nothing is written and the task fails. A link is bearer money, so it is
+        never put in XCom, trigger events or logs; without this parameter it is not written anywhere (read it in the
+        dashboard, or with ``TremendousHook().generate_reward_link``). Not templated on purpose: a fixed path.
+    :return: the order as a JSON-safe dict (id, external_id, status, payment, rewards with their delivery method and
+        status, never the redemption link).
     :raises TremendousInputError: the reward is invalid (nothing sent).
     :raises TremendousConflictError: the external_id was already used for a different reward.
     """
@@ -53,12 +58,14 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
         reward: dict[str, Any],
         funding_source_id: str = "balance",
         external_id: str | None = None,
+        redemption_links_path: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.reward = reward
         self.funding_source_id = funding_source_id
         self.external_id = external_id
+        self.redemption_links_path = redemption_links_path
 
     def _external_id(self, context: Any) -> str:
         from airflow_provider_tremendous.validation import validate_external_id
@@ -86,7 +93,7 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
         context["ti"].xcom_push(key="order_id", value=order.id)
         context["ti"].xcom_push(key=ORDER_URL_KEY, value=self.hook.dashboard_url("orders", order.id))
         if not self.wait_for_completion:
-            return order.to_xcom()
+            return self._result(order)
         started = (order.created_at or dt.datetime.now(dt.timezone.utc)).isoformat()
         check = OrdersCheck([order.id], created_after=started)
         return self.wait_then_finish(context, check, {"order_id": order.id})  # type: ignore[no-any-return]
@@ -153,7 +160,16 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
 
     def finish(self, context: Any, verdict: Verdict, state: dict[str, Any]) -> dict[str, Any]:
         raise_if_failed(verdict)
-        return self.hook.get_order(state["order_id"]).to_xcom()
+        return self._result(self.hook.get_order(state["order_id"]))
+
+    def _result(self, order: Order) -> dict[str, Any]:
+        """The XCom value (no link), after writing the order's redemption links where the user asked for them."""
+        if self.redemption_links_path:
+            from airflow_provider_tremendous.private_file import append_private_records
+
+            written = append_private_records(self.redemption_links_path, order.redemption_links())
+            self.log.info("Wrote %d redemption link(s) of order %s to the private file given", written, order.id)
+        return order.to_xcom()
 
 
 class _OrderDecisionOperator(TremendousBaseOperator):

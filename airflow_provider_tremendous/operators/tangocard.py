@@ -152,6 +152,11 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
     :param external_ref_id: the idempotency key; templated; derived from the task instance when not given.
     :param wait_for_completion: wait until the order is ``COMPLETE`` (deferrable like every wait).
     :param on_partial: a ``PARTIAL`` order while waiting: ``fail`` (default), ``succeed`` or ``wait``.
+    :param credentials_path: a file of yours to append the reward's credentials to (one JSON line:
+        ``referenceOrderID``, ``externalRefID``, ``reward`` with its redemption URL, code, PIN), created with mode
+        ``0600``; an existing file must be yours and private (``chmod 600``) or nothing is written and the task
+        fails. Credentials are the money, so they are never put in XCom, trigger events or logs; without this
+        parameter they are not written anywhere. Not templated on purpose: a fixed path.
     :return: the order as a JSON-safe dict, without the reward credentials (gift codes are never put in XCom).
     """
 
@@ -188,6 +193,7 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
         campaign: str | None = None,
         external_ref_id: str | None = None,
         on_partial: str = "fail",
+        credentials_path: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -203,6 +209,7 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
         self.campaign = campaign
         self.external_ref_id = external_ref_id
         self.on_partial = on_partial
+        self.credentials_path = credentials_path
 
     def build_body(self, context: Any) -> dict[str, Any]:
         """The validated ``POST /orders`` body (raises :class:`TremendousInputError` before anything is sent)."""
@@ -269,7 +276,7 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
             )
         context["ti"].xcom_push(key="reference_order_id", value=order.reference_order_id)
         if not self.wait_for_completion:
-            return order.to_xcom()
+            return self._result(order)
         check = TangoCardOrdersCheck([order.reference_order_id], partial=self.on_partial)  # type: ignore[arg-type]
         return self.wait_then_finish(context, check, {"order_id": order.reference_order_id})  # type: ignore[no-any-return]
 
@@ -295,7 +302,17 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
 
     def finish(self, context: Any, verdict: Verdict, state: dict[str, Any]) -> dict[str, Any]:
         raise_if_failed(verdict)
-        return self.hook.get_order(state["order_id"]).to_xcom()
+        return self._result(self.hook.get_order(state["order_id"]))
+
+    def _result(self, order: Order) -> dict[str, Any]:
+        """The XCom value (no credentials), after writing them where the user asked for them."""
+        record = order.credentials_record()
+        if self.credentials_path and record is not None:
+            from airflow_provider_tremendous.private_file import append_private_records
+
+            append_private_records(self.credentials_path, [record])
+            self.log.info("Wrote the credentials of order %s to the private file given", order.reference_order_id)
+        return order.to_xcom()
 
 
 # The funding operators live in their own module; importable from here as before.

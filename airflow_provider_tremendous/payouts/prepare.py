@@ -2,13 +2,15 @@
 
 Valid rows of this shard are spooled to a temporary JSONL file, so sending reads them back from disk instead of
 holding 100,000 rows in memory; only the set of keys (for duplicates) and per-recipient totals (for caps) are kept.
+The spool holds recipients' emails, names and phones: it lives in a private (``0700``) per-payout directory
+(:mod:`.spool`) and is removed on every exit path: by :func:`prepare` itself when it raises, by the caller's
+``finally: prepared.cleanup()`` otherwise. A SIGKILL leaves it behind; the next run of the same payout removes it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
@@ -22,6 +24,7 @@ from airflow_provider_tremendous.payouts.keys import IdScheme, RowIds, row_ids, 
 from airflow_provider_tremendous.payouts.outcomes import fee_class
 from airflow_provider_tremendous.payouts.rows import PayoutRow, RowSpec, row_errors
 from airflow_provider_tremendous.payouts.sources import RowProblem, iter_rows
+from airflow_provider_tremendous.payouts.spool import RunSpool
 
 #: Invalid rows kept in memory for messages and the summary (all of them go to the result file).
 KEEP_INVALID = 50
@@ -65,6 +68,8 @@ class Prepared:
     current_ids: dict[str, tuple[Decimal, bytes]] = field(default_factory=dict)
     #: The ids of re-issued rows' earlier generations (all shards) → the row's id now.
     superseded: dict[str, str] = field(default_factory=dict)
+    #: The run's private spool directory (removed, with both files, by :meth:`cleanup`).
+    workdir: RunSpool | None = field(default=None, repr=False)
 
     def spooled(self) -> Iterator[dict[str, Any]]:
         """The valid rows of this shard, read back one at a time."""
@@ -83,10 +88,12 @@ class Prepared:
                 yield InvalidRow(**json.loads(line))
 
     def cleanup(self) -> None:
-        """Delete the spool files."""
+        """Delete the spool files and the run's spool directory (idempotent)."""
         for path in (self.spool, self.rejects):
             if path is not None:
                 path.unlink(missing_ok=True)
+        if self.workdir is not None:
+            self.workdir.close()
 
 
 def _check_columns(raw: dict[str, Any], spec: RowSpec) -> None:
@@ -264,10 +271,30 @@ def prepare(
         ``(field, reason)`` problems; a row with any is invalid like any other.
     :param vendor: whose external-id and field rules apply (``tremendous`` or ``tangocard``).
     """
-    result = Prepared()
+    result = Prepared(workdir=RunSpool(vendor, payout_id, shard))
+    try:
+        _validate_all(result, rows, spec, payout_id, unit_cost, shard, vendor_check, vendor)
+    except BaseException:  # a refused input, a bug, a kill: no recipient data stays on disk
+        result.cleanup()
+        raise
+    return result
+
+
+def _validate_all(
+    result: Prepared,
+    rows: Any,
+    spec: RowSpec,
+    payout_id: str,
+    unit_cost: Callable[[str], Decimal],
+    shard: tuple[int, int],
+    vendor_check: Callable[[dict[str, Any]], list[tuple[str, str]]] | None,
+    vendor: str,
+) -> None:
+    """The pass itself (see :func:`prepare`), writing into ``result`` and its spool directory."""
+    assert result.workdir is not None
     header_checked = False
-    spool = tempfile.NamedTemporaryFile("w", suffix=".jsonl", prefix="payout-rows-", delete=False)  # noqa: SIM115
-    rejects = tempfile.NamedTemporaryFile("w", suffix=".jsonl", prefix="payout-rejects-", delete=False)  # noqa: SIM115
+    spool = result.workdir.file("payout-rows-")
+    rejects = result.workdir.file("payout-rejects-")
     result.spool, result.rejects = Path(spool.name), Path(rejects.name)
     with spool, rejects:
         checks = _ValidationPass(spec, payout_id, vendor, result, rejects)
@@ -296,12 +323,7 @@ def prepare(
             if shard_of(ids.key, shard[1]) == shard[0]:
                 result.in_shard += 1
                 spool.write(json.dumps(record) + "\n")
-    try:
-        _check_reissued(spec, checks.keys)
-    except TremendousInputError:
-        result.cleanup()
-        raise
-    return result
+    _check_reissued(spec, checks.keys)
 
 
 def _check_reissued(spec: RowSpec, keys: dict[str, Any]) -> None:

@@ -89,6 +89,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         body = error.body()
         if isinstance(error, TangoSandboxError):
             body["path"] = request.url.path
+            if request.app.state.sandbox.config.settings.tango_mask_invalid_values:  # the lenient reading
+                body["errors"] = [{**item, "invalidValue": "****"} for item in body["errors"]]
         return JSONResponse(body, status_code=error.status)
 
     @app.exception_handler(RequestValidationError)

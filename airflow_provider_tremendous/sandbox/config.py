@@ -65,7 +65,10 @@ class SandboxSettings(BaseModel):
     tokens rotate (strictness.md #9): each
     ``refresh_token`` grant at ``/oauth/token`` returns a new refresh token and the exchanged one is refused
     afterwards with 400 ``invalid_grant`` (a token never seen before counts as freshly authorized);
-    ``oauth_reusable_refresh_tokens`` keeps exchanged tokens valid.
+    ``oauth_reusable_refresh_tokens`` keeps exchanged tokens valid. Tango field errors echo the refused value in
+    ``invalidValue`` (a card number, a CVV included) as the real API does; ``tango_mask_invalid_values`` masks
+    them as ``****`` (strictness.md #11). Tango orders *and* line items carry the reward's credentials (redemption
+    URL, code, PIN), as the real API's do (strictness.md #10).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -90,6 +93,7 @@ class SandboxSettings(BaseModel):
     production_keys: bool = False
     tango_deduplicate_funding: bool = False
     oauth_reusable_refresh_tokens: bool = False
+    tango_mask_invalid_values: bool = False
 
 
 class SandboxConfig(BaseModel):

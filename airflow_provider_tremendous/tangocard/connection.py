@@ -1,11 +1,14 @@
 """Reading a ``tangocard`` Airflow connection into validated settings, and refusing unsafe ones.
 
 Login = platform name, password = platform key (HTTP Basic). The rule is the provider's: *sandbox by default*.
-Production (``https://api.tangocard.com/raas/v2``) is used only when the extra sets ``"environment":
-"production"``; a host pointing at production without it is refused before any request. The host may be a full
-base URL (a local emulator, a proxy). Optional OAuth client credentials (``oauth_client_id``,
-``oauth_client_secret``, ``oauth_token_url``, ``oauth_audience``; ``oauth_username``/``oauth_password`` for a
-service account) replace Basic auth with a cached Bearer token.
+Production (``https://api.tangocard.com/raas/v2``) is used only when the extra sets ``"environment": "production"``;
+a host (or OAuth token URL host) that is not a sandbox host is refused without it before any request. Sandbox hosts are
+``integration-api.tangocard.com``, ``sandbox-auth.tangocard.com`` (the sandbox token endpoint) and loopback addresses,
+compared after normalising (case, one trailing dot, IDNA: strictness.md, Hosts). The host may be a full base URL (a
+local emulator; a proxy needs ``environment=production``). A credential holding a control, whitespace or non-ASCII
+character is refused, naming the field and never the value. Optional OAuth client credentials (``oauth_client_id``,
+``oauth_client_secret``, ``oauth_token_url``, ``oauth_audience``; ``oauth_username``/``oauth_password`` for a service
+account) replace Basic auth with a cached Bearer token.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
@@ -24,13 +26,17 @@ from airflow_provider_tremendous.connection import (
     _environment,
     _extras,
     base_url_from_host,
+    check_credentials,
     client_limits,
+    non_sandbox_hosts,
 )
 from airflow_provider_tremendous.errors import TremendousConfigurationError
 
 SANDBOX_BASE_URL = "https://integration-api.tangocard.com/raas/v2"
 PRODUCTION_BASE_URL = "https://api.tangocard.com/raas/v2"
 PRODUCTION_HOSTS = frozenset({"api.tangocard.com"})
+#: The only non-loopback hosts that count as the Tango Card sandbox (its API and its token endpoint).
+SANDBOX_HOSTS = frozenset({"integration-api.tangocard.com", "sandbox-auth.tangocard.com"})
 SANDBOX_TOKEN_URL = "https://sandbox-auth.tangocard.com/oauth/token"
 #: Tango's documented limit: 1 transaction per second on all endpoints.
 DEFAULT_RATE_LIMIT = 1.0
@@ -111,20 +117,18 @@ def _oauth(extras: Mapping[str, Any], conn_id: str) -> TangoOAuthSettings | None
 
 
 def _guard(conn_id: str, environment: str, explicit: bool, base_url: str, oauth: TangoOAuthSettings | None) -> None:
-    hosts = {(urlsplit(base_url).hostname or "").lower()}
-    if oauth is not None:
-        hosts.add((urlsplit(oauth.token_url).hostname or "").lower())
-    production = sorted(
-        h
-        for h in hosts
-        if h in PRODUCTION_HOSTS or (h.endswith(".tangocard.com") and "sandbox" not in h and "integration" not in h)
-    )
+    urls = [base_url, *([oauth.token_url] if oauth is not None else [])]
+    production = non_sandbox_hosts(conn_id, urls, SANDBOX_HOSTS)
     if production and not (explicit and environment == PRODUCTION):
         raise TremendousConfigurationError(
             f"Connection '{conn_id}' points at Tango Card production ({', '.join(production)}) but does not set "
-            '"environment": "production" in its extra. Set it explicitly to place real orders, or remove the '
-            "host to use the sandbox (integration-api.tangocard.com)."
+            '"environment": "production" in its extra. Only integration-api.tangocard.com, '
+            "sandbox-auth.tangocard.com and loopback addresses are the sandbox. Set the environment explicitly to "
+            "place real orders, or remove the host to use the sandbox (integration-api.tangocard.com)."
         )
+
+
+_CREDENTIAL_EXTRAS = ("oauth_client_id", "oauth_client_secret", "oauth_username", "oauth_password")
 
 
 def tangocard_settings_from_connection(
@@ -144,6 +148,15 @@ def tangocard_settings_from_connection(
     base_url = base_url_from_host(conn, environment, SANDBOX_BASE_URL, PRODUCTION_BASE_URL)
     name = (getattr(conn, "login", None) or "").strip()
     key = (conn.password or "").strip()
+    check_credentials(
+        conn_id,
+        {
+            "login (platform name)": name,
+            "password (platform key)": key,
+            **{f"extra.{n}": None if extras.get(n) in (None, "") else str(extras[n]) for n in _CREDENTIAL_EXTRAS},
+        },
+        spaces=frozenset({"extra.oauth_password"}),
+    )
     oauth = _oauth(extras, conn_id)
     if oauth is None and not (name and key):
         raise TremendousConfigurationError(

@@ -6,6 +6,10 @@ message, invalidValue, constraint}]}``. Each HTTP status maps to a class that su
 429 or 5xx exactly like a Tremendous one, and ``except TangoCardAPIError`` catches every Tango answer.
 ``409.002`` (the first order with this ``externalRefID`` is still in process) is its own class, retried with the
 same id after at least 2 seconds.
+
+Tango echoes the refused value of each field (``invalidValue``); for a card number, a CVV or a credential that is a
+secret, so field errors, the message and the kept body are redacted (:mod:`.redact`) before the exception exists:
+nothing built from it (its text, each retry's log line, a failure summary) can show one.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.tangocard.redact import mask_card_numbers, redact_body
 
 _MAX_BODY = 2000
 #: Tango's advice for 409.002: "ensure a minimum of 2 seconds for all retries".
@@ -116,12 +121,16 @@ _BY_KEY: dict[str, type[TangoCardAPIError]] = {"409.002": TangoCardOrderInProces
 
 
 def _read(content: bytes) -> tuple[Mapping[str, Any], str]:
+    """The body parsed and redacted, and its (redacted) text, truncated, for the exception to keep."""
     text = content.decode("utf-8", errors="replace")
     try:
         data = json.loads(text) if text.strip() else {}
     except ValueError:
-        data = {}
-    return (data if isinstance(data, Mapping) else {}), text[:_MAX_BODY]
+        return {}, mask_card_numbers(text)[:_MAX_BODY]
+    if not isinstance(data, Mapping):
+        return {}, mask_card_numbers(text)[:_MAX_BODY]
+    redacted = redact_body(data)
+    return redacted, json.dumps(redacted)[:_MAX_BODY]
 
 
 def build_tangocard_error(
@@ -130,7 +139,7 @@ def build_tangocard_error(
     """Turn a Tango Card error response into its typed exception (tolerant of any body, JSON or not)."""
     data, raw = _read(content)
     i18n_key = str(data.get("i18nKey") or data.get("code") or "")
-    field_errors = [dict(item) for item in data.get("errors") or [] if isinstance(item, Mapping)]
+    field_errors = [dict(item) for item in data.get("errors") or [] if isinstance(item, Mapping)]  # redacted
     message = str(data.get("message") or data.get("httpPhrase") or "") or raw.strip()[:200]
     cls = _BY_KEY.get(i18n_key) or (TangoCardServerError if status >= 500 else _BY_STATUS.get(status))
     return (cls or TangoCardAPIError)(

@@ -50,15 +50,44 @@ def test_a_retry_of_the_same_task_instance_finds_its_order(tremendous_sandbox: A
     assert len(tremendous_sandbox.admin.ledger()) == 2
 
 
-def test_returns_a_json_safe_order_with_link_for_link_rewards(tremendous_sandbox: Any) -> None:
+def test_returns_a_json_safe_order_without_the_link_of_link_rewards(tremendous_sandbox: Any, caplog: Any) -> None:
     import json
 
     link_reward = {**REWARD, "delivery": {"method": "LINK"}, "recipient": {"name": "L"}}
-    order = _operator(reward=link_reward, external_id="given-key-1").execute(context())
+    ctx = context()
+    order = _operator(reward=link_reward, external_id="given-key-1").execute(ctx)
     assert json.loads(json.dumps(order)) == order
     assert order["external_id"] == "given-key-1"
     assert order["status"] == "EXECUTED" and order["payment"]["total"] == 10
-    assert order["rewards"][0]["delivery"]["link"].startswith("https://")
+    assert order["rewards"][0]["delivery"] == {"method": "LINK", "status": "SUCCEEDED"}, "a link is bearer money"
+    from airflow_provider_tremendous.hooks import TremendousHook
+
+    link = TremendousHook().get_order(order["id"]).rewards[0].delivery.link  # type: ignore[index,union-attr]
+    assert link and link not in json.dumps(ctx["ti"].pushed) + caplog.text
+
+
+def test_redemption_links_are_written_only_to_the_private_file_asked_for(
+    tremendous_sandbox: Any, tmp_path: Any, caplog: Any
+) -> None:
+    import json
+    import os
+    import stat
+
+    link_reward = {**REWARD, "delivery": {"method": "LINK"}, "recipient": {"name": "L"}}
+    target = tmp_path / "links.jsonl"
+    order = _operator(reward=link_reward, external_id="given-key-2", redemption_links_path=str(target)).execute(
+        context()
+    )
+    (record,) = [json.loads(line) for line in target.read_text().splitlines()]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert record["order_id"] == order["id"] and record["link"].startswith("https://")
+    assert record["link"] not in json.dumps(order) + caplog.text
+    shared = tmp_path / "shared.jsonl"
+    shared.write_text("")
+    os.chmod(shared, 0o640)
+    with pytest.raises(e.TremendousConfigurationError, match="chmod 600"):
+        _operator(reward=link_reward, external_id="given-key-2", redemption_links_path=str(shared)).execute(context())
+    assert shared.read_text() == ""
 
 
 def test_conflicting_external_id_is_a_clear_error(tremendous_sandbox: Any) -> None:

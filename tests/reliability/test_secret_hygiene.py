@@ -18,7 +18,17 @@ from tests.support.context import context
 API_KEY = "TEST_secret-scan-key-8c1f2b7d9e"
 CLIENT_SECRET = "oauth-client-secret-5a6b7c8d"
 REFRESH_TOKEN = "oauth-refresh-token-1f2e3d4c"
-SECRETS = (API_KEY, CLIENT_SECRET, REFRESH_TOKEN)
+RAW_SECRETS = (API_KEY, CLIENT_SECRET, REFRESH_TOKEN)
+
+
+def _forms(secret: str) -> set[str]:
+    from tests.reliability.test_secret_hygiene_bearer import forms
+
+    return forms(secret)
+
+
+#: Each secret raw, URL-encoded and Base64-encoded (see ``test_secret_hygiene_bearer.forms``).
+SECRETS = tuple(form for secret in RAW_SECRETS for form in sorted(_forms(secret)))
 EXAMPLES = Path(__file__).parents[2] / "example_dags"
 
 

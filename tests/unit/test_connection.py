@@ -52,9 +52,10 @@ def test_host_is_a_full_base_url_used_as_is() -> None:
 
 
 def test_host_without_scheme_gets_https_and_api_path() -> None:
-    assert settings_from_connection(FakeConn(host="proxy.internal", port=8443)).base_url == (
-        "https://proxy.internal:8443/api/v2"
-    )
+    production = FakeConn(password="PROD_abc", host="proxy.internal", port=8443, extra={"environment": "production"})
+    assert settings_from_connection(production).base_url == "https://proxy.internal:8443/api/v2"
+    with pytest.raises(TremendousConfigurationError, match="does not set"):  # a proxy is not the sandbox
+        settings_from_connection(FakeConn(host="proxy.internal", port=8443))
 
 
 def test_extras_are_read() -> None:

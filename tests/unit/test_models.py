@@ -48,7 +48,9 @@ def test_to_xcom_is_json_safe() -> None:
     data = order.to_xcom()
     assert json.loads(json.dumps(data)) == data
     assert data["created_at"].startswith("2026-11-01T10:00:00")
-    assert data["rewards"][0]["delivery"]["link"] == "https://l"
+    assert "link" not in data["rewards"][0]["delivery"], "a LINK reward's link is bearer money: never in XCom"
+    assert order.rewards and order.rewards[0].delivery and order.rewards[0].delivery.link == "https://l"
+    assert "https://l" not in repr(order)
     assert order.is_executed
 
 

@@ -191,3 +191,50 @@ def test_verified_events_start_dag_runs_once(tremendous_sandbox: Any, stub: Any)
     assert call.headers["authorization"] == "Bearer airflow-token"
     assert call.json["conf"]["resource"] == {"id": report.id, "type": "reports"}
     assert call.json["dag_run_id"].startswith("tremendous__")
+
+
+def _signed(uuid: str, key: str = "k") -> tuple[str, dict[str, str]]:
+    body = json.dumps({"event": "ORDERS.CREATED", "uuid": uuid, "payload": {"resource": {"id": "O", "type": "orders"}}})
+    return body, {SIGNATURE_HEADER: compute_signature(body.encode(), key)}
+
+
+async def test_a_failed_handler_is_retried_not_marked_seen() -> None:
+    """Issue item 4: an event whose handler fails once is answered with an error (the vendor retries) and is
+    handled when the retry comes, instead of being answered "duplicate" and lost."""
+    calls: list[str] = []
+
+    def handler(event: WebhookEvent) -> None:
+        calls.append(event.uuid)
+        if len(calls) == 1:
+            raise RuntimeError("database down")
+
+    transport = httpx.ASGITransport(app=webhook_app("k", handler))
+    body, headers = _signed("u-fail")
+    async with httpx.AsyncClient(transport=transport, base_url="http://receiver") as client:
+        first = await client.post("/", content=body, headers=headers)
+        retry = await client.post("/", content=body, headers=headers)
+        again = await client.post("/", content=body, headers=headers)
+    assert first.status_code >= 500 and "database down" not in first.text
+    assert (retry.status_code, retry.json()) == (200, {"status": "ok"})
+    assert again.json() == {"status": "duplicate"}
+    assert calls == ["u-fail", "u-fail"]
+
+
+async def test_a_delivery_of_an_event_being_handled_is_answered_retry_later() -> None:
+    release = asyncio.Event()
+    calls: list[str] = []
+
+    async def handler(event: WebhookEvent) -> None:
+        calls.append(event.uuid)
+        await release.wait()
+
+    transport = httpx.ASGITransport(app=webhook_app("k", handler))
+    body, headers = _signed("u-slow")
+    async with httpx.AsyncClient(transport=transport, base_url="http://receiver") as client:
+        slow = asyncio.create_task(client.post("/", content=body, headers=headers))
+        while not calls:
+            await asyncio.sleep(0)
+        concurrent = await client.post("/", content=body, headers=headers)
+        release.set()
+        assert (await slow).json() == {"status": "ok"}
+    assert concurrent.status_code == 409 and calls == ["u-slow"]

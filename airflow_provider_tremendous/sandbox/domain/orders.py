@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -190,7 +191,8 @@ def _start_delivery(state: SandboxState, reward: dict[str, Any]) -> None:
     delivery = reward["delivery"]
     if delivery["method"] == "LINK":
         delivery["status"] = "SUCCEEDED"
-        delivery["link"] = f"https://testflight.tremendous.com/rewards/payout/{reward['id']}"
+        # a link is a bearer secret: like the real ones it carries an unguessable part
+        delivery["link"] = f"https://testflight.tremendous.com/rewards/payout/{reward['id']}-{secrets.token_hex(8)}"
         state.emit("REWARDS.DELIVERY.SUCCEEDED", "rewards", reward["id"])
         return
     half = state.config.settings.delivery_seconds / 2

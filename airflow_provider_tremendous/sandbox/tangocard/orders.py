@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import re
+import secrets
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -186,13 +187,7 @@ def _store(
         "notes": body.get("notes"),
         "campaign": body.get("campaign"),
         "createdAt": state.iso(),
-        "reward": {
-            "credentials": {"Redemption URL": f"https://sandbox.rewards.example/redeem/{ident}"},
-            "credentialList": [
-                {"label": "Redemption URL", "value": f"https://sandbox.rewards.example/redeem/{ident}", "type": "url"}
-            ],
-            "redemptionInstructions": "Open the link to redeem your reward.",
-        },
+        "reward": _reward_credentials(ident),
         "_seq": state.sequence,
         "_cost_cents": cost_cents + fee_cents,  # what FAILED refunds
         "_in_process_until": state.now() + settings.tango_in_process_seconds,
@@ -213,12 +208,30 @@ def _store(
         "amount": order["denomination"],
         "recipient": order["recipient"],
         "createdDate": order["createdAt"],
+        "reward": order["reward"],  # line items carry the reward's credentials too (strictness.md #10)
         "_seq": state.sequence,
     }
     state.collections[LINE_ITEMS][line_item["referenceLineItemID"]] = line_item
     if pending:
         state.schedule(settings.tango_order_pending_seconds, "tango_order_complete", ident)
     return order
+
+
+def _reward_credentials(ident: str) -> dict[str, Any]:
+    """The reward's credentials as Tango gives them: a redemption URL, a code and a PIN (bearer secrets; drawn from
+    :mod:`secrets`, not the seeded generator, so seeded fault sequences stay what they were)."""
+    url = f"https://sandbox.rewards.example/redeem/{ident}-{secrets.token_hex(6)}"
+    code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(16))
+    pin = f"{secrets.randbelow(1_000_000):06d}"
+    return {
+        "credentials": {"Redemption URL": url, "Code": code, "PIN": pin},
+        "credentialList": [
+            {"label": "Redemption URL", "value": url, "type": "url"},
+            {"label": "Code", "value": code, "type": "text"},
+            {"label": "PIN", "value": pin, "type": "text"},
+        ],
+        "redemptionInstructions": "Open the link, or enter the code and PIN, to redeem your reward.",
+    }
 
 
 def set_status(state: SandboxState, ident: str, status: str) -> dict[str, Any]:
