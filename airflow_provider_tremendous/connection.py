@@ -76,6 +76,10 @@ class OAuthSettings:
     refresh_token_variable: str = ""
 
 
+#: Words that make Airflow hide a Variable's value (a subset of its sensitive names that every version hides).
+HIDDEN_NAME_WORDS = ("token", "secret")
+
+
 def default_refresh_token_variable(conn_id: str) -> str:
     """The Variable name used for ``"oauth_refresh_token_variable": true`` (contains ``token``, so Airflow hides
     its value in the UI)."""
@@ -93,6 +97,12 @@ def _refresh_token_variable(value: Any, conn_id: str) -> str:
     if len(text) > 250:
         raise TremendousConfigurationError(
             f"Connection '{conn_id}': extra 'oauth_refresh_token_variable' is longer than a Variable name may be."
+        )
+    if not any(word in text.lower() for word in HIDDEN_NAME_WORDS):
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}': extra 'oauth_refresh_token_variable' {text!r} would show the refresh token in "
+            "Airflow's UI and CLI (Airflow hides the values of Variables whose names contain 'token' or 'secret'). "
+            f"Use a name ending in '_refresh_token', e.g. '{text}_refresh_token', or true for the default name."
         )
     return text
 

@@ -11,9 +11,10 @@ outlive them, and a marker is written to both:
   the marker's key (``tremendous_marker__<hash>``), so a key may name more than one task instance (a Tango
   ``externalRefID`` given by the user is the same deposit in every DAG run that gives it).
 
-A read takes the state store's record, else the Variable's. A write must land in at least one store, else
-:class:`MarkerUnavailableError` is raised and the caller must not act: a marker that might be missing cannot
-protect anything. Markers hold no secret and no recipient data.
+A read merges the two (the caller ranks markers; on a tie the shared Variable wins). A write must land in at least
+one store — in the Variable, for a claim other task instances must see — else :class:`MarkerUnavailableError` is
+raised and the caller must not act: a marker that might be missing cannot protect anything. Markers hold no secret
+and no recipient data.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from __future__ import annotations
 import hashlib
 import importlib
 import logging
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any, NoReturn, Protocol
 
 from airflow_provider_tremendous.errors import TremendousError
 
@@ -121,41 +123,54 @@ class TaskMarkers:
         """The Variable holding ``key``'s marker (Variable names are at most 250 characters: the key is hashed)."""
         return f"tremendous_marker__{hashlib.sha256(key.encode()).hexdigest()[:40]}"
 
-    def read(self, key: str) -> dict[str, Any] | None:
+    def read(self, key: str, rank: Callable[[dict[str, Any]], int] = lambda marker: 0) -> dict[str, Any] | None:
         """The marker under ``key``, or ``None`` if neither store has one. A store that cannot be read raises:
-        "no marker" must never be assumed from a failed read. A marker found in one store only is written back to
-        the other, so losing one store later (``clear_on_success``, a Variable deleted) cannot lose it."""
+        "no marker" must never be assumed from a failed read.
+
+        Where both stores hold one, the higher ``rank`` wins, and on a tie the Variable's: it is shared by every
+        task instance that names the same key, while the task state store holds only this task instance's (possibly
+        older) view. The winner is written back where it is missing or different, so losing one store later
+        (``clear_on_success``, a Variable deleted) cannot lose it."""
         in_state = self.state.get(key) if self.state is not None else None
         in_variable = self.variables.get(self.variable_name(key))
-        found = in_state if in_state is not None else in_variable
-        if found is not None and (in_variable is None or (self.state is not None and in_state is None)):
+        candidates = [marker for marker in (in_variable, in_state) if marker is not None]
+        found = max(candidates, key=rank) if candidates else None  # max keeps the first (the Variable's) on a tie
+        if found is not None and (found != in_variable or (self.state is not None and found != in_state)):
             try:
                 self.write(key, found)
             except MarkerUnavailableError as error:
-                log.warning("Marker %r found in one store could not be copied to the other: %s", key, error)
+                log.warning("Marker %r could not be copied between its stores: %s", key, error)
         return found
 
-    def write(self, key: str, value: dict[str, Any]) -> None:
-        """Write ``value`` under ``key`` to both stores; raise :class:`MarkerUnavailableError` if neither took it."""
+    def read_shared(self, key: str) -> dict[str, Any] | None:
+        """The marker under ``key`` in the Variable only: what every task instance naming ``key`` sees."""
+        return self.variables.get(self.variable_name(key))
+
+    def write(self, key: str, value: dict[str, Any], require_shared: bool = False) -> None:
+        """Write ``value`` under ``key`` to the Variable, then the task state store. Raise
+        :class:`MarkerUnavailableError` if neither took it, or (``require_shared``) if the Variable did not — then
+        nothing is written: a claim other task instances cannot see protects nothing."""
         value = {**value, "key": key}
-        problems = []
-        written = 0
-        for name, store, store_key in (
-            ("the task state store", self.state, key),
-            (f"Airflow Variable {self.variable_name(key)}", self.variables, self.variable_name(key)),
-        ):
-            if store is None:
-                continue
+        problems: list[str] = []
+        try:
+            self.variables.set(self.variable_name(key), value)
+        except Exception as error:
+            problems.append(f"Airflow Variable {self.variable_name(key)}: {type(error).__name__}: {error}")
+        if problems and (require_shared or self.state is None):
+            self._unavailable(key, problems)
+        if self.state is not None:
             try:
-                store.set(store_key, value)
-                written += 1
+                self.state.set(key, value)
             except Exception as error:
-                problems.append(f"{name}: {type(error).__name__}: {error}")
-        if written == 0:
-            raise MarkerUnavailableError(
-                f"the marker {key!r} could not be written ({'; '.join(problems) or 'no store'}). Nothing was sent. "
-                "Check that the task can write Airflow Variables (metadata database or API server reachable), "
-                "then run the task again."
-            )
+                problems.append(f"the task state store: {type(error).__name__}: {error}")
+                if len(problems) == 2:
+                    self._unavailable(key, problems)
         for problem in problems:
             log.warning("Marker %r kept in one store only; %s", key, problem)
+
+    @staticmethod
+    def _unavailable(key: str, problems: list[str]) -> NoReturn:
+        raise MarkerUnavailableError(
+            f"the marker {key!r} could not be written ({'; '.join(problems)}). Nothing was sent. Check that the task "
+            "can write Airflow Variables (metadata database or API server reachable), then run the task again."
+        )

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,8 +51,26 @@ _REFUSED = frozenset(range(400, 500)) - {408, 409}
 _LEAVE_AS_IS = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
 
+#: How long a claim waits before reading itself back (longer than any task's read-to-write gap).
+CLAIM_SETTLE_SECONDS = 2.0
+#: A marker's precedence when the two stores disagree: what happened beats what was attempted.
+_RANKS = {"done": 3, "sending": 2, "not_sent": 1}
+
+
+def _rank(marker: dict[str, Any]) -> int:
+    return _RANKS.get(str(marker.get("state")), 0)
+
+
 class UncertainSendError(TremendousError, AirflowFailException):
     """An earlier try's request may have moved money and cannot be confirmed: not sent again automatically."""
+
+
+class ConcurrentSendError(TremendousError, AirflowFailException):
+    """Another task instance is sending the same movement right now: not sent here."""
+
+
+class ReusedKeyError(TremendousError, AirflowFailException):
+    """The idempotency key already names another movement (amount, account, card): nothing sent."""
 
 
 def proves_not_sent(error: BaseException) -> bool:
@@ -97,14 +116,16 @@ class SendOnce(Generic[Result]):
         :param recall: the result of an earlier try from its marker (a look-up by id, or the recorded values).
         :param confirm: the attempt id of an uncertain earlier try the user confirmed did *not* move the money.
         """
-        earlier = self.markers.read(self.key)
+        earlier = self.markers.read(self.key, rank=_rank)
+        if earlier is not None and earlier.get("state") in ("done", "sending"):
+            self._same_movement_or_refuse(earlier)
         if earlier is not None and earlier.get("state") == "done":
             log.info("%s was already done by an earlier try (%s): not sent again", self.what, earlier.get("at"))
             return recall(earlier), False
         if earlier is not None and earlier.get("state") == "sending":
             self._confirmed_or_refuse(earlier, confirm)
         attempt = uuid.uuid4().hex[:16]
-        self._mark("sending", attempt)
+        self._claim(attempt)
         try:
             result = send()
         except _LEAVE_AS_IS:
@@ -118,6 +139,33 @@ class SendOnce(Generic[Result]):
             ) from error
         self._mark_quietly("done", attempt, record(result))
         return result, True
+
+    def _claim(self, attempt: str) -> None:
+        """Write ``sending`` for ``attempt`` to the shared Variable (required), wait :data:`CLAIM_SETTLE_SECONDS`,
+        read it back: of task instances claiming the same movement at once, only the last writer finds its own
+        attempt and sends; the others stop. Variables have no compare-and-set, so this detects every overlap whose
+        read-to-write gap is shorter than the settle delay (milliseconds against seconds), as the payout registry
+        does; a pool with one slot excludes strictly."""
+        self._mark("sending", attempt, require_shared=True)
+        time.sleep(CLAIM_SETTLE_SECONDS)
+        now = self.markers.read_shared(self.key)
+        if now is None or now.get("attempt") != attempt:
+            raise ConcurrentSendError(
+                f"{self.what} is being sent by another task instance right now (attempt {now and now.get('attempt')}"
+                f", since {now and now.get('at')}): not sent here. Check that task's outcome; run this one again "
+                "only to return its result."
+            )
+
+    def _same_movement_or_refuse(self, earlier: dict[str, Any]) -> None:
+        """An idempotency key names one movement: the same key with another amount, account or card is refused
+        (nothing sent), never answered with the earlier movement as if it were this one."""
+        changed = [name for name, value in self.facts.items() if name in earlier and earlier[name] != value]
+        if changed:
+            was = ", ".join(f"{name} {earlier[name]!r}" for name in changed)
+            raise ReusedKeyError(
+                f"{self.what}: its key was already used for another movement ({was}; {earlier.get('state')} at "
+                f"{earlier.get('at')}). Nothing was sent now. Give a new external_ref_id for a new movement."
+            )
 
     def _confirmed_or_refuse(self, earlier: dict[str, Any], confirm: str | None) -> None:
         attempt = str(earlier.get("attempt"))
@@ -137,9 +185,12 @@ class SendOnce(Generic[Result]):
             "(that confirms this attempt only); if it did, there is nothing to do."
         )
 
-    def _mark(self, state: str, attempt: str, extra: dict[str, Any] | None = None) -> None:
+    def _mark(
+        self, state: str, attempt: str, extra: dict[str, Any] | None = None, require_shared: bool = False
+    ) -> None:
         at = dt.datetime.now(dt.timezone.utc).isoformat()
-        self.markers.write(self.key, {**self.facts, **(extra or {}), "state": state, "attempt": attempt, "at": at})
+        marker = {**self.facts, **(extra or {}), "state": state, "attempt": attempt, "at": at}
+        self.markers.write(self.key, marker, require_shared=require_shared)
 
     def _mark_quietly(self, state: str, attempt: str, extra: dict[str, Any] | None = None) -> None:
         """After the request: a marker that cannot be updated leaves ``sending`` in place, which is safe (a later

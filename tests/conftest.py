@@ -104,11 +104,12 @@ def _payout_registry_in_memory(request: pytest.FixtureRequest, monkeypatch: pyte
     marker."""
     if request.node.get_closest_marker("real_payout_registry"):
         return
-    from airflow_provider_tremendous import markers
+    from airflow_provider_tremendous import markers, once
     from airflow_provider_tremendous.payouts import registry
 
     store = request.getfixturevalue("registry_store")
     monkeypatch.setattr(registry, "variable_store", lambda: store)
     markers_store = request.getfixturevalue("marker_store")
     monkeypatch.setattr(markers, "variable_store", lambda: markers_store)
+    monkeypatch.setattr(once, "CLAIM_SETTLE_SECONDS", 0.2)  # still far longer than two threads' claim gap
     monkeypatch.setattr(registry, "SETTLE_SECONDS", 0.0)

@@ -130,8 +130,10 @@ class Operation(Generic[P, T]):
         idempotency_field: str | None,
         secret_result: bool,
         query_names: Callable[[str], str] = query_name,
+        secret_fields: tuple[str, ...] = (),
     ) -> None:
         self.name = stub.__name__
+        self.secret_fields = secret_fields
         self.method = method
         self.path = path
         self.key = key
@@ -187,7 +189,18 @@ class Operation(Generic[P, T]):
             json_body=body,
             retry_safe=self._retry_safe(body),
             name=self.name,
+            redact=self._secret_values(bound.arguments, body),
         )
+
+    def _secret_values(self, arguments: Mapping[str, Any], body: Any) -> tuple[str, ...]:
+        """The values of this operation's secret path parameters and body fields, masked in logs and kept out of
+        every error text (the API may echo them: "Credit card '<token>' not found")."""
+        found = [arguments.get(name) for name in self.secret_fields]
+        found += [body.get(name) for name in self.secret_fields] if isinstance(body, Mapping) else []
+        values = tuple(str(value) for value in found if value not in (None, ""))
+        for value in values:
+            mask_secret(value)
+        return values
 
     def _retry_safe(self, body: Any) -> bool:
         if self.method != "POST":
@@ -261,6 +274,7 @@ def endpoint(
     idempotency_field: str | None = None,
     secret_result: bool = False,
     query_names: Callable[[str], str] = query_name,
+    secret_fields: tuple[str, ...] = (),
 ) -> Callable[[Callable[Concatenate[Any, P], T]], Operation[P, T]]:
     """Declare an API operation from a typed stub.
 
@@ -272,6 +286,8 @@ def endpoint(
     :param secret_result: mask the (string) result in logs, e.g. a newly created API key.
     :param query_names: maps a keyword argument to its query wire name (Tremendous: ``created_at_gte`` →
         ``created_at[gte]``; Tango Card: camelCase).
+    :param secret_fields: path parameters and top-level body fields whose values are secret (a card token): masked
+        in logs and replaced in every error this operation raises.
     """
 
     def decorate(stub: Callable[Concatenate[Any, P], T]) -> Operation[P, T]:
@@ -284,6 +300,7 @@ def endpoint(
             idempotency_field=idempotency_field,
             secret_result=secret_result,
             query_names=query_names,
+            secret_fields=secret_fields,
         )
 
     return decorate

@@ -4,8 +4,11 @@ Tango documents idempotency by ``externalRefID`` for orders only (strictness.md 
 the card again and a repeated transfer may move the funds again. Both operators therefore send through
 :class:`~airflow_provider_tremendous.once.SendOnce`:
 
-* before the request leaves, the attempt is recorded durably (the task state store and an Airflow Variable keyed
-  by the connection's platform, the account and the ``externalRefID``); if it cannot be recorded, nothing is sent;
+* before the request leaves, the attempt is claimed durably: an Airflow Variable keyed by the API host, the account
+  and the ``externalRefID`` (shared by every task instance sending the same movement: written, then read back after
+  a settle delay) and the task state store; if the Variable cannot be written, nothing is sent;
+* the same ``externalRefID`` with another amount, account or card is refused (nothing sent), never answered with
+  the earlier movement;
 * a later try — a retry, a cleared task, a fresh worker, another DAG run giving the same ``external_ref_id`` — that
   finds the movement done sends nothing and returns it (a deposit is looked up by its id; a transfer, which Tango
   offers no look-up for, as recorded);
@@ -18,9 +21,11 @@ leave the movement free to be sent again.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from airflow_provider_tremendous.errors import TremendousError, TremendousInputError
 from airflow_provider_tremendous.markers import TaskMarkers
@@ -63,10 +68,11 @@ class _FundingOperator(TangoCardBaseOperator):
         facts: dict[str, Any],
     ) -> tuple[Moved, bool]:
         """Send ``send`` at most once for this platform, account and ``externalRefID`` (in ``facts``)."""
-        settings = self.hook.settings
+        host = (urlsplit(self.hook.settings.base_url).hostname or "").rstrip(".").lower()
         once: SendOnce[Moved] = SendOnce(
             TaskMarkers(context),
-            key=f"tangocard_{kind}:{settings.environment}:{settings.account_identity}:{account}:{facts['externalRefID']}",
+            # what is charged (where, which account, which key), not how the connection logs in
+            key=f"tangocard_{kind}:{host}:{account}:{facts['externalRefID']}",
             what=what,
             how_to_check=(
                 f"Check the account's {kind}s in Tango's portal, or the balances (TangoCardHook().get_account), "
@@ -140,7 +146,12 @@ class TangoCardFundAccountOperator(_FundingOperator):
             lambda: self.hook.create_credit_card_deposit(body),
             lambda done: {"referenceDepositID": done.reference_deposit_id},
             lambda marker: self.hook.get_credit_card_deposit(str(marker["referenceDepositID"])),
-            {"amount": str(amount), "account": account, "externalRefID": ref},
+            {
+                "amount": str(amount),
+                "account": account,
+                "card": _fingerprint(str(self.credit_card_token)),
+                "externalRefID": ref,
+            },
         )
         self.log.info(
             "Deposit %s of %s USD %s",
@@ -221,6 +232,11 @@ class TangoCardTransferFundsOperator(_FundingOperator):
             else "done by an earlier try: not moved again (a new transfer needs a new external_ref_id)",
         )
         return {**transfer.to_xcom(), "currentBalance": self._balance_of(source), "moved_now": moved_now}
+
+
+def _fingerprint(token: str) -> str:
+    """What a marker keeps of a card token: enough to tell two cards apart, nothing to charge one with."""
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
 
 
 def _recorded_transfer(marker: dict[str, Any], amount: Decimal) -> FundTransfer:

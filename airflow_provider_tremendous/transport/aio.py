@@ -32,9 +32,9 @@ class HttpxTransport:
             )
         except httpx.HTTPError as error:
             raise TremendousTransportError(
-                f"{type(error).__name__}: {error}",
+                request.scrub(f"{type(error).__name__}: {error}"),
                 method=request.method,
-                path=request.path if not request.absolute else "(OAuth token endpoint)",
+                path=request.shown_path,
                 may_have_reached_server=not isinstance(error, _NEVER_SENT),
             ) from error
         headers_lower = {key.lower(): value for key, value in response.headers.items()}

@@ -83,11 +83,16 @@ class Credentials(SlotBacked):
     def before_refresh(self) -> None:
         """Called under the lock before :meth:`refresh_request` (may block: the async client runs it in a
         thread). The first renewal in the process starts from the token kept in the Variable (opt-in), which is
-        newer than the connection's when an earlier task rotated it."""
-        if self._oauth is None or self._slot.refresh_token:
+        newer than the connection's when an earlier task rotated it; every later renewal reads it again, since a task
+        process running at the same time may have rotated the token since (unless this process's own newest token
+        could not be saved there)."""
+        if self._oauth is None:
             return
         kept = self._store.load() if self._store else ""
-        self._slot.refresh_token = kept or self._oauth.refresh_token.get_secret_value()
+        if kept and not self._slot.unsaved:  # another task process may have rotated it since this one last did
+            self._slot.refresh_token = kept
+        elif not self._slot.refresh_token:
+            self._slot.refresh_token = self._oauth.refresh_token.get_secret_value()
 
     def refresh_request(self) -> ApiRequest:
         """The token-endpoint request exchanging the current refresh token for a new access token."""
@@ -134,7 +139,7 @@ class Credentials(SlotBacked):
         if self._rotated:
             self._rotated = False
             if self._store is not None:
-                self._store.save(self._slot.refresh_token)
+                self._slot.unsaved = not self._store.save(self._slot.refresh_token)
 
     def _refused(self) -> TremendousOAuthGrantError:
         kept = (

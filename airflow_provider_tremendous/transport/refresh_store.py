@@ -44,9 +44,10 @@ class RefreshTokenVariable:
         mask_secret(token)
         return token
 
-    def save(self, token: str) -> None:
+    def save(self, token: str) -> bool:
         """Keep ``token`` for the next task process. A failed write is logged (without the token), not raised:
-        this process goes on with it, and the next one will fail with a clear invalid_grant message."""
+        this process goes on with it, and the next one will fail with a clear invalid_grant message. Whether it was
+        kept."""
         mask_secret(token)
         try:
             airflow_variable().set(
@@ -62,3 +63,5 @@ class RefreshTokenVariable:
                 self.name,
                 type(error).__name__,
             )
+            return False
+        return True

@@ -32,6 +32,8 @@ class ApiRequest:
     :param authenticated: whether to send the Bearer credentials.
     :param absolute: whether ``path`` is a full URL (OAuth token endpoint).
     :param name: operation name, for logs.
+    :param redact: values that must never be shown (a card token in the body or the path): replaced in every error
+        text and body this request produces, whatever the API echoes.
     """
 
     method: str
@@ -43,10 +45,29 @@ class ApiRequest:
     authenticated: bool = True
     absolute: bool = False
     name: str = ""
+    redact: tuple[str, ...] = field(default=(), repr=False)
 
     def url(self, base_url: str) -> str:
         """The full URL of this request below ``base_url``."""
         return self.path if self.absolute else base_url.rstrip("/") + self.path
+
+    @property
+    def shown_path(self) -> str:
+        """The path as errors and logs show it: no query, no redacted value, no token endpoint URL."""
+        return "(OAuth token endpoint)" if self.absolute else self.scrub(self.path.split("?")[0])
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every :attr:`redact` value (raw or URL-quoted) replaced by ``[redacted]``."""
+        for value in self.redact:
+            for form in {value, quote(value, safe="")}:
+                text = text.replace(form, "[redacted]")
+        return text
+
+    def scrub_bytes(self, content: bytes) -> bytes:
+        """:meth:`scrub` for a response body."""
+        if not self.redact:
+            return content
+        return self.scrub(content.decode("utf-8", "replace")).encode()
 
 
 @dataclass(frozen=True)
@@ -98,9 +119,9 @@ def raise_for_status(
         return
     raise errors(
         status=response.status,
-        content=response.content,
+        content=request.scrub_bytes(response.content),
         method=request.method,
-        path=request.path.split("?")[0] if not request.absolute else "(OAuth token endpoint)",
+        path=request.shown_path,
         retry_after=response.retry_after,
     )
 

@@ -95,7 +95,7 @@ class RetryPolicy:
             log.warning(
                 "%s %s failed (%s); retry %d of %d in %.2f s",
                 request.method,
-                request.path if not request.absolute else "(OAuth token endpoint)",
+                request.shown_path,
                 error,
                 state.attempt_number,
                 self.max_retries,

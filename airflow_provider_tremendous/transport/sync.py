@@ -57,9 +57,9 @@ class RequestsTransport:
             content = response.content
         except requests.exceptions.RequestException as error:
             raise TremendousTransportError(
-                f"{type(error).__name__}: {error}",
+                request.scrub(f"{type(error).__name__}: {error}"),
                 method=request.method,
-                path=request.path if not request.absolute else "(OAuth token endpoint)",
+                path=request.shown_path,
                 may_have_reached_server=not _never_sent(error),
             ) from error
         headers_lower = {key.lower(): value for key, value in response.headers.items()}

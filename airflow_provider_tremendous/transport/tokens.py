@@ -34,12 +34,14 @@ class TokenSlot:
     :param expires_at: ``time.monotonic()`` after which the access token is no longer used (``inf``: unknown).
     :param refresh_token: the current refresh token of the lineage ("" until first needed).
     :param generation: how many renewals happened; a renewal is skipped when it changed since the caller looked.
+    :param unsaved: the current refresh token could not be kept in the opt-in Variable (the Variable is older).
     """
 
     access_token: str = field(default="", repr=False)
     expires_at: float = math.inf
     refresh_token: str = field(default="", repr=False)
     generation: int = 0
+    unsaved: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 

@@ -26,15 +26,15 @@ class FundingAPI:
     def list_credit_cards(self, show_inactive: bool | None = None) -> list[CreditCard]:
         """Registered cards (``showInactive`` includes unregistered ones)."""
 
-    @tango_endpoint("GET", "/creditCards/{token}")
+    @tango_endpoint("GET", "/creditCards/{token}", secret_fields=("token",))
     def get_credit_card(self, token: str) -> CreditCard:
         """One registered card."""
 
-    @tango_endpoint("POST", "/creditCardUnregisters")
+    @tango_endpoint("POST", "/creditCardUnregisters", secret_fields=("creditCardToken",))
     def unregister_credit_card(self, body: Body) -> CreditCardUnregistration:
         """Unregister a card (``customerIdentifier``, ``accountIdentifier``, ``creditCardToken``)."""
 
-    @tango_endpoint("POST", "/creditCardDeposits")
+    @tango_endpoint("POST", "/creditCardDeposits", secret_fields=("creditCardToken",))
     def create_credit_card_deposit(self, body: Body) -> CreditCardDeposit:
         """Charge a registered card into an account (``amount`` in USD, ``creditCardToken``, ``externalRefID``).
 
