@@ -22,9 +22,10 @@ import ipaddress
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 from urllib.parse import urlsplit
 
+import urllib3
 from pydantic import SecretStr
 
 from airflow_provider_tremendous.errors import TremendousConfigurationError
@@ -299,16 +300,46 @@ def non_sandbox_hosts(conn_id: str, urls: Iterable[str], sandbox_hosts: frozense
     """
     found = []
     for url in urls:
-        raw = urlsplit(url).hostname or ""
-        try:
-            host = normalise_host(raw)
-        except ValueError:
-            host = ""
-        if not host:
-            raise TremendousConfigurationError(f"Connection '{conn_id}': {url!r} has no valid host name.")
+        host = checked_host(conn_id, url)
         if host not in sandbox_hosts and not is_loopback(host):
             found.append(host)
     return sorted(set(found))
+
+
+def checked_host(conn_id: str, url: str) -> str:
+    """The normalised host of ``url``, once it is certain that every HTTP client reads the same host from it.
+
+    Refused, without echoing the URL (it may hold a password): a backslash, whitespace or control character
+    (``requests`` ends the host at a backslash where :func:`urllib.parse.urlsplit` reads on, so
+    ``https://api.tangocard.com\\@integration-api.tangocard.com`` would be judged the sandbox and sent to
+    production); a user name or password in the URL; a host that urllib3 (the sync client's parser) and urlsplit
+    (httpx's reading) do not agree on; no valid host.
+
+    :raises TremendousConfigurationError: naming the connection and what is wrong.
+    """
+
+    def refuse(why: str) -> NoReturn:
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}': the host URL {why} (the URL is not shown). Give a plain https://host/path URL."
+        )
+
+    if any(char == "\\" or char.isspace() or ord(char) < 0x20 or ord(char) == 0x7F for char in url):
+        refuse("holds a backslash, whitespace or control character")
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        refuse("holds a user name or password; put credentials in the connection's credential fields")
+    # where the host starts and ends is decided by ASCII delimiters: compare the two parsers on the URL's ASCII
+    # skeleton (each other character as "a"), so a Unicode host name is judged below by its IDNA form
+    skeleton = "".join(char if char.isascii() else "a" for char in url)
+    try:
+        ours = (urlsplit(skeleton).hostname or "").lower().rstrip(".")
+        theirs = (urllib3.util.parse_url(skeleton).host or "").lower().rstrip(".").strip("[]")
+        host = normalise_host(parts.hostname or "")
+    except (ValueError, urllib3.exceptions.LocationParseError):
+        refuse("has no valid host name")
+    if not host or ours != theirs:
+        refuse("is read differently by different HTTP clients")
+    return host
 
 
 #: What a credential may hold: printable ASCII; ``spaces`` says whether a space is allowed inside.

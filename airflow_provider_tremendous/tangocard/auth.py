@@ -14,7 +14,6 @@ own). The grants have no refresh token; ``invalid_grant`` (a wrong service-accou
 from __future__ import annotations
 
 import base64
-import json
 import math
 import time
 
@@ -30,6 +29,7 @@ from airflow_provider_tremendous.transport.tokens import (
     TokenSlot,
     clear_token_slots,
     is_invalid_grant,
+    read_token_answer,
     secret_digest,
     token_slot,
 )
@@ -139,15 +139,13 @@ class TangoCardCredentials(SlotBacked):
                 "and key (Basic auth). Not retried."
             )
         raise_for_status(request, response, build_tangocard_error)
+        data = read_token_answer(response.content, "check oauth_token_url")
         try:
-            data = json.loads(response.content)
-            token = str(data["access_token"])
             lifetime = float(data.get("expires_in") or 300)
-        except (ValueError, KeyError, TypeError) as error:
+        except (ValueError, TypeError) as error:
             raise TremendousResponseError(
-                "The Tango Card OAuth token endpoint answered without an access_token; check oauth_token_url."
+                "The Tango Card OAuth token endpoint answered an unreadable expires_in."
             ) from error
-        mask_secret(token)
-        self._slot.access_token = token
+        self._slot.access_token = data["access_token"]
         self._slot.expires_at = time.monotonic() + lifetime if math.isfinite(lifetime) else math.inf
         self._slot.generation += 1

@@ -32,6 +32,8 @@ _SECRET_PARTS = (
 _SECRET_SEGMENTS = frozenset({"pin", "code", "link", "url", "key", "number", "expiration", "expirationdate", "value"})
 #: ``number``, ``expiration`` and ``value`` are secret only under a card or a reward (``amount.value`` is not).
 _SCOPED = {"number": ("card",), "expiration": ("card",), "expirationdate": ("card",), "value": ("credential", "reward")}
+#: Objects whose unlabelled values (a list) are all taken for secrets.
+_SECRET_SCOPES = ("card", "credential", "reward")
 _CARD_RUN = re.compile(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])")
 
 
@@ -60,11 +62,24 @@ def mask_card_numbers(text: str) -> str:
 
 
 def redact_value(path: str, value: Any) -> Any:
-    """``value`` as an error may show it: redacted under a sensitive ``path``, card numbers masked otherwise."""
+    """``value`` as an error may show it: redacted under a sensitive ``path``; an object or list walked with each
+    key extending the path (``creditCard`` → ``creditCard.number``); card numbers masked in strings and numbers
+    everywhere else."""
     if value is None:
         return None
     if is_sensitive_path(path):
         return _hint(value, path)
+    if isinstance(value, Mapping):
+        return {key: redact_value(f"{path}.{key}" if path else str(key), item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        if any(word in path.lower() for word in _SECRET_SCOPES):  # a card's or reward's values, keys lost
+            return REDACTED
+        return [redact_value(path, item) for item in value]
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        masked = mask_card_numbers(str(value))
+        return masked if masked != str(value) else value
     return mask_card_numbers(value) if isinstance(value, str) else value
 
 
@@ -83,9 +98,10 @@ def redact_field_errors(errors: list[Mapping[str, Any]]) -> list[dict[str, Any]]
 
 
 def redact_body(data: Any) -> Any:
-    """A parsed error body with its field errors redacted and card numbers masked in every string."""
+    """A parsed error body with its field errors redacted, every other value walked as :func:`redact_value`
+    does (keys as paths), and card numbers masked in every string and number."""
     if isinstance(data, Mapping):
-        out = {key: redact_body(value) for key, value in data.items() if key != "errors"}
+        out = {key: redact_value(str(key), value) for key, value in data.items() if key != "errors"}
         if "errors" in data:
             items = data["errors"]
             out["errors"] = (

@@ -17,19 +17,16 @@ that) in an Airflow Variable (:mod:`.refresh_store`). A refused refresh token (`
 
 from __future__ import annotations
 
-import json
-
-from airflow.providers.common.compat.sdk import mask_secret
-
 from airflow_provider_tremendous import __version__
 from airflow_provider_tremendous.connection import TremendousSettings
-from airflow_provider_tremendous.errors import TremendousOAuthGrantError, TremendousResponseError
+from airflow_provider_tremendous.errors import TremendousOAuthGrantError
 from airflow_provider_tremendous.transport.refresh_store import RefreshTokenVariable
 from airflow_provider_tremendous.transport.request import ApiRequest, RawResponse, raise_for_status
 from airflow_provider_tremendous.transport.tokens import (
     SlotBacked,
     TokenSlot,
     is_invalid_grant,
+    read_token_answer,
     secret_digest,
     token_slot,
 )
@@ -117,18 +114,10 @@ class Credentials(SlotBacked):
         if is_invalid_grant(response.status, response.content):
             raise self._refused()
         raise_for_status(request, response)
-        try:
-            data = json.loads(response.content)
-            token = str(data["access_token"])
-        except (ValueError, KeyError, TypeError) as error:
-            raise TremendousResponseError(
-                "The OAuth token endpoint answered without an access_token; check the token URL."
-            ) from error
-        mask_secret(token)
-        self._slot.access_token = token
+        data = read_token_answer(response.content, "check the token URL")
+        self._slot.access_token = data["access_token"]
         rotated = str(data.get("refresh_token") or "")
         if rotated and rotated != self._slot.refresh_token:
-            mask_secret(rotated)
             self._slot.refresh_token = rotated
             self._rotated = True
         self._slot.generation += 1

@@ -55,6 +55,13 @@ class RequestsTransport:
                 allow_redirects=False,
             )
             content = response.content
+        except requests.exceptions.InvalidHeader:  # raised while preparing: never sent
+            raise TremendousTransportError(
+                "InvalidHeader: a request header value is not valid (not shown: it may be a credential)",
+                method=request.method,
+                path=request.shown_path,
+                may_have_reached_server=False,
+            ) from None
         except requests.exceptions.RequestException as error:
             raise TremendousTransportError(
                 request.scrub(f"{type(error).__name__}: {error}"),

@@ -21,6 +21,11 @@ import json
 import math
 import threading
 from dataclasses import dataclass, field
+from typing import Any
+
+from airflow.providers.common.compat.sdk import mask_secret
+
+from airflow_provider_tremendous.errors import TremendousResponseError
 
 #: How long a coroutine waiting for a renewal sleeps between tries of the lock (seconds, doubling to the max).
 _POLL_FIRST, _POLL_MAX = 0.002, 0.05
@@ -122,3 +127,34 @@ def is_invalid_grant(status: int, content: bytes) -> bool:
     if isinstance(error, dict):
         error = error.get("code") or error.get("error")
     return error == "invalid_grant"
+
+
+#: What a token may hold: printable ASCII without spaces (a Bearer token is sent in a header as is).
+_TOKEN_CHARS = frozenset(chr(code) for code in range(0x21, 0x7F))
+
+
+def read_token_answer(content: bytes, fix: str) -> dict[str, Any]:
+    """A token endpoint's JSON answer, its ``access_token`` (and any ``refresh_token``) checked and masked.
+
+    A token holding a control, whitespace or non-ASCII character is refused without showing it: sent as a header
+    it would make ``requests`` print it, escaped so the secrets masker cannot recognise it, in an error and every
+    retry's log line.
+
+    :param fix: what to check when the answer has no usable token (e.g. "check the token URL").
+    """
+    try:
+        data = json.loads(content)
+        token = data["access_token"]
+    except (ValueError, KeyError, TypeError) as error:
+        raise TremendousResponseError(f"The OAuth token endpoint answered without an access_token; {fix}.") from error
+    for name in ("access_token", "refresh_token"):
+        value = data.get(name)
+        if value is None or (name == "refresh_token" and value == ""):
+            continue
+        if not isinstance(value, str) or not value or not set(value) <= _TOKEN_CHARS:
+            raise TremendousResponseError(
+                f"The OAuth token endpoint answered an {name} holding a control, whitespace or non-ASCII character "
+                f"(not shown); it cannot be sent as a header. {fix[0].upper()}{fix[1:]}."
+            )
+        mask_secret(value)
+    return {**data, "access_token": str(token)}
