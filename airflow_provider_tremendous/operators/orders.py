@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.checks import Verdict
-from airflow_provider_tremendous.errors import TremendousConflictError, TremendousUnprocessableError
+from airflow_provider_tremendous.errors import TremendousConflictError, TremendousError, TremendousUnprocessableError
 from airflow_provider_tremendous.external_ids import single_order_key, task_instance_external_id
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator, TremendousWaitingOperator
 from airflow_provider_tremendous.operators.links import ORDER_URL_KEY, TremendousOrderLink
@@ -88,12 +88,17 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
 
         reward = validate_reward(self.reward)
         external_id = self._external_id(context)
+        if self.redemption_links_path:  # a file refused after paying would leave the link uncaptured
+            from airflow_provider_tremendous.private_file import check_private_file
+
+            check_private_file(self.redemption_links_path)
         body = {"external_id": external_id, "payment": {"funding_source_id": self.funding_source_id}, "reward": reward}
         order = self._create(body)
         context["ti"].xcom_push(key="order_id", value=order.id)
         context["ti"].xcom_push(key=ORDER_URL_KEY, value=self.hook.dashboard_url("orders", order.id))
+        self._keep_links(order)  # the create answer is the only read that carries the links
         if not self.wait_for_completion:
-            return self._result(order)
+            return order.to_xcom()  # type: ignore[no-any-return]
         started = (order.created_at or dt.datetime.now(dt.timezone.utc)).isoformat()
         check = OrdersCheck([order.id], created_after=started)
         return self.wait_then_finish(context, check, {"order_id": order.id})  # type: ignore[no-any-return]
@@ -160,16 +165,54 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
 
     def finish(self, context: Any, verdict: Verdict, state: dict[str, Any]) -> dict[str, Any]:
         raise_if_failed(verdict)
-        return self._result(self.hook.get_order(state["order_id"]))
+        order = self.hook.get_order(state["order_id"])
+        self._keep_links(order)  # links of rewards that were not executed when the order was created
+        return order.to_xcom()  # type: ignore[no-any-return]
 
-    def _result(self, order: Order) -> dict[str, Any]:
-        """The XCom value (no link), after writing the order's redemption links where the user asked for them."""
-        if self.redemption_links_path:
-            from airflow_provider_tremendous.private_file import append_private_records
+    def _keep_links(self, order: Order) -> None:
+        """Write each LINK reward's redemption link to the user's private file, once per reward.
 
-            written = append_private_records(self.redemption_links_path, order.redemption_links())
-            self.log.info("Wrote %d redemption link(s) of order %s to the private file given", written, order.id)
-        return order.to_xcom()
+        Tremendous returns ``delivery.link`` on the create-order answer only; a link missing there (an order found
+        by a retry, a reward executed later) is generated (``POST /rewards/{id}/generate_link``) once the order
+        is executed. A reward whose link cannot be had yet is named in a warning, never passed over silently.
+        """
+        if not self.redemption_links_path:
+            return
+        from airflow_provider_tremendous.private_file import append_private_records, recorded_values
+
+        path = self.redemption_links_path
+        try:
+            have = recorded_values(path, "reward_id")
+            records = [r for r in order.redemption_links() if r["reward_id"] not in have]
+            have |= {r["reward_id"] for r in records}
+            missing = [r.id for r in order.rewards or [] if _is_link(r) and r.id and r.id not in have]
+            if missing and order.is_executed:
+                records += [self._generated(order, reward_id) for reward_id in missing]
+                missing = []
+            written = append_private_records(path, records)
+        except TremendousError as error:  # paid, link not captured: say so; a retry finds the order and tries again
+            raise TremendousError(
+                f"Order {order.id} was paid (status {order.status}); its redemption links were not written: {error}"
+            ) from error
+        self.log.info("Wrote %d redemption link(s) of order %s to the private file given", written, order.id)
+        if missing:
+            self.log.warning(
+                "Order %s is %s: the links of rewards %s exist once it is executed. Wait for it "
+                "(wait_for_completion=True), or get them with TremendousHook().generate_reward_link(reward_id).",
+                order.id,
+                order.status,
+                ", ".join(missing),
+            )
+
+    def _generated(self, order: Order, reward_id: str) -> dict[str, str]:
+        link = self.hook.generate_reward_link(reward_id).link
+        if not link:
+            raise TremendousError(f"generate_link answered without a link for reward {reward_id}")
+        return {"order_id": order.id, "external_id": order.external_id or "", "reward_id": reward_id, "link": link}
+
+
+def _is_link(reward: Any) -> bool:
+    return reward.delivery is not None and str(reward.delivery.method or "").upper() == "LINK"
 
 
 class _OrderDecisionOperator(TremendousBaseOperator):

@@ -253,6 +253,10 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
         from airflow_provider_tremendous.checks.tangocard import TangoCardOrdersCheck
 
         body = self.build_body(context)
+        if self.credentials_path:  # a file refused after paying would leave the credentials uncaptured
+            from airflow_provider_tremendous.private_file import check_private_file
+
+            check_private_file(self.credentials_path)
         order = self._existing(body, self._earlier_keys(context, self.external_ref_id))
         replayed = order is not None
         if order is None:
@@ -306,13 +310,34 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
 
     def _result(self, order: Order) -> dict[str, Any]:
         """The XCom value (no credentials), after writing them where the user asked for them."""
-        record = order.credentials_record()
-        if self.credentials_path and record is not None:
-            from airflow_provider_tremendous.private_file import append_private_records
-
-            append_private_records(self.credentials_path, [record])
-            self.log.info("Wrote the credentials of order %s to the private file given", order.reference_order_id)
+        if self.credentials_path:
+            self._keep_credentials(order)
         return order.to_xcom()
+
+    def _keep_credentials(self, order: Order) -> None:
+        """Write the order's credentials to the user's private file, once per order; an order without them yet
+        (``PENDING``) is named in a warning, never passed over silently."""
+        from airflow_provider_tremendous.private_file import append_private_records, recorded_values
+
+        ident = order.reference_order_id
+        record = order.credentials_record()
+        if record is None:
+            self.log.warning(
+                "Order %s is %s and carries no credentials yet: wait for it (wait_for_completion=True) or read "
+                "them later with TangoCardHook().get_order(%r).",
+                ident,
+                order.status,
+                ident,
+            )
+            return
+        try:
+            if ident not in recorded_values(str(self.credentials_path), "referenceOrderID"):
+                append_private_records(str(self.credentials_path), [record])
+        except TremendousError as error:  # placed, credentials not captured: say so; a retry finds the order
+            raise TremendousError(
+                f"Order {ident} was placed (status {order.status}); its credentials were not written: {error}"
+            ) from error
+        self.log.info("The credentials of order %s are in the private file given", ident)
 
 
 # The funding operators live in their own module; importable from here as before.

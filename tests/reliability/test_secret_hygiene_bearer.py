@@ -78,7 +78,9 @@ def _planted(sandbox: Any, outputs: Path) -> tuple[list[str], list[str]]:
     hook = TremendousHook()
     with (outputs / "links.csv").open(newline="") as handle:
         ids = ["scan-link-1", *(row["external_id"] for row in csv.DictReader(handle) if row.get("external_id"))]
-    links = [r.delivery.link for i in ids if (o := hook.find_order(i)) for r in o.rewards or [] if r.delivery]
+    # the links themselves, from the emulator's state: Tremendous shows them on create-order answers only
+    rewards = sandbox.state.collections["rewards"]
+    links = [rewards[r.id]["delivery"].get("link") for i in ids if (o := hook.find_order(i)) for r in o.rewards or []]
     tango = TangoCardHook()
     order = tango.find_order("scan1")
     assert order is not None and order.reward

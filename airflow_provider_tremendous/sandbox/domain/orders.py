@@ -39,18 +39,19 @@ def _cost_cents(state: SandboxState, cents: int, currency: str) -> int:
     return round(cents / rate)
 
 
-def render_reward(reward: dict[str, Any]) -> dict[str, Any]:
-    """The API view of a reward (the link only for LINK rewards)."""
+def render_reward(reward: dict[str, Any], with_link: bool = False) -> dict[str, Any]:
+    """The API view of a reward: ``delivery.link`` only on create-order answers, and only for LINK rewards (as
+    Tremendous documents it; every other read leaves it out, and ``generate_link`` makes one)."""
     view = public(reward)
-    if view["delivery"].get("link") is None:
+    if not with_link or view["delivery"].get("link") is None:
         view["delivery"] = {k: v for k, v in view["delivery"].items() if k != "link"}
     return view
 
 
-def render_order(state: SandboxState, order: dict[str, Any]) -> dict[str, Any]:
-    """The API view of an order with its rewards."""
+def render_order(state: SandboxState, order: dict[str, Any], with_links: bool = False) -> dict[str, Any]:
+    """The API view of an order with its rewards (their links only with ``with_links``: create-order answers)."""
     view = public(order)
-    view["rewards"] = [render_reward(state.collections["rewards"][rid]) for rid in order["_reward_ids"]]
+    view["rewards"] = [render_reward(state.collections["rewards"][rid], with_links) for rid in order["_reward_ids"]]
     if view.get("payment") is None:
         view.pop("payment", None)
     return view
@@ -78,7 +79,7 @@ def create_order(state: SandboxState, body: Any) -> tuple[int, dict[str, Any]]:
                 f"An order with external_id {valid.external_id!r} already exists with different parameters",
                 {"external_id": valid.external_id},
             )
-        return 201, render_order(state, existing)
+        return 201, render_order(state, existing, with_links=True)
     source = resolve_funding_source(state, valid.funding_source_id)
     cost = _cost_cents(state, valid.denomination_cents, valid.currency_code)
     fees = round(cost * state.config.settings.fee_percent / 100)
@@ -103,7 +104,7 @@ def create_order(state: SandboxState, body: Any) -> tuple[int, dict[str, Any]]:
         if pays_from_balance:
             _charge(state, order)
         state.schedule(state.config.settings.order_processing_seconds, "order.execute", order["id"])
-    return 200, render_order(state, order)
+    return 200, render_order(state, order, with_links=True)
 
 
 def _new_order(

@@ -66,6 +66,7 @@ def test_wait_for_completion_writes_the_link_from_the_create_answer(
 def test_a_retry_after_the_file_was_refused_still_writes_the_link(
     tremendous_sandbox: Any, documented_get: None, tmp_path: Any
 ) -> None:
+    """The file is checked before anything is paid; the fixed retry pays once and writes the link."""
     target = tmp_path / "links.jsonl"
     target.write_text("")
     os.chmod(target, 0o644)
@@ -73,23 +74,59 @@ def test_a_retry_after_the_file_was_refused_still_writes_the_link(
     def op() -> TremendousCreateOrderOperator:
         return TremendousCreateOrderOperator(task_id="pay", reward=LINK_REWARD, redemption_links_path=str(target))
 
-    with pytest.raises(e.TremendousConfigurationError) as caught:
-        op().execute(context(dag_id="d", run_id="r1"))  # the order IS paid here, then the file is refused
-    assert len(tremendous_sandbox.admin.ledger()) == 1
+    with pytest.raises(e.TremendousConfigurationError, match="chmod 600"):
+        op().execute(context(dag_id="d", run_id="r1"))
+    assert tremendous_sandbox.admin.ledger() == [], "refused before paying"
     os.chmod(target, 0o600)  # the user fixes the file as told, and retries
     op().execute(context(dag_id="d", run_id="r1"))
-    assert len(tremendous_sandbox.admin.ledger()) == 1  # not paid twice (holds)
-    assert len(_lines(target)) == 1, "the retry succeeded but wrote no link: the reward is never handed over"
+    op().execute(context(dag_id="d", run_id="r1"))  # a clear-and-rerun: found by GET (no link there)
+    assert len(tremendous_sandbox.admin.ledger()) == 1  # not paid twice
+    assert len(_lines(target)) == 1, "one link per reward, written once"
 
 
-def test_the_refusal_after_payment_says_the_order_was_paid(tremendous_sandbox: Any, tmp_path: Any) -> None:
+def test_a_retry_on_a_fresh_worker_generates_the_link_the_create_answer_carried(
+    tremendous_sandbox: Any, documented_get: None, tmp_path: Any
+) -> None:
+    """The first try paid and its worker died before writing; the retry on another worker (another file) finds the
+    order by GET, which carries no link, and generates one."""
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    TremendousCreateOrderOperator(task_id="pay", reward=LINK_REWARD, external_id="lost-link").execute(context())
+    TremendousCreateOrderOperator(
+        task_id="pay", reward=LINK_REWARD, external_id="lost-link", redemption_links_path=str(second)
+    ).execute(context())
+    assert not first.exists() and len(_lines(second)) == 1 and _lines(second)[0]["link"].startswith("https://")
+
+
+def test_the_refusal_of_the_file_comes_before_payment(tremendous_sandbox: Any, tmp_path: Any) -> None:
     target = tmp_path / "links.jsonl"
     target.write_text("")
     os.chmod(target, 0o644)
-    with pytest.raises(e.TremendousConfigurationError) as caught:
+    with pytest.raises(e.TremendousConfigurationError, match="chmod 600"):
         TremendousCreateOrderOperator(
             task_id="pay", reward=LINK_REWARD, external_id="paid-then-refused", redemption_links_path=str(target)
         ).execute(context())
-    assert len(tremendous_sandbox.admin.ledger()) == 1, "the order was paid"
-    text = str(caught.value)
-    assert "paid" in text.lower() or "order" in text.lower(), f"failure after paying does not say so: {text!r}"
+    assert tremendous_sandbox.admin.ledger() == [], "nothing is paid when the link could not be kept"
+
+
+def test_tango_credentials_file_is_checked_before_the_order_and_written_once(
+    tremendous_sandbox: Any, tmp_path: Any
+) -> None:
+    from airflow_provider_tremendous.operators.tangocard import TangoCardCreateOrderOperator
+
+    target = tmp_path / "credentials.jsonl"
+    target.write_text("")
+    os.chmod(target, 0o640)
+
+    def op() -> TangoCardCreateOrderOperator:
+        recipient = {"email": "w@example.com", "firstName": "W"}
+        return TangoCardCreateOrderOperator(
+            task_id="pay", utid="U000001", amount="5.00", recipient=recipient, credentials_path=str(target)
+        )
+
+    with pytest.raises(e.TremendousConfigurationError, match="chmod 600"):
+        op().execute(context())
+    assert tremendous_sandbox.admin.tangocard_ledger()["orders"] == [], "refused before the order"
+    os.chmod(target, 0o600)
+    op().execute(context())
+    op().execute(context())  # a retry: the same order, its credentials not written twice
+    assert len(tremendous_sandbox.admin.tangocard_ledger()["orders"]) == 1 and len(_lines(target)) == 1
