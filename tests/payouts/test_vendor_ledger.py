@@ -15,7 +15,7 @@ from airflow_provider_tremendous.operators.bulk import TremendousPayoutError
 from airflow_provider_tremendous.payouts import history as history_module
 from airflow_provider_tremendous.payouts.keys import row_ids
 from tests.payouts.conftest import bulk, respondents, results
-from tests.support.context import context
+from tests.support.context import MemoryTaskStateStore, context
 from tests.tangocard.conftest import ACCOUNT, CUSTOMER, tango_bulk
 
 
@@ -156,20 +156,6 @@ def _posts(sandbox: Any) -> int:
     return sum(1 for order in sandbox.admin.ledger())
 
 
-class _TaskStateStore:
-    """Airflow 3.3's ``context["task_state_store"]``, in memory: kept across tries of the task instance."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
-        self.retentions: dict[str, Any] = {}
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.values.get(key, default)
-
-    def set(self, key: str, value: Any, *, retention: Any = None) -> None:
-        self.values[key], self.retentions[key] = value, retention
-
-
 def test_a_fresh_worker_learns_from_the_vendor_and_sends_only_what_is_missing(
     tremendous_sandbox: Any, tmp_path: Path
 ) -> None:
@@ -197,7 +183,7 @@ def test_the_pre_flight_of_a_resumed_payout_counts_only_what_the_vendor_does_not
 
 def test_the_task_state_store_keeps_the_payout_start_across_workers(tremendous_sandbox: Any, tmp_path: Path) -> None:
     """The scan's lower bound survives a fresh worker through Airflow 3.3's task state store (NEVER_EXPIRE)."""
-    store, rows = _TaskStateStore(), respondents(4)
+    store, rows = MemoryTaskStateStore(), respondents(4)
     bulk(tmp_path, rows[:2], result_path=str(tmp_path / "a.csv")).execute({**context(), "task_state_store": store})
     ((key, value),) = store.values.items()
     assert key.startswith("tremendous_payout:survey-42:tremendous:") and set(value) == {"since"}

@@ -14,7 +14,7 @@ import pytest
 from airflow_provider_tremendous.errors import TremendousInputError
 from airflow_provider_tremendous.payouts import run as run_module
 from tests.payouts.conftest import bulk, respondents, results
-from tests.support.context import context
+from tests.support.context import MemoryTaskStateStore, context
 from tests.tangocard.conftest import production_connections, second_account, tango_bulk
 from tests.tangocard.conftest import respondents as tango_rows
 
@@ -92,15 +92,6 @@ def test_a_stale_local_journal_does_not_hide_the_object_storage_file(
 
 
 # -- 3. the task state store records the worker's clock, never the vendor's: a fast worker clock hides the orders -----
-class _TaskStateStore:
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.values.get(key, default)
-
-    def set(self, key: str, value: Any, *, retention: Any = None) -> None:
-        self.values[key] = value
 
 
 @pytest.mark.parametrize("skew_minutes", [0, 30], ids=["clocks-agree", "worker-30min-fast"])
@@ -122,7 +113,7 @@ def test_a_fast_worker_clock_does_not_hide_a_tango_payout_from_its_resume(
 
     clock = types.SimpleNamespace(datetime=Skewed, timedelta=dt.timedelta, timezone=dt.timezone)
     monkeypatch.setattr(run_module, "dt", clock)
-    store, rows = _TaskStateStore(), tango_rows(2)
+    store, rows = MemoryTaskStateStore(), tango_rows(2)
     first = tango_bulk(tmp_path, rows, result_path=str(tmp_path / "worker1.csv"))
     assert first.execute({**context(), "task_state_store": store})["created"] == 2
     tremendous_sandbox.admin.advance(91 * 86400)  # resumed after Tango's idempotency window

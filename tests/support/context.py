@@ -29,3 +29,23 @@ def logged(caplog: Any, capsys: Any) -> str:
     """Everything logged so far: stdlib logging (Airflow 2) and structlog's console output (Airflow 3)."""
     captured = capsys.readouterr()
     return caplog.text + captured.out + captured.err
+
+
+class MemoryTaskStateStore:
+    """Airflow 3.3's ``context["task_state_store"]`` of one task instance, in memory: kept across its tries."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.retentions: dict[str, Any] = {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+    def set(self, key: str, value: Any, *, retention: Any = None) -> None:
+        self.values[key], self.retentions[key] = value, retention
+
+    def clear(self) -> None:
+        self.values.clear()
+
+    def __len__(self) -> int:
+        return len(self.values)

@@ -15,7 +15,7 @@ from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 from airflow_provider_tremendous.markers import MarkerUnavailableError
 from airflow_provider_tremendous.once import UncertainSendError
 from airflow_provider_tremendous.operators.tangocard import TangoCardFundAccountOperator
-from tests.support.context import context
+from tests.support.context import MemoryTaskStateStore, context
 from tests.tangocard.conftest import ACCOUNT, register_card
 
 
@@ -112,12 +112,8 @@ def test_the_task_state_store_and_the_variable_each_protect_alone(tremendous_san
     """Airflow 3.3's state store is kept through a clear but dropped on success with ``clear_on_success``; the
     Variable is kept through both. Either one alone stops a second charge."""
 
-    class StateStore(dict[str, Any]):
-        def set(self, key: str, value: Any, retention: Any = None) -> None:
-            self[key] = value
-
     token = register_card()
-    state = StateStore()
+    state = MemoryTaskStateStore()
     _fund(token).execute({**context(), "task_state_store": state})
     assert len(state) == 1 and len(marker_store.records) == 1
     state.clear()  # [state_store] clear_on_success

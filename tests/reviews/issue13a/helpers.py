@@ -4,38 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 from airflow_provider_tremendous.operators.tangocard import TangoCardFundAccountOperator
-from tests.tangocard.conftest import ACCOUNT, CUSTOMER
+from tests.support.context import MemoryTaskStateStore
+from tests.tangocard.conftest import register_card
 
-
-class StateStore:
-    """Airflow 3.3's per-task-instance ``context["task_state_store"]``, in memory."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.values.get(key, default)
-
-    def set(self, key: str, value: Any, *, retention: Any = None) -> None:
-        self.values[key] = value
-
-
-def card() -> str:
-    return str(
-        TangoCardHook()
-        .register_credit_card(
-            {
-                "customerIdentifier": CUSTOMER,
-                "accountIdentifier": ACCOUNT,
-                "label": "card",
-                "ipAddress": "127.0.0.1",
-                "creditCard": {"number": "4111111111111111", "expiration": "2030-12"},
-            }
-        )
-        .token
-    )
+card = register_card
 
 
 def fund(token: str, **kwargs: Any) -> TangoCardFundAccountOperator:
@@ -45,3 +18,6 @@ def fund(token: str, **kwargs: Any) -> TangoCardFundAccountOperator:
 
 def deposits(sandbox: Any) -> list[dict[str, Any]]:
     return list(sandbox.state.collections["tango_deposits"].values())
+
+
+StateStore = MemoryTaskStateStore
