@@ -147,7 +147,7 @@ class TangoCardFundAccountOperator(_FundingOperator):
             lambda done: {"referenceDepositID": done.reference_deposit_id},
             lambda marker: self.hook.get_credit_card_deposit(str(marker["referenceDepositID"])),
             {
-                "amount": str(amount),
+                "amount": f"{amount:.2f}",
                 "account": account,
                 "card": _fingerprint(str(self.credit_card_token)),
                 "externalRefID": ref,
@@ -210,7 +210,7 @@ class TangoCardTransferFundsOperator(_FundingOperator):
         ref = self._key(context, self.external_ref_id, for_order=False)
         body: dict[str, Any] = {"transferFrom": source, "transferTo": target, "amount": float(amount)}
         body |= {"externalRefID": ref, **({"transferNotes": self.transfer_notes} if self.transfer_notes else {})}
-        facts = {"amount": str(amount), "account": source, "transferTo": target, "externalRefID": ref}
+        facts = {"amount": f"{amount:.2f}", "account": source, "transferTo": target, "externalRefID": ref}
         transfer, moved_now = self._send_once(
             context,
             "transfer",

@@ -168,3 +168,14 @@ def test_the_sandbox_moves_a_repeated_transfer_again_unless_told_to_deduplicate(
     third = hook.transfer_funds.with_http_info(body)
     assert third.status_code == 200 and third.data.reference_transfer_id == first.data.reference_transfer_id
     assert _balances(tremendous_sandbox)["acctb"] == 10.0
+
+
+@pytest.mark.parametrize("again", [250, "250", 250.0, "250.00", " 250.0 "])
+def test_the_same_amount_spelled_otherwise_is_the_same_deposit(tremendous_sandbox: Any, again: Any) -> None:
+    """The marker compares amounts, not their spelling: a retry whose template renders 250 instead of 250.00 is
+    the same deposit (not refused as a reused key, not charged again)."""
+    token = register_card()
+    assert _fund(token).execute(context())["charged_now"] is True
+    repeat = TangoCardFundAccountOperator(task_id="fund", amount=again, credit_card_token=token)
+    assert repeat.execute(context())["charged_now"] is False
+    assert len(_deposits(tremendous_sandbox)) == 1
