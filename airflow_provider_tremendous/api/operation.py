@@ -116,6 +116,18 @@ def _serialize_body(body: Any) -> Any:
     raise TypeError(f"a request body must be a dict or a pydantic model, not {type(body).__name__}")
 
 
+def _excerpt(request: ApiRequest, response: RawResponse) -> str:
+    """The start of an unreadable answer, for people, with the request's secret values replaced."""
+    return repr(request.scrub_bytes(response.content[:300]))
+
+
+def _shape_problems(error: ValidationError) -> str:
+    """Where and how an answer differs from its model, without the values found there."""
+    problems = error.errors(include_input=False, include_url=False)
+    shown = [f"{'.'.join(str(part) for part in p['loc']) or '(root)'}: {p['msg']}" for p in problems[:5]]
+    return "; ".join(shown) + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
+
+
 class Operation(Generic[P, T]):
     """One API operation, declared once from a typed stub (see the module docstring)."""
 
@@ -228,12 +240,12 @@ class Operation(Generic[P, T]):
             return response.content  # type: ignore[return-value]
         if rtype is str and self.key is None:
             return response.content.decode(response.charset, errors="replace")  # type: ignore[return-value]
-        data = self._decode_json(response)
+        data = self._decode_json(request, response)
         if self.key is not None:
             if not isinstance(data, Mapping) or self.key not in data:
                 raise TremendousResponseError(
-                    f"{self.method} {request.path}: the response has no '{self.key}' field "
-                    f"(status {response.status}): {response.content[:300]!r}"
+                    f"{self.method} {request.shown_path}: the response has no '{self.key}' field "
+                    f"(status {response.status}): {_excerpt(request, response)}"
                 )
             if self.pagination is not None:
                 data = self.pagination.page_data(data, self.key, dict(request.params))
@@ -241,21 +253,22 @@ class Operation(Generic[P, T]):
                 data = data[self.key]
         try:
             result: T = self._adapter.validate_python(data)
-        except ValidationError as error:
+        except ValidationError as error:  # the inputs are left out: they may be links, codes or card tokens
             raise TremendousResponseError(
-                f"{self.method} {request.path}: the response does not have the expected shape: {error}"
-            ) from error
+                f"{self.method} {request.shown_path}: the response does not have the expected shape: "
+                f"{_shape_problems(error)}"
+            ) from None
         self._mask(result)
         return result
 
-    def _decode_json(self, response: RawResponse) -> Any:
+    def _decode_json(self, request: ApiRequest, response: RawResponse) -> Any:
         try:
             return json.loads(response.content.decode(response.charset))
-        except (ValueError, LookupError) as error:
+        except (ValueError, LookupError):
             raise TremendousResponseError(
-                f"{self.method} {self.path}: expected JSON, got {response.content_type or 'no content type'} "
-                f"(status {response.status}): {response.content[:300]!r}"
-            ) from error
+                f"{self.method} {request.shown_path}: expected JSON, got {response.content_type or 'no content type'} "
+                f"(status {response.status}): {_excerpt(request, response)}"
+            ) from None
 
     def _mask(self, result: Any) -> None:
         if self.secret_result and isinstance(result, str):

@@ -109,6 +109,19 @@ class Credentials(SlotBacked):
             },
         )
 
+    def another_token_after(self, response: RawResponse) -> bool:
+        """After ``invalid_grant``: another task process of this connection may have rotated the refresh token since
+        this one read the opt-in Variable (renewals are single-flight within a process only). If the Variable now
+        holds a token other than the one refused, take it and say so: the caller renews once more with it. May
+        block (reads the Variable)."""
+        if self._store is None or not is_invalid_grant(response.status, response.content):
+            return False
+        kept = self._store.load()
+        if not kept or kept == self._slot.refresh_token:
+            return False
+        self._slot.refresh_token, self._slot.unsaved = kept, False
+        return True
+
     def apply_refresh(self, request: ApiRequest, response: RawResponse) -> None:
         """Store the token from a token-endpoint response, and a rotated refresh token (process-wide)."""
         if is_invalid_grant(response.status, response.content):

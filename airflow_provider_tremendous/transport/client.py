@@ -140,7 +140,11 @@ class SyncApiClient(_ClientCore):
                 return  # another thread refreshed while we waited
             credentials.before_refresh()
             token_request = credentials.refresh_request()
-            credentials.apply_refresh(token_request, self.transport.send(token_request, {}))
+            response = self.transport.send(token_request, {})
+            if credentials.another_token_after(response):  # rotated by another task process meanwhile
+                token_request = credentials.refresh_request()
+                response = self.transport.send(token_request, {})
+            credentials.apply_refresh(token_request, response)
             credentials.after_refresh()
 
     def close(self) -> None:
@@ -204,7 +208,11 @@ class AsyncApiClient(_ClientCore):
                 return  # another coroutine or thread refreshed while we waited
             await asyncio.to_thread(credentials.before_refresh)
             token_request = credentials.refresh_request()
-            credentials.apply_refresh(token_request, await self.transport.send(token_request, {}))
+            response = await self.transport.send(token_request, {})
+            if await asyncio.to_thread(credentials.another_token_after, response):  # rotated by another process
+                token_request = credentials.refresh_request()
+                response = await self.transport.send(token_request, {})
+            credentials.apply_refresh(token_request, response)
             await asyncio.to_thread(credentials.after_refresh)
         finally:
             credentials.lock.release()

@@ -68,7 +68,7 @@ class RequestsTransport:
                 method=request.method,
                 path=request.shown_path,
                 may_have_reached_server=not _never_sent(error),
-            ) from error
+            ) from None  # the library's own error names the URL, and a path may hold a secret (a card token)
         headers_lower = {key.lower(): value for key, value in response.headers.items()}
         return RawResponse(status=response.status_code, headers=headers_lower, content=content)
 

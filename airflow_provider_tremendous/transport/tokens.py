@@ -69,6 +69,11 @@ class SlotBacked:
         """How many renewals this credential had in the process."""
         return self._slot.generation
 
+    def another_token_after(self, response: Any) -> bool:
+        """Whether a refused renewal should be tried once more because a newer refresh token is now known (another
+        task process rotated it); the credential then holds that token. None here: only rotating grants have one."""
+        return False
+
 
 def secret_digest(*secrets: str) -> str:
     """A SHA-256 naming ``secrets`` in a cache key (the secrets themselves never enter a key, a log or a repr)."""
