@@ -86,8 +86,8 @@ def _answer_held(sandbox: Any, milliseconds: int) -> str:
 def test_an_execution_timeout_with_retries_charges_the_card_once(
     tremendous_sandbox: Any, airflow_db: None, tmp_path: Path
 ) -> None:
-    token = _answer_held(tremendous_sandbox, 5_000)
-    out, err = _dag_run(tmp_path, token, 1).communicate(timeout=240)
+    token = _answer_held(tremendous_sandbox, 30_000)  # the 8 s timeout fires after the 2 s claim, during the POST
+    out, err = _dag_run(tmp_path, token, 8).communicate(timeout=240)
     assert "STATE" in out and out.strip().endswith("failed"), err[-3000:]
     assert "AirflowTaskTimeout" in out + err and "confirm_resend=" in out + err
     assert _deposits(tremendous_sandbox) == 1, "the timed-out deposit was sent again by a retry"
