@@ -57,7 +57,7 @@ class HeldRun:
 
     def start(self, operator: Any, context: dict[str, Any]) -> None:
         def run() -> None:
-            _executor_safeguard_for_this_thread()
+            executor_safeguard_for_this_thread()
             try:
                 self.outcome = operator.execute(context)
             except Exception as error:  # a refusal is what the race tests expect
@@ -74,7 +74,7 @@ class HeldRun:
         return self.outcome
 
 
-def _executor_safeguard_for_this_thread() -> None:
+def executor_safeguard_for_this_thread() -> None:
     """Airflow 2's ``ExecutorSafeguard`` keeps its callers in a thread-local set up in the importing thread only:
     ``execute`` in another thread fails with ``'_thread._local' object has no attribute 'callers'``."""
     try:

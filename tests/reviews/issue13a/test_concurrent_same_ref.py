@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from tests.payouts.races import executor_safeguard_for_this_thread
 from tests.reviews.issue13a.helpers import card, deposits, fund
 from tests.support.context import context
 
@@ -29,6 +30,7 @@ def test_two_runs_with_the_same_ref_at_once_charge_once(tremendous_sandbox: Any,
     results: list[Any] = []
 
     def run(run_id: str) -> None:
+        executor_safeguard_for_this_thread()
         try:
             results.append(fund(token, external_ref_id="decTopUp").execute(context(run_id=run_id)))
         except BaseException as error:
