@@ -55,6 +55,23 @@ def airflow_variable() -> Any:
     return Variable
 
 
+def _stored_but_unreadable(key: str) -> bool:
+    """Whether a Variable Airflow answered as absent is in fact stored (its value undecryptable). Airflow 2 reads
+    the metadata database in the task, so the row can be checked; Airflow 3 tasks have no database access and its
+    API server answers an undecryptable Variable as missing (404): there the task state store is the other guard,
+    and a Fernet key shared by every component is a precondition (docs/reliability.md)."""
+    try:
+        import airflow.sdk  # noqa: F401
+    except ImportError:  # Airflow 2
+        from airflow.models import Variable
+        from airflow.utils.session import create_session
+
+        with create_session() as session:
+            row = session.query(Variable).filter(Variable.key == key).first()
+            return row is not None and row._val is not None
+    return False
+
+
 class VariableStore:
     """Airflow Variables, JSON-serialised."""
 
@@ -66,6 +83,11 @@ class VariableStore:
         a record must never be taken for absent because it could not be read."""
         value = self._variable().get(key, _ABSENT, deserialize_json=True)
         if value is _ABSENT:
+            if _stored_but_unreadable(key):
+                raise UnreadableVariableError(
+                    f"Airflow Variable {key} exists in the metadata database but cannot be decrypted: is the Fernet "
+                    "key ([core] fernet_key) the one it was written with, on every worker? Nothing was done."
+                )
             return None
         if not isinstance(value, dict):
             raise UnreadableVariableError(

@@ -10,11 +10,13 @@ lost.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import inspect
 import json
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -68,18 +70,33 @@ def verify_webhook_signature(raw_body: bytes, signature_header: str | None, priv
     algorithm, separator, digest = signature_header.partition("=")
     if not separator or algorithm.strip().lower() != "sha256":
         return False
+    given = digest.strip().lower()
+    if not given.isascii():  # compare_digest refuses non-ASCII text: such a header is simply not a signature
+        return False
     expected = hmac.new(private_key.encode(), bytes(raw_body), hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, digest.strip().lower())
+    return hmac.compare_digest(expected.encode(), given.encode())
+
+
+class UnreadableWebhookError(TremendousWebhookError):
+    """A delivery whose signature verifies but whose body is not an event this provider can read."""
 
 
 def parse_webhook(raw_body: bytes, signature_header: str | None, private_key: str) -> WebhookEvent:
-    """Verify and parse a delivery; raise :class:`TremendousWebhookError` otherwise."""
+    """Verify and parse a delivery; raise :class:`TremendousWebhookError` (:class:`UnreadableWebhookError` for a
+    signed body that is not a readable event) otherwise."""
     if not verify_webhook_signature(raw_body, signature_header, private_key):
         raise TremendousWebhookError("webhook signature does not verify: not from Tremendous, or the wrong key")
     try:
         return WebhookEvent.model_validate(json.loads(raw_body))
     except (ValueError, ValidationError) as error:
-        raise TremendousWebhookError(f"a signed delivery that is not a Tremendous event: {error}") from None
+        problems = (
+            "; ".join(
+                f"{'.'.join(map(str, p['loc'])) or '(root)'}: {p['msg']}" for p in error.errors(include_input=False)
+            )
+            if isinstance(error, ValidationError)
+            else "not JSON"
+        )
+        raise UnreadableWebhookError(f"a signed delivery that is not a readable event ({problems})") from None
 
 
 EventHandler = Callable[[WebhookEvent], Awaitable[None] | None]
@@ -89,7 +106,13 @@ ASGIApp = Callable[
 ]
 
 
-def webhook_app(private_key: str | Callable[[], str], on_event: EventHandler, *, remember: int = 10_000) -> ASGIApp:
+def webhook_app(
+    private_key: str | Callable[[], str],
+    on_event: EventHandler,
+    *,
+    remember: int = 10_000,
+    handler_timeout: float | None = 300.0,
+) -> ASGIApp:
     """A tiny ASGI receiver (no framework needed): ``POST`` verifies the signature (401 otherwise), calls
     ``on_event`` and answers 200; a uuid whose handler succeeded is remembered and answered ``duplicate`` (200).
 
@@ -98,12 +121,20 @@ def webhook_app(private_key: str | Callable[[], str], on_event: EventHandler, *,
     delivery of a uuid whose handler is still running gets 409, so the vendor tries again later rather than the
     handler running twice at once. The error text is not sent back (it may hold details of your systems).
 
+    A synchronous ``on_event`` runs in a worker thread, so a slow one never stalls the event loop (the API server's
+    other requests and deliveries). A handler still running after ``handler_timeout`` seconds is given up: 500 and
+    a warning, and its uuid is freed so the next delivery runs it again (``None``: no limit). A signed delivery
+    this provider cannot read is logged (event name and uuid, never the payload) and answered 422, so it is not
+    lost without a trace; an unsigned one gets 401.
+
     Serve it where Tremendous can reach it (an Airflow 3 API-server plugin's ``fastapi_apps``/``asgi`` mount, or any
     ASGI server such as uvicorn), and make ``on_event`` do the Airflow part, e.g. trigger a DAG run or record an
     asset event through the Airflow REST API when ``REPORTS.GENERATION.SUCCEEDED`` or ``INVOICES.PAID`` arrives.
     """
+    if remember < 0:
+        raise ValueError("remember must be 0 or more (how many handled event uuids to remember)")
     seen: OrderedDict[str, None] = OrderedDict()
-    running: set[str] = set()
+    running: dict[str, float] = {}
 
     async def respond(send: Callable[[dict[str, Any]], Awaitable[None]], status: int, body: dict[str, Any]) -> None:
         raw = json.dumps(body).encode()
@@ -124,8 +155,13 @@ def webhook_app(private_key: str | Callable[[], str], on_event: EventHandler, *,
             more = message.get("more_body", False)
         headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
         key = private_key() if callable(private_key) else private_key
+        body = b"".join(chunks)
         try:
-            event = parse_webhook(b"".join(chunks), headers.get(SIGNATURE_HEADER.lower()), key)
+            event = parse_webhook(body, headers.get(SIGNATURE_HEADER.lower()), key)
+        except UnreadableWebhookError as error:
+            log.warning("A signed webhook delivery could not be read (%s): %s", _name_of(body), error)
+            await respond(send, 422, {"error": str(error)})
+            return
         except TremendousWebhookError as error:
             await respond(send, 401, {"error": str(error)})
             return
@@ -133,27 +169,49 @@ def webhook_app(private_key: str | Callable[[], str], on_event: EventHandler, *,
             await respond(send, 200, {"status": "duplicate"})
             return
         if event.uuid in running:
+            since = time.monotonic() - running[event.uuid]
+            log.warning(
+                "Webhook event %s (%s) delivered again while its handler runs (%.0f s)", event.event, event.uuid, since
+            )
             await respond(send, 409, {"status": "in progress", "error": "this event is being handled; retry later"})
             return
-        running.add(event.uuid)
+        running[event.uuid] = time.monotonic()
         try:
-            result = on_event(event)
-            if inspect.isawaitable(result):
-                await result
-        except Exception:
+            await asyncio.wait_for(_handle(on_event, event), handler_timeout)
+        except Exception as error:
+            why = "timed out" if isinstance(error, asyncio.TimeoutError) else "failed"
             log.exception(
-                "The handler of webhook event %s (%s) failed; answering 500 so it is retried", event.event, event.uuid
+                "The handler of webhook event %s (%s) %s; answering 500 so it is retried", event.event, event.uuid, why
             )
             await respond(send, 500, {"status": "error", "error": "the event was not handled; retry"})
             return
         finally:
-            running.discard(event.uuid)
+            running.pop(event.uuid, None)
         seen[event.uuid] = None  # only now: a failed handler's event is delivered again
         while len(seen) > remember:
             seen.popitem(last=False)
         await respond(send, 200, {"status": "ok"})
 
     return app
+
+
+async def _handle(on_event: EventHandler, event: WebhookEvent) -> None:
+    """Run ``on_event``: a coroutine function on the loop, a plain function in a worker thread."""
+    if inspect.iscoroutinefunction(on_event):
+        await on_event(event)
+        return
+    result = await asyncio.to_thread(on_event, event)
+    if inspect.isawaitable(result):
+        await result
+
+
+def _name_of(body: bytes) -> str:
+    """The event name and uuid of a delivery, if it has them (for a log line; never the payload)."""
+    try:
+        data = json.loads(body)
+        return f"event {str(data.get('event'))[:80]!r}, uuid {str(data.get('uuid'))[:80]!r}"
+    except (ValueError, AttributeError):
+        return "not JSON"
 
 
 def trigger_dag_run(

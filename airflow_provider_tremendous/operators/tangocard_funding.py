@@ -32,7 +32,7 @@ from airflow_provider_tremendous.markers import TaskMarkers
 from airflow_provider_tremendous.models.tangocard import FundTransfer
 from airflow_provider_tremendous.money import TANGO_MAX
 from airflow_provider_tremendous.once import SendOnce, UncertainSendError
-from airflow_provider_tremendous.operators.tangocard import TangoCardBaseOperator, _amount
+from airflow_provider_tremendous.operators.tangocard_base import TangoCardBaseOperator, _amount
 
 #: A deposit or transfer whose answer was lost: it may have gone through. Not retried automatically.
 TangoCardDepositUncertainError = UncertainSendError

@@ -78,7 +78,7 @@ def test_header_case_and_spacing_are_tolerated() -> None:
 
 
 def test_parse_rejects_signed_garbage() -> None:
-    with pytest.raises(TremendousWebhookError, match="not a Tremendous event"):
+    with pytest.raises(TremendousWebhookError, match="not a readable event"):
         parse_webhook(b"[1]", compute_signature(b"[1]", "k"), "k")
     with pytest.raises(TremendousWebhookError, match="does not verify"):
         parse_webhook(b"{}", "sha256=00", "k")
