@@ -66,6 +66,13 @@ def _stored_but_unreadable(key: str) -> bool:
         from airflow.models import Variable
         from airflow.utils.session import create_session
 
+        try:
+            from airflow.api_internal.internal_api_call import InternalApiConfig
+        except ImportError:
+            InternalApiConfig = None
+        if InternalApiConfig is not None and InternalApiConfig.get_use_internal_api():
+            return False  # database isolation: no session in the task, as on Airflow 3
+
         with create_session() as session:
             row = session.query(Variable).filter(Variable.key == key).first()
             return row is not None and row._val is not None

@@ -122,8 +122,10 @@ def webhook_app(
     handler running twice at once. The error text is not sent back (it may hold details of your systems).
 
     A synchronous ``on_event`` runs in a worker thread, so a slow one never stalls the event loop (the API server's
-    other requests and deliveries). A handler still running after ``handler_timeout`` seconds is given up: 500 and
-    a warning, and its uuid is freed so the next delivery runs it again (``None``: no limit). A signed delivery
+    other requests and deliveries). A handler still running after ``handler_timeout`` seconds is answered 500 and
+    logged: a coroutine is cancelled and its uuid freed, so the next delivery runs it again; a thread cannot be
+    stopped, so its uuid stays "in progress" (409) until it ends and counts as handled if it succeeded — never two
+    runs of one event at once (``None``: no limit). A signed delivery
     this provider cannot read is logged (event name and uuid, never the payload) and answered 422, so it is not
     lost without a trace; an unsigned one gets 401.
 
@@ -133,8 +135,19 @@ def webhook_app(
     """
     if remember < 0:
         raise ValueError("remember must be 0 or more (how many handled event uuids to remember)")
+    if handler_timeout is not None and handler_timeout <= 0:
+        raise ValueError("handler_timeout must be more than 0 seconds (or None: no limit)")
     seen: OrderedDict[str, None] = OrderedDict()
     running: dict[str, float] = {}
+
+    def finished(uuid: str, handling: asyncio.Future[None]) -> None:
+        """The handler of ``uuid`` ended: free it, and remember it as handled if it succeeded."""
+        running.pop(uuid, None)
+        if handling.cancelled() or handling.exception() is not None:
+            return
+        seen[uuid] = None  # only now: a failed handler's event is delivered again
+        while len(seen) > remember:
+            seen.popitem(last=False)
 
     async def respond(send: Callable[[dict[str, Any]], Awaitable[None]], status: int, body: dict[str, Any]) -> None:
         raw = json.dumps(body).encode()
@@ -176,20 +189,27 @@ def webhook_app(
             await respond(send, 409, {"status": "in progress", "error": "this event is being handled; retry later"})
             return
         running[event.uuid] = time.monotonic()
+        handling = asyncio.ensure_future(_handle(on_event, event))
         try:
-            await asyncio.wait_for(_handle(on_event, event), handler_timeout)
+            await asyncio.wait_for(asyncio.shield(handling), handler_timeout)
         except Exception as error:
-            why = "timed out" if isinstance(error, asyncio.TimeoutError) else "failed"
+            timed_out = isinstance(error, asyncio.TimeoutError)
             log.exception(
-                "The handler of webhook event %s (%s) %s; answering 500 so it is retried", event.event, event.uuid, why
+                "The handler of webhook event %s (%s) %s; answering 500 so it is retried",
+                event.event,
+                event.uuid,
+                "timed out" if timed_out else "failed",
             )
+            if timed_out and not inspect.iscoroutinefunction(on_event):
+                # a thread cannot be stopped: the uuid stays "running" (409) until it ends, and counts as handled
+                # if it succeeds, so the handler never runs twice at once
+                handling.add_done_callback(lambda done: finished(event.uuid, done))
+            else:
+                handling.cancel()
+                running.pop(event.uuid, None)
             await respond(send, 500, {"status": "error", "error": "the event was not handled; retry"})
             return
-        finally:
-            running.pop(event.uuid, None)
-        seen[event.uuid] = None  # only now: a failed handler's event is delivered again
-        while len(seen) > remember:
-            seen.popitem(last=False)
+        finished(event.uuid, handling)
         await respond(send, 200, {"status": "ok"})
 
     return app
