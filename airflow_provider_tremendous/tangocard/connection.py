@@ -26,10 +26,9 @@ from airflow_provider_tremendous.connection import (
     _environment,
     _extras,
     base_url_from_host,
-    check_credentials,
     client_limits,
-    non_sandbox_hosts,
 )
+from airflow_provider_tremendous.connection_checks import check_credentials, non_sandbox_hosts
 from airflow_provider_tremendous.errors import TremendousConfigurationError
 
 SANDBOX_BASE_URL = "https://integration-api.tangocard.com/raas/v2"
