@@ -9,11 +9,11 @@ from airflow_provider_tremendous.api.operation import (
     AsyncBoundOperation,
     BoundOperation,
     Operation,
-    Pagination,
     endpoint,
 )
 from airflow_provider_tremendous.api.orders import OrdersAPI
 from airflow_provider_tremendous.api.organization import OrganizationAPI
+from airflow_provider_tremendous.api.paging import Pagination
 from airflow_provider_tremendous.api.reports import ReportsAPI
 
 

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from airflow_provider_tremendous.api.operation import Body, Pagination, endpoint
+from airflow_provider_tremendous.api.operation import Body, endpoint
+from airflow_provider_tremendous.api.paging import Pagination
 from airflow_provider_tremendous.models import (
     ConnectedOrganization,
     ConnectedOrganizationMember,

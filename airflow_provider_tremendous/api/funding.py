@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from airflow_provider_tremendous.api.operation import Body, Pagination, endpoint
+from airflow_provider_tremendous.api.operation import Body, endpoint
+from airflow_provider_tremendous.api.paging import Pagination
 from airflow_provider_tremendous.models import BalanceTransaction, FundingSource, Invoice, Page, Topup
 
 

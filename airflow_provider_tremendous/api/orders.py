@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from airflow_provider_tremendous.api.operation import Body, Pagination, endpoint
+from airflow_provider_tremendous.api.operation import Body, endpoint
+from airflow_provider_tremendous.api.paging import Pagination
 from airflow_provider_tremendous.models import Order, Page, Reward, RewardLink
 
 

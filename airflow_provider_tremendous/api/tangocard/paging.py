@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from airflow_provider_tremendous.api.operation import Operation, PageCursor
+from airflow_provider_tremendous.api.operation import Operation
+from airflow_provider_tremendous.api.paging import PageCursor
 from airflow_provider_tremendous.models.pagination import Page
 
 
