@@ -92,7 +92,7 @@ def checked_host(conn_id: str, url: str) -> str:
 
 
 #: What a credential may hold: printable ASCII; ``spaces`` says whether a space is allowed inside.
-_PRINTABLE = "".join(chr(code) for code in range(0x21, 0x7F))
+PRINTABLE_ASCII = frozenset(chr(code) for code in range(0x21, 0x7F))
 
 
 def check_credentials(conn_id: str, fields: Mapping[str, str | None], *, spaces: frozenset[str] = frozenset()) -> None:
@@ -105,8 +105,8 @@ def check_credentials(conn_id: str, fields: Mapping[str, str | None], *, spaces:
     for name, value in fields.items():
         if not value:
             continue
-        allowed = _PRINTABLE + (" " if name in spaces else "")
-        if any(char not in allowed for char in value):
+        allowed = PRINTABLE_ASCII | ({" "} if name in spaces else set())
+        if not set(value) <= allowed:
             raise TremendousConfigurationError(
                 f"Connection '{conn_id}': the {name} field holds a control, whitespace or non-ASCII character "
                 "(the value is not shown). Copy the credential again without line breaks or invisible characters."

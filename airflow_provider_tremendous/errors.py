@@ -230,3 +230,11 @@ class TremendousOAuthGrantError(TremendousError, AirflowFailException):
     """The OAuth token endpoint refused the grant (``invalid_grant``): the refresh token was revoked, expired or
     already used (refresh tokens rotate), or a service account's password is wrong. Retrying cannot change that,
     so Airflow does not retry; the message names the fix and never carries a token or secret."""
+
+
+def describe_validation_error(error: Any, limit: int = 5) -> str:
+    """Where and how data differs from its model (a pydantic ``ValidationError``), without the values found there:
+    they may be links, reward codes or card tokens."""
+    problems = error.errors(include_input=False, include_url=False)
+    shown = [f"{'.'.join(str(part) for part in p['loc']) or '(root)'}: {p['msg']}" for p in problems[:limit]]
+    return "; ".join(shown) + (f" (and {len(problems) - limit} more)" if len(problems) > limit else "")

@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from airflow_provider_tremendous.errors import TremendousError
+from airflow_provider_tremendous.errors import TremendousError, describe_validation_error
 
 SIGNATURE_HEADER = "Tremendous-Webhook-Signature"
 log = logging.getLogger(__name__)
@@ -89,13 +89,7 @@ def parse_webhook(raw_body: bytes, signature_header: str | None, private_key: st
     try:
         return WebhookEvent.model_validate(json.loads(raw_body))
     except (ValueError, ValidationError) as error:
-        problems = (
-            "; ".join(
-                f"{'.'.join(map(str, p['loc'])) or '(root)'}: {p['msg']}" for p in error.errors(include_input=False)
-            )
-            if isinstance(error, ValidationError)
-            else "not JSON"
-        )
+        problems = describe_validation_error(error) if isinstance(error, ValidationError) else "not JSON"
         raise UnreadableWebhookError(f"a signed delivery that is not a readable event ({problems})") from None
 
 

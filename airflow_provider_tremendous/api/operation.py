@@ -34,7 +34,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import to_jsonable_python
 
 from airflow_provider_tremendous.api.paging import PageCursor, Paging
-from airflow_provider_tremendous.errors import TremendousResponseError
+from airflow_provider_tremendous.errors import TremendousResponseError, describe_validation_error
 from airflow_provider_tremendous.models.pagination import Page
 from airflow_provider_tremendous.transport.request import (
     ApiRequest,
@@ -86,13 +86,6 @@ def _serialize_body(body: Any) -> Any:
 def _excerpt(request: ApiRequest, response: RawResponse) -> str:
     """The start of an unreadable answer, for people, with the request's secret values replaced."""
     return repr(request.scrub_bytes(response.content[:300]))
-
-
-def _shape_problems(error: ValidationError) -> str:
-    """Where and how an answer differs from its model, without the values found there."""
-    problems = error.errors(include_input=False, include_url=False)
-    shown = [f"{'.'.join(str(part) for part in p['loc']) or '(root)'}: {p['msg']}" for p in problems[:5]]
-    return "; ".join(shown) + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
 
 
 class Operation(Generic[P, T]):
@@ -223,7 +216,7 @@ class Operation(Generic[P, T]):
         except ValidationError as error:  # the inputs are left out: they may be links, codes or card tokens
             raise TremendousResponseError(
                 f"{self.method} {request.shown_path}: the response does not have the expected shape: "
-                f"{_shape_problems(error)}"
+                f"{describe_validation_error(error)}"
             ) from None
         self._mask(result)
         return result

@@ -25,6 +25,7 @@ from typing import Any
 
 from airflow.providers.common.compat.sdk import mask_secret
 
+from airflow_provider_tremendous.connection_checks import PRINTABLE_ASCII
 from airflow_provider_tremendous.errors import TremendousResponseError
 
 #: How long a coroutine waiting for a renewal sleeps between tries of the lock (seconds, doubling to the max).
@@ -134,10 +135,6 @@ def is_invalid_grant(status: int, content: bytes) -> bool:
     return error == "invalid_grant"
 
 
-#: What a token may hold: printable ASCII without spaces (a Bearer token is sent in a header as is).
-_TOKEN_CHARS = frozenset(chr(code) for code in range(0x21, 0x7F))
-
-
 def read_token_answer(content: bytes, fix: str) -> dict[str, Any]:
     """A token endpoint's JSON answer, its ``access_token`` (and any ``refresh_token``) checked and masked.
 
@@ -156,7 +153,7 @@ def read_token_answer(content: bytes, fix: str) -> dict[str, Any]:
         value = data.get(name)
         if value is None or (name == "refresh_token" and value == ""):
             continue
-        if not isinstance(value, str) or not value or not set(value) <= _TOKEN_CHARS:
+        if not isinstance(value, str) or not value or not set(value) <= PRINTABLE_ASCII:
             raise TremendousResponseError(
                 f"The OAuth token endpoint answered an {name} holding a control, whitespace or non-ASCII character "
                 f"(not shown); it cannot be sent as a header. {fix[0].upper()}{fix[1:]}."
