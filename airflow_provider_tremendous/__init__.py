@@ -10,7 +10,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from airflow_provider_tremendous import _moved
+from airflow_provider_tremendous.core.version import __version__
+
+_moved.install()
 
 _PUBLIC = {
     "TremendousHook": "airflow_provider_tremendous.hooks.tremendous",

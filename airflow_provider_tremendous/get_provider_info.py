@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow_provider_tremendous import __version__
-from airflow_provider_tremendous.connection_form import (
+from airflow_provider_tremendous.core.version import __version__
+from airflow_provider_tremendous.hooks.connection_form import (
     CONN_FIELDS,
     TANGOCARD_CONN_FIELDS,
     provider_ui_field_behaviour,

@@ -118,10 +118,10 @@ def sdk_loop(sandbox: Any, rows: int, rate: float) -> dict[str, Any]:
 
 
 def wait_cost(sandbox: Any, orders: int) -> dict[str, Any]:
-    from airflow_provider_tremendous.checks import run_check
-    from airflow_provider_tremendous.checks.orders import OrdersCheck, PayoutRunCheck
+    from airflow_provider_tremendous.core.checks import run_check
     from airflow_provider_tremendous.hooks import TremendousHook
     from airflow_provider_tremendous.operators.bulk import TremendousBulkPayoutOperator
+    from airflow_provider_tremendous.vendors.tremendous.checks import OrdersCheck, PayoutRunCheck
 
     sandbox.admin.reset()
     sandbox.admin.faults(latency_ms=0, rate_limit_per_second=None)

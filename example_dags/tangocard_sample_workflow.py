@@ -49,7 +49,7 @@ with DAG(
     def create_customer_and_account(customer: str, account: str) -> dict[str, Any]:
         """Create the customer and its account, or find them when an earlier run did."""
         from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
-        from airflow_provider_tremendous.tangocard.errors import TangoCardConflictError
+        from airflow_provider_tremendous.vendors.tangocard.errors import TangoCardConflictError
 
         hook = TangoCardHook()
         try:
@@ -132,7 +132,7 @@ with DAG(
     def resend(reference_order_id: str) -> dict[str, Any]:
         """Resend the reward email (Tango allows one resend per 24 h; a second try within that is reported)."""
         from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
-        from airflow_provider_tremendous.tangocard.errors import TangoCardForbiddenError
+        from airflow_provider_tremendous.vendors.tangocard.errors import TangoCardForbiddenError
 
         try:
             return TangoCardHook().resend_order(reference_order_id).to_xcom()

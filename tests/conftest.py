@@ -33,7 +33,7 @@ def conn_json(host: str, password: str = TEST_KEY, **extra: Any) -> str:
 @pytest.fixture(autouse=True)
 def _fresh_tokens() -> Iterator[None]:
     """Every test starts like a fresh process: no OAuth token (Tremendous or Tango Card) cached from another."""
-    from airflow_provider_tremendous.transport.tokens import clear_token_slots
+    from airflow_provider_tremendous.core.transport.tokens import clear_token_slots
 
     clear_token_slots()
     yield
@@ -92,7 +92,7 @@ def registry_store() -> MemoryRegistryStore:
 
 @pytest.fixture
 def marker_store() -> MemoryRegistryStore:
-    """The in-memory Airflow Variables of durable task markers (:mod:`airflow_provider_tremendous.markers`),
+    """The in-memory Airflow Variables of durable task markers (:mod:`airflow_provider_tremendous.core.markers`),
     shared by every try and every 'worker' of this test."""
     return MemoryRegistryStore()
 
@@ -104,7 +104,7 @@ def _payout_registry_in_memory(request: pytest.FixtureRequest, monkeypatch: pyte
     marker."""
     if request.node.get_closest_marker("real_payout_registry"):
         return
-    from airflow_provider_tremendous import markers, once
+    from airflow_provider_tremendous.core import markers, once
     from airflow_provider_tremendous.payouts import registry
 
     store = request.getfixturevalue("registry_store")

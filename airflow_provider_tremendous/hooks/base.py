@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from airflow.providers.common.compat.sdk import BaseHook
 
-from airflow_provider_tremendous.transport import ApiRequest, AsyncApiClient, RawResponse
+from airflow_provider_tremendous.core.transport import ApiRequest, AsyncApiClient, RawResponse
 
 AsyncHookT = TypeVar("AsyncHookT", bound="AsyncClientMixin")
 

@@ -1,6 +1,6 @@
 """TangoCardHook (sync) and TangoCardAsyncHook (async): the Tango Card RaaS v2 surface.
 
-Both get their operations from :class:`~airflow_provider_tremendous.api.tangocard.TangoCardOperations` and send
+Both get their operations from :class:`~airflow_provider_tremendous.vendors.tangocard.api.TangoCardOperations` and send
 them through the same request core as the Tremendous hooks (retries, backoff, the shared rate limiter, token
 handling); only the settings (``tangocard`` connection), the credentials (Basic or cached OAuth) and the error
 reader (``httpCode``, ``i18nKey``, ``errors[]``) are Tango's. Nothing is read at construction time.
@@ -21,16 +21,19 @@ from typing import Any
 
 from airflow.providers.common.compat.connection import get_async_connection
 
-from airflow_provider_tremendous.api.tangocard import TangoCardOperations
-from airflow_provider_tremendous.connection import ConnectionLike
-from airflow_provider_tremendous.connection_form import form_widgets, hook_ui_field_behaviour
-from airflow_provider_tremendous.errors import TremendousConfigurationError, TremendousError
+from airflow_provider_tremendous.core.errors import TremendousConfigurationError, TremendousError
+from airflow_provider_tremendous.core.transport import ApiRequest, AsyncApiClient, RawResponse, SyncApiClient
 from airflow_provider_tremendous.hooks.base import ApiHookBase, AsyncClientMixin
-from airflow_provider_tremendous.models.tangocard import Account, LineItem, Order
-from airflow_provider_tremendous.tangocard.auth import TangoCardCredentials
-from airflow_provider_tremendous.tangocard.connection import TangoCardSettings, tangocard_settings_from_connection
-from airflow_provider_tremendous.tangocard.errors import TangoCardNotFoundError, build_tangocard_error
-from airflow_provider_tremendous.transport import ApiRequest, AsyncApiClient, RawResponse, SyncApiClient
+from airflow_provider_tremendous.hooks.connection_form import form_widgets, hook_ui_field_behaviour
+from airflow_provider_tremendous.vendors.tangocard.api import TangoCardOperations
+from airflow_provider_tremendous.vendors.tangocard.auth import TangoCardCredentials
+from airflow_provider_tremendous.vendors.tangocard.connection import (
+    TangoCardSettings,
+    tangocard_settings_from_connection,
+)
+from airflow_provider_tremendous.vendors.tangocard.errors import TangoCardNotFoundError, build_tangocard_error
+from airflow_provider_tremendous.vendors.tangocard.models import Account, LineItem, Order
+from airflow_provider_tremendous.vendors.tremendous.connection import ConnectionLike
 
 
 class TangoCardHookBase(ApiHookBase):

@@ -1,7 +1,8 @@
 """TremendousHook (sync) and TremendousAsyncHook (async): every Tremendous API v2 operation.
 
-Both hooks get the 66 operations from :class:`~airflow_provider_tremendous.api.TremendousOperations`; they
-differ only in how a request is sent (:class:`SyncApiClient` with requests, :class:`AsyncApiClient` with httpx).
+Both hooks get the 66 operations from
+:class:`~airflow_provider_tremendous.vendors.tremendous.api.TremendousOperations`; they differ only in how a request
+is sent (:class:`SyncApiClient` with requests, :class:`AsyncApiClient` with httpx).
 Nothing touches the network or the connection at construction time (DAG files are parsed often).
 
 Usage::
@@ -23,23 +24,23 @@ from urllib.parse import quote
 
 from airflow.providers.common.compat.connection import get_async_connection
 
-from airflow_provider_tremendous.api import TremendousOperations
-from airflow_provider_tremendous.connection import (
+from airflow_provider_tremendous.core.errors import TremendousError, TremendousNotFoundError
+from airflow_provider_tremendous.core.transport import ApiRequest, AsyncApiClient, RawResponse, SyncApiClient
+from airflow_provider_tremendous.hooks.base import ApiHookBase, AsyncClientMixin
+from airflow_provider_tremendous.hooks.connection_form import form_widgets, hook_ui_field_behaviour
+from airflow_provider_tremendous.vendors.tremendous.api import TremendousOperations
+from airflow_provider_tremendous.vendors.tremendous.connection import (
     ConnectionLike,
     TremendousSettings,
     settings_from_connection,
 )
-from airflow_provider_tremendous.connection_form import form_widgets, hook_ui_field_behaviour
-from airflow_provider_tremendous.errors import TremendousError, TremendousNotFoundError
-from airflow_provider_tremendous.hooks.base import ApiHookBase, AsyncClientMixin
-from airflow_provider_tremendous.models import (
+from airflow_provider_tremendous.vendors.tremendous.models import (
     BalanceTransaction,
     FundingSource,
     Invoice,
     Order,
     Reward,
 )
-from airflow_provider_tremendous.transport import ApiRequest, AsyncApiClient, RawResponse, SyncApiClient
 
 
 class TremendousHookBase(ApiHookBase):

@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import BaseOperator
 
-from airflow_provider_tremendous.checks import Check, Verdict, run_check
-from airflow_provider_tremendous.vendors import VendorConnectionMixin
-from airflow_provider_tremendous.waiting import (
+from airflow_provider_tremendous.core.checks import Check, Verdict, run_check
+from airflow_provider_tremendous.core.waiting import (
     default_deferrable,
     poll_until_done,
     raise_if_failed,
     status_trigger,
     verdict_from_event,
 )
+from airflow_provider_tremendous.vendors import VendorConnectionMixin
 
 if TYPE_CHECKING:
     pass

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import TremendousInputError
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator
 from airflow_provider_tremendous.payouts.keys import check_payout_id
 from airflow_provider_tremendous.payouts.run import (
@@ -274,7 +274,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
 
     def _caps(self) -> dict[str, Decimal | None]:
         """``max_total_amount`` and ``max_amount_per_recipient``, read by the one money parser."""
-        from airflow_provider_tremendous.money import AmountError, parse_amount
+        from airflow_provider_tremendous.core.money import AmountError, parse_amount
 
         caps: dict[str, Decimal | None] = {}
         for name in ("max_total_amount", "max_amount_per_recipient"):

@@ -8,12 +8,12 @@ from decimal import Decimal
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import TremendousInputError
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator
 from airflow_provider_tremendous.operators.links import INVOICE_URL_KEY, TremendousInvoiceLink
 
 if TYPE_CHECKING:
-    from airflow_provider_tremendous.models import Invoice
+    from airflow_provider_tremendous.vendors.tremendous.models import Invoice
 
 #: How many recent invoices are searched for one this task instance already created.
 RECENT_INVOICES = 50
@@ -55,7 +55,7 @@ class TremendousCreateInvoiceOperator(TremendousBaseOperator):
 
     def _amount(self) -> float:
         """The one money parser (never rounded: ``1000.005`` and ``"1e3"`` are refused), sent as a JSON number."""
-        from airflow_provider_tremendous.money import AmountError, parse_amount
+        from airflow_provider_tremendous.core.money import AmountError, parse_amount
 
         try:
             return float(parse_amount(self.amount, maximum=MAX_INVOICE))

@@ -8,15 +8,19 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.checks import Verdict
-from airflow_provider_tremendous.errors import TremendousConflictError, TremendousError, TremendousUnprocessableError
-from airflow_provider_tremendous.external_ids import single_order_key, task_instance_external_id
+from airflow_provider_tremendous.core.checks import Verdict
+from airflow_provider_tremendous.core.errors import (
+    TremendousConflictError,
+    TremendousError,
+    TremendousUnprocessableError,
+)
+from airflow_provider_tremendous.core.external_ids import single_order_key, task_instance_external_id
+from airflow_provider_tremendous.core.waiting import raise_if_failed
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator, TremendousWaitingOperator
 from airflow_provider_tremendous.operators.links import ORDER_URL_KEY, TremendousOrderLink
-from airflow_provider_tremendous.waiting import raise_if_failed
 
 if TYPE_CHECKING:
-    from airflow_provider_tremendous.models import Order
+    from airflow_provider_tremendous.vendors.tremendous.models import Order
 
 
 def _digits(phone: str | None) -> str:
@@ -68,7 +72,7 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
         self.redemption_links_path = redemption_links_path
 
     def _external_id(self, context: Any) -> str:
-        from airflow_provider_tremendous.validation import validate_external_id
+        from airflow_provider_tremendous.vendors.tremendous.validation import validate_external_id
 
         if self.external_id:
             validate_external_id(self.external_id)
@@ -83,13 +87,13 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
         )
 
     def execute(self, context: Any) -> dict[str, Any]:
-        from airflow_provider_tremendous.checks.orders import OrdersCheck
-        from airflow_provider_tremendous.validation import validate_reward
+        from airflow_provider_tremendous.vendors.tremendous.checks import OrdersCheck
+        from airflow_provider_tremendous.vendors.tremendous.validation import validate_reward
 
         reward = validate_reward(self.reward)
         external_id = self._external_id(context)
         if self.redemption_links_path:  # a file refused after paying would leave the link uncaptured
-            from airflow_provider_tremendous.private_file import check_private_file
+            from airflow_provider_tremendous.core.private_file import check_private_file
 
             check_private_file(self.redemption_links_path)
         body = {"external_id": external_id, "payment": {"funding_source_id": self.funding_source_id}, "reward": reward}
@@ -178,7 +182,7 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
         """
         if not self.redemption_links_path:
             return
-        from airflow_provider_tremendous.private_file import append_private_records, recorded_values
+        from airflow_provider_tremendous.core.private_file import append_private_records, recorded_values
 
         path = self.redemption_links_path
         try:

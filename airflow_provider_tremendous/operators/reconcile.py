@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.errors import TremendousError
+from airflow_provider_tremendous.core.errors import TremendousError
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator
 from airflow_provider_tremendous.payouts.keys import check_payout_id, prefixes
 

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.checks import Verdict
-from airflow_provider_tremendous.errors import TremendousRateLimitError, TremendousWaitTimeoutError
+from airflow_provider_tremendous.core.checks import Verdict
+from airflow_provider_tremendous.core.errors import TremendousRateLimitError, TremendousWaitTimeoutError
+from airflow_provider_tremendous.core.waiting import raise_if_failed
 from airflow_provider_tremendous.operators.base import TremendousWaitingOperator
 from airflow_provider_tremendous.operators.links import REPORT_URL_KEY, TremendousReportLink
-from airflow_provider_tremendous.waiting import raise_if_failed
 
 if TYPE_CHECKING:
-    from airflow_provider_tremendous.models import Report
+    from airflow_provider_tremendous.vendors.tremendous.models import Report
 
 DOWNLOAD_CHUNK = 1 << 16
 
@@ -55,7 +55,7 @@ class TremendousCreateReportOperator(TremendousWaitingOperator):
         context["ti"].xcom_push(key=REPORT_URL_KEY, value=self.hook.dashboard_url("reports", str(report.id)))
         if not self.wait_for_completion:
             return report.to_xcom()
-        from airflow_provider_tremendous.checks.resources import ReportCheck
+        from airflow_provider_tremendous.vendors.tremendous.resource_checks import ReportCheck
 
         return self.wait_then_finish(context, ReportCheck(str(report.id)), {"report_id": report.id})  # type: ignore[no-any-return]
 

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import AirflowFailException
 
-from airflow_provider_tremendous.checks import Verdict
-from airflow_provider_tremendous.errors import (
+from airflow_provider_tremendous.core.checks import Verdict
+from airflow_provider_tremendous.core.errors import (
     TremendousError,
     TremendousInputError,
 )
-from airflow_provider_tremendous.limits import text_problems
+from airflow_provider_tremendous.core.limits import text_problems
+from airflow_provider_tremendous.core.recipients import check_email
+from airflow_provider_tremendous.core.waiting import raise_if_failed
 from airflow_provider_tremendous.operators.tangocard_base import (
     DEFAULT_CONN_ID,
     EARLIER_EXTERNAL_REF,
@@ -34,11 +36,9 @@ from airflow_provider_tremendous.operators.tangocard_funding import (
     TangoCardFundAccountOperator,
     TangoCardTransferFundsOperator,
 )
-from airflow_provider_tremendous.recipients import check_email
-from airflow_provider_tremendous.waiting import raise_if_failed
 
 if TYPE_CHECKING:
-    from airflow_provider_tremendous.models.tangocard import Order
+    from airflow_provider_tremendous.vendors.tangocard.models import Order
 
 
 class TangoCardReplayMismatchError(TremendousError, AirflowFailException):
@@ -163,11 +163,11 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
         return body
 
     def execute(self, context: Any) -> dict[str, Any]:
-        from airflow_provider_tremendous.checks.tangocard import TangoCardOrdersCheck
+        from airflow_provider_tremendous.vendors.tangocard.checks import TangoCardOrdersCheck
 
         body = self.build_body(context)
         if self.credentials_path:  # a file refused after paying would leave the credentials uncaptured
-            from airflow_provider_tremendous.private_file import check_private_file
+            from airflow_provider_tremendous.core.private_file import check_private_file
 
             check_private_file(self.credentials_path)
         order = self._existing(body, self._earlier_keys(context, self.external_ref_id))
@@ -230,7 +230,7 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
     def _keep_credentials(self, order: Order) -> None:
         """Write the order's credentials to the user's private file, once per order; an order without them yet
         (``PENDING``) is named in a warning, never passed over silently."""
-        from airflow_provider_tremendous.private_file import append_private_records, recorded_values
+        from airflow_provider_tremendous.core.private_file import append_private_records, recorded_values
 
         ident = order.reference_order_id
         record = order.credentials_record()

@@ -11,9 +11,9 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.errors import TremendousInputError
-from airflow_provider_tremendous.external_ids import single_order_key, task_instance_external_id
-from airflow_provider_tremendous.money import MAX_REWARD, TANGO_MAX, AmountError, parse_amount
+from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.external_ids import single_order_key, task_instance_external_id
+from airflow_provider_tremendous.core.money import MAX_REWARD, TANGO_MAX, AmountError, parse_amount
 from airflow_provider_tremendous.operators.base import TremendousWaitingOperator
 from airflow_provider_tremendous.vendors import TANGOCARD, VendorConnectionMixin
 

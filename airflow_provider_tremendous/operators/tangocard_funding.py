@@ -2,7 +2,7 @@
 
 Tango documents idempotency by ``externalRefID`` for orders only (strictness.md #2): a repeated deposit may charge
 the card again and a repeated transfer may move the funds again. Both operators therefore send through
-:class:`~airflow_provider_tremendous.once.SendOnce`:
+:class:`~airflow_provider_tremendous.core.once.SendOnce`:
 
 * before the request leaves, the attempt is claimed durably: an Airflow Variable keyed by the API host, the account
   and the ``externalRefID`` (shared by every task instance sending the same movement: written, then read back after
@@ -27,12 +27,12 @@ from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from airflow_provider_tremendous.errors import TremendousError, TremendousInputError
-from airflow_provider_tremendous.markers import TaskMarkers
-from airflow_provider_tremendous.models.tangocard import FundTransfer
-from airflow_provider_tremendous.money import TANGO_MAX
-from airflow_provider_tremendous.once import SendOnce, UncertainSendError
+from airflow_provider_tremendous.core.errors import TremendousError, TremendousInputError
+from airflow_provider_tremendous.core.markers import TaskMarkers
+from airflow_provider_tremendous.core.money import TANGO_MAX
+from airflow_provider_tremendous.core.once import SendOnce, UncertainSendError
 from airflow_provider_tremendous.operators.tangocard_base import TangoCardBaseOperator, _amount
+from airflow_provider_tremendous.vendors.tangocard.models import FundTransfer
 
 #: A deposit or transfer whose answer was lost: it may have gone through. Not retried automatically.
 TangoCardDepositUncertainError = UncertainSendError

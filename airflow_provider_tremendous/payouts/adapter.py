@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.payouts.outcomes import (
     ALREADY_EXISTED,
     ALREADY_PAID,
@@ -271,7 +271,7 @@ class VendorAdapter:
         return outcome
 
     def _send(self, row: dict[str, Any]) -> Outcome:
-        from airflow_provider_tremendous.transport.client import send_gate
+        from airflow_provider_tremendous.core.transport.client import send_gate
 
         gate = _StopGate(self)
         try:

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.errors import TremendousInputError
-from airflow_provider_tremendous.money import AmountError, decimals_for, parse_amount
+from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.money import AmountError, decimals_for, parse_amount
 from airflow_provider_tremendous.payouts.outcomes import (
     ALREADY_EXISTED,
     CREATED,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.errors import TremendousError, TremendousInputError
+from airflow_provider_tremendous.core.errors import TremendousError, TremendousInputError
 from airflow_provider_tremendous.payouts.outcomes import FAILED, INVALID, Outcome
 
 if TYPE_CHECKING:

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.recipients import email_identity, invisible_characters
 from airflow_provider_tremendous.payouts.adapter import PayoutAdapter, VendorOrder
 from airflow_provider_tremendous.payouts.keys import canonical_key, mode_conflict, prefixes
-from airflow_provider_tremendous.recipients import email_identity, invisible_characters
 
 #: A hash's shape in a readable id (v2 ``#<hex>``, v1 ``h-<hex>``): it cannot be folded back to a key.
 _HASHED = re.compile(r"(#|h-)[0-9a-f]{32}")

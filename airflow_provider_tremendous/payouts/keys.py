@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from airflow_provider_tremendous.errors import TremendousInputError
-from airflow_provider_tremendous.recipients import invisible_characters
+from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.recipients import invisible_characters
 
 MAX_EXTERNAL_ID = 100  # fits Tremendous (255) and Tango Card (100)
 MAX_KEY = 200

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from airflow_provider_tremendous.money import format_amount
+from airflow_provider_tremendous.core.money import format_amount
 
 CREATED = "created"
 ALREADY_EXISTED = "already_existed"

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
-from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import TremendousInputError
 from airflow_provider_tremendous.payouts.keys import IdScheme, RowIds, row_ids, shard_of
 from airflow_provider_tremendous.payouts.outcomes import fee_class
 from airflow_provider_tremendous.payouts.rows import PayoutRow, RowSpec, row_errors

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from airflow_provider_tremendous.markers import TaskStateStore, task_state_store
+from airflow_provider_tremendous.core.markers import TaskStateStore, task_state_store
 from airflow_provider_tremendous.payouts.ledger import Identity
 
 if TYPE_CHECKING:

@@ -33,8 +33,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from airflow_provider_tremendous.errors import TremendousInputError
-from airflow_provider_tremendous.markers import JsonStore, VariableStore
+from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.markers import JsonStore, VariableStore
 from airflow_provider_tremendous.payouts.ledger import PRODUCTION, Identity
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import TremendousInputError
 from airflow_provider_tremendous.payouts.keys import canonical_key
 from airflow_provider_tremendous.payouts.outcomes import ENDED_UNPAID
 

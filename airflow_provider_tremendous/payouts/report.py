@@ -8,7 +8,7 @@ from collections.abc import Callable, Container, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import TremendousInputError
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.payouts.adapter import PayoutAdapter, VendorOrder
@@ -46,7 +46,7 @@ def earlier_charges(
 
 def order_identities(order: VendorOrder) -> list[str]:
     """Who an order paid, in the form per-recipient caps compare (case-folded email, E.164 phone)."""
-    from airflow_provider_tremendous.recipients import check_phone, email_identity
+    from airflow_provider_tremendous.core.recipients import check_phone, email_identity
 
     identities = []
     if order.email:
@@ -64,7 +64,7 @@ def order_identities(order: VendorOrder) -> list[str]:
 
 def row_identities(row: dict[str, Any]) -> list[str]:
     """Who a spooled row pays, in the form :func:`order_identities` gives (case-folded email, E.164 phone)."""
-    from airflow_provider_tremendous.recipients import email_identity
+    from airflow_provider_tremendous.core.recipients import email_identity
 
     recipient = row.get("recipient") or {}
     identities = []

@@ -13,11 +13,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
-from airflow_provider_tremendous.currencies import CURRENCY_CODES
-from airflow_provider_tremendous.limits import too_long
-from airflow_provider_tremendous.money import MAX_REWARD, AmountError, decimals_for, parse_amount
-from airflow_provider_tremendous.recipients import check_email, check_phone, email_identity, invisible_characters
-from airflow_provider_tremendous.validation import PRODUCT_ID
+from airflow_provider_tremendous.core.currencies import CURRENCY_CODES
+from airflow_provider_tremendous.core.limits import too_long
+from airflow_provider_tremendous.core.money import MAX_REWARD, AmountError, decimals_for, parse_amount
+from airflow_provider_tremendous.core.recipients import check_email, check_phone, email_identity, invisible_characters
+from airflow_provider_tremendous.vendors.tremendous.validation import PRODUCT_ID
 
 #: The reward fields a row can carry (column names default to these).
 FIELDS = (
@@ -103,7 +103,7 @@ class PayoutRow(BaseModel):
     @field_validator("amount", mode="before")
     @classmethod
     def _check_amount(cls, value: Any, info: ValidationInfo) -> Decimal:
-        """The strict money grammar (:mod:`airflow_provider_tremendous.money`), in the currency's decimals."""
+        """The strict money grammar (:mod:`airflow_provider_tremendous.core.money`), in the currency's decimals."""
         if value is None:
             raise ValueError("is missing: give the reward amount, e.g. 10 or 12.50")
         currency = info.data.get("currency")

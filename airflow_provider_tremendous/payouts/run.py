@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.errors import TremendousError, TremendousInputError
+from airflow_provider_tremendous.core.errors import TremendousError, TremendousInputError
 from airflow_provider_tremendous.payouts.guards import RunGuards
 from airflow_provider_tremendous.payouts.keys import IdScheme, prefix, prefixes
 from airflow_provider_tremendous.payouts.ledger import (
@@ -328,7 +328,7 @@ class PayoutRun(RunGuards):
     def _summary(
         self, tally: Tally, to_pay: Decimal, payout_since: str, budget: Budget, run_summary: Any
     ) -> dict[str, Any]:
-        from airflow_provider_tremendous.checks.orders import superseded_digest
+        from airflow_provider_tremendous.vendors.tremendous.checks import superseded_digest
 
         options, adapter = self.options, self.adapter
         summary: dict[str, Any] = run_summary(

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import TremendousInputError
 
 RawRow = tuple[int, dict[str, Any]]
 

@@ -18,9 +18,9 @@ def payout_adapter(
     vendor = connection_vendor(conn_id)
     hook = sync_hook(vendor, conn_id, hook_params)
     if vendor == TANGOCARD:
-        from airflow_provider_tremendous.payouts.tangocard import TangoCardPayoutAdapter
+        from airflow_provider_tremendous.vendors.tangocard.payouts import TangoCardPayoutAdapter
 
         return TangoCardPayoutAdapter(hook, **{k: v for k, v in tango.items() if v not in (None, "")})
-    from airflow_provider_tremendous.payouts.tremendous import TremendousPayoutAdapter
+    from airflow_provider_tremendous.vendors.tremendous.payouts import TremendousPayoutAdapter
 
     return TremendousPayoutAdapter(hook, funding_source_id)

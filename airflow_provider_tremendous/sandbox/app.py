@@ -13,20 +13,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from airflow_provider_tremendous.sandbox import domain  # noqa: F401 - registers transitions
+from airflow_provider_tremendous.sandbox import admin as admin_routes
 from airflow_provider_tremendous.sandbox.config import SandboxConfig
-from airflow_provider_tremendous.sandbox.domain import account, fraud, funding, orders, reports  # noqa: F401
 from airflow_provider_tremendous.sandbox.errors import SandboxAPIError
 from airflow_provider_tremendous.sandbox.gateway import Gateway
-from airflow_provider_tremendous.sandbox.routes import account as account_routes
-from airflow_provider_tremendous.sandbox.routes import admin as admin_routes
-from airflow_provider_tremendous.sandbox.routes import fraud as fraud_routes
-from airflow_provider_tremendous.sandbox.routes import funding as funding_routes
-from airflow_provider_tremendous.sandbox.routes import orders as order_routes
 from airflow_provider_tremendous.sandbox.state import SandboxState
 from airflow_provider_tremendous.sandbox.tangocard import routes as tango_routes
-from airflow_provider_tremendous.sandbox.tangocard.errors import TangoSandboxError, tango_error_body
-from airflow_provider_tremendous.sandbox.webhooks import WebhookDispatcher
+from airflow_provider_tremendous.sandbox.tangocard.domain.errors import TangoSandboxError, tango_error_body
+from airflow_provider_tremendous.sandbox.tremendous.routes import account as account_routes
+from airflow_provider_tremendous.sandbox.tremendous.routes import fraud as fraud_routes
+from airflow_provider_tremendous.sandbox.tremendous.routes import funding as funding_routes
+from airflow_provider_tremendous.sandbox.tremendous.routes import orders as order_routes
+from airflow_provider_tremendous.sandbox.tremendous.webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 0.05

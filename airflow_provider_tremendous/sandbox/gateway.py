@@ -23,7 +23,7 @@ from typing import Any
 
 from airflow_provider_tremendous.sandbox.config import FaultConfig
 from airflow_provider_tremendous.sandbox.state import SandboxState
-from airflow_provider_tremendous.sandbox.tangocard.errors import tango_error_body
+from airflow_provider_tremendous.sandbox.tangocard.domain.errors import tango_error_body
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -7,11 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import AirflowSensorTimeout, BaseSensorOperator, PokeReturnValue
 
-from airflow_provider_tremendous.checks import Check, run_check
-from airflow_provider_tremendous.errors import TremendousWaitTimeoutError
+from airflow_provider_tremendous.core.checks import Check, run_check
+from airflow_provider_tremendous.core.errors import TremendousWaitTimeoutError
+from airflow_provider_tremendous.core.waiting import (
+    default_deferrable,
+    raise_if_failed,
+    status_trigger,
+    verdict_from_event,
+)
 from airflow_provider_tremendous.operators.base import DEFAULT_CONN_ID
 from airflow_provider_tremendous.vendors import VendorConnectionMixin
-from airflow_provider_tremendous.waiting import default_deferrable, raise_if_failed, status_trigger, verdict_from_event
 
 if TYPE_CHECKING:
     pass

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import TremendousInputError
 from airflow_provider_tremendous.sensors.base import TremendousBaseSensor
 
 if TYPE_CHECKING:
-    from airflow_provider_tremendous.checks.orders import OrdersCheck
-    from airflow_provider_tremendous.checks.tangocard import TangoCardPayoutRunCheck
+    from airflow_provider_tremendous.vendors.tangocard.checks import TangoCardPayoutRunCheck
+    from airflow_provider_tremendous.vendors.tremendous.checks import OrdersCheck
 
 
 class TremendousOrderSensor(TremendousBaseSensor):
@@ -96,7 +96,7 @@ class TremendousOrderSensor(TremendousBaseSensor):
         }
 
     def _payout_check(self) -> OrdersCheck:
-        from airflow_provider_tremendous.checks.orders import PayoutRunCheck
+        from airflow_provider_tremendous.vendors.tremendous.checks import PayoutRunCheck
 
         summaries = [self.payout] if isinstance(self.payout, dict) else list(self.payout or [])
         if not summaries or not all(isinstance(s, dict) and "external_id_prefix" in s for s in summaries):
@@ -122,7 +122,7 @@ class TremendousOrderSensor(TremendousBaseSensor):
         self, summaries: list[dict[str, Any]], prefix: list[str], start: str | None
     ) -> TangoCardPayoutRunCheck:
         """The run was paid through Tango Card: poll that connection's account until every order is COMPLETE."""
-        from airflow_provider_tremendous.checks.tangocard import TangoCardPayoutRunCheck
+        from airflow_provider_tremendous.vendors.tangocard.checks import TangoCardPayoutRunCheck
 
         self.vendor = "tangocard"
         self.payout_conn_id = str(summaries[0].get("conn_id") or "tangocard_default")
@@ -141,7 +141,7 @@ class TremendousOrderSensor(TremendousBaseSensor):
         return str(getattr(self, "payout_conn_id", None) or self.tremendous_conn_id)
 
     def build_check(self) -> OrdersCheck:
-        from airflow_provider_tremendous.checks.orders import OrdersCheck
+        from airflow_provider_tremendous.vendors.tremendous.checks import OrdersCheck
 
         if self.payout is not None:
             return self._payout_check()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from airflow_provider_tremendous.sensors.base import TremendousBaseSensor
 
 if TYPE_CHECKING:
-    from airflow_provider_tremendous.checks.resources import BalanceCheck, InvoiceCheck, ReportCheck
+    from airflow_provider_tremendous.vendors.tremendous.resource_checks import BalanceCheck, InvoiceCheck, ReportCheck
 
 
 class TremendousReportSensor(TremendousBaseSensor):
@@ -24,7 +24,7 @@ class TremendousReportSensor(TremendousBaseSensor):
         self.report_id = report_id
 
     def build_check(self) -> ReportCheck:
-        from airflow_provider_tremendous.checks.resources import ReportCheck
+        from airflow_provider_tremendous.vendors.tremendous.resource_checks import ReportCheck
 
         return ReportCheck(str(self.report_id))
 
@@ -42,7 +42,7 @@ class TremendousInvoiceSensor(TremendousBaseSensor):
         self.invoice_id = invoice_id
 
     def build_check(self) -> InvoiceCheck:
-        from airflow_provider_tremendous.checks.resources import InvoiceCheck
+        from airflow_provider_tremendous.vendors.tremendous.resource_checks import InvoiceCheck
 
         return InvoiceCheck(str(self.invoice_id))
 
@@ -62,6 +62,6 @@ class TremendousBalanceSensor(TremendousBaseSensor):
         self.funding_source_id = funding_source_id
 
     def build_check(self) -> BalanceCheck:
-        from airflow_provider_tremendous.checks.resources import BalanceCheck
+        from airflow_provider_tremendous.vendors.tremendous.resource_checks import BalanceCheck
 
         return BalanceCheck(float(self.min_available_amount), str(self.funding_source_id))

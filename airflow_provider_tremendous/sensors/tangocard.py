@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from airflow_provider_tremendous.checks import Check
-from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.core.checks import Check
+from airflow_provider_tremendous.core.errors import TremendousInputError
 from airflow_provider_tremendous.operators.tangocard import DEFAULT_CONN_ID, TangoCardConnectionMixin
 from airflow_provider_tremendous.sensors.base import TremendousBaseSensor
 
@@ -66,7 +66,7 @@ class TangoCardOrderSensor(TangoCardBaseSensor):
         return ids
 
     def build_check(self) -> Check:
-        from airflow_provider_tremendous.checks.tangocard import TangoCardOrdersCheck
+        from airflow_provider_tremendous.vendors.tangocard.checks import TangoCardOrdersCheck
 
         return TangoCardOrdersCheck(
             self._ids(),
@@ -90,7 +90,7 @@ class TangoCardBalanceSensor(TangoCardBaseSensor):
         self.account_identifier = account_identifier
 
     def build_check(self) -> Check:
-        from airflow_provider_tremendous.checks.tangocard import TangoCardBalanceCheck
+        from airflow_provider_tremendous.vendors.tangocard.checks import TangoCardBalanceCheck
 
         account = self.account_identifier or self.hook.account_ids()[1]
         return TangoCardBalanceCheck(str(account), float(self.min_balance))

@@ -9,10 +9,10 @@ from typing import Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-from airflow_provider_tremendous.checks import Check, arun_check, load_all
-from airflow_provider_tremendous.errors import TremendousError
-from airflow_provider_tremendous.transport.request import ApiRequest
-from airflow_provider_tremendous.transport.retry import is_retryable
+from airflow_provider_tremendous.core.checks import Check, arun_check, load_all
+from airflow_provider_tremendous.core.errors import TremendousError
+from airflow_provider_tremendous.core.transport.request import ApiRequest
+from airflow_provider_tremendous.core.transport.retry import is_retryable
 from airflow_provider_tremendous.vendors import TREMENDOUS, async_hook
 
 _READ = ApiRequest(method="GET", path="")
@@ -26,7 +26,7 @@ class TremendousStatusTrigger(BaseTrigger):
     Transient API errors (429, 5xx, network) are retried by the hook's retry policy and, beyond that, polled
     through until the deadline; permanent ones (401, 404...) end the wait with an ``error`` event.
 
-    :param check: a serialized :class:`~airflow_provider_tremendous.checks.Check` (``{"kind": ..., ...}``).
+    :param check: a serialized :class:`~airflow_provider_tremendous.core.checks.Check` (``{"kind": ..., ...}``).
     :param tremendous_conn_id: the Tremendous connection.
     :param poll_interval: seconds between polls.
     :param deadline: absolute time (epoch seconds) after which a ``timeout`` event is yielded.

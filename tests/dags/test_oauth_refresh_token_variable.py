@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from airflow.providers.common.compat.sdk import redact
 
-from airflow_provider_tremendous.transport.tokens import clear_token_slots
+from airflow_provider_tremendous.core.transport.tokens import clear_token_slots
 from tests.dags.test_example_dags import _run
 from tests.sandbox.test_oauth_sandbox import REFRESH_TOKEN, oauth_connection, token_requests
 

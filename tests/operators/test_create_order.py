@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from airflow.providers.common.compat.sdk import TaskDeferred
 
-from airflow_provider_tremendous import errors as e
-from airflow_provider_tremendous.external_ids import task_instance_external_id
+from airflow_provider_tremendous.core import errors as e
+from airflow_provider_tremendous.core.external_ids import task_instance_external_id
 from airflow_provider_tremendous.operators.orders import (
     TremendousApproveOrderOperator,
     TremendousCreateOrderOperator,

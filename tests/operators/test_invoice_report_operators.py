@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from airflow.providers.common.compat.sdk import TaskDeferred
 
-from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.hooks import TremendousHook
 from airflow_provider_tremendous.operators import TremendousCreateInvoiceOperator, TremendousCreateReportOperator
 from tests.sandbox.conftest import order_body

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.checks import Check, load_all
-from airflow_provider_tremendous.checks.orders import OrdersCheck
-from airflow_provider_tremendous.checks.resources import BalanceCheck, InvoiceCheck, ReportCheck
+from airflow_provider_tremendous.core.checks import Check, load_all
 from airflow_provider_tremendous.hooks import TremendousHook
 from airflow_provider_tremendous.triggers.status import TremendousStatusTrigger
+from airflow_provider_tremendous.vendors.tremendous.checks import OrdersCheck
+from airflow_provider_tremendous.vendors.tremendous.resource_checks import BalanceCheck, InvoiceCheck, ReportCheck
 from tests.sandbox.conftest import order_body
 from tests.support.http_stub import Reply, StubServer
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.operators.bulk import TremendousPayoutError
 from airflow_provider_tremendous.payouts.keys import canonical_key, shard_of
 from tests.payouts.conftest import bulk, respondents, results

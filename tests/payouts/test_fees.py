@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.operators.bulk import TremendousPayoutStopped
 from airflow_provider_tremendous.payouts import adapter as adapter_module
 from airflow_provider_tremendous.payouts.charges import Budget, Limits, Scope, parse_fee_percent
@@ -131,7 +131,7 @@ def test_a_402_caused_by_someone_else_is_a_stop_that_says_so(
 ) -> None:
     """The balance read at the start was spent by someone else meanwhile: the vendor's 402 stops the run, and the
     task fails even with fail_on_error=False."""
-    from airflow_provider_tremendous.payouts.tremendous import TremendousPayoutAdapter
+    from airflow_provider_tremendous.vendors.tremendous.payouts import TremendousPayoutAdapter
 
     monkeypatch.setattr(TremendousPayoutAdapter, "available_balance", lambda self: Decimal(1000))
     tremendous_sandbox.admin.set_balance(30)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.operators.bulk import TremendousPayoutStopped
 from airflow_provider_tremendous.payouts import adapter as adapter_module
 from tests.payouts.conftest import bulk, respondents, results

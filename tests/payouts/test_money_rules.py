@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.hooks import TremendousHook
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 from airflow_provider_tremendous.operators.bulk import TremendousPayoutError
@@ -212,7 +212,7 @@ def test_without_a_complete_history_earlier_ids_are_looked_up_and_a_failure_is_u
     tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """When the vendor cannot list the whole payout (Tango's 10,000 cap), each earlier id is looked up."""
-    from airflow_provider_tremendous.payouts.tremendous import TremendousPayoutAdapter
+    from airflow_provider_tremendous.vendors.tremendous.payouts import TremendousPayoutAdapter
 
     monkeypatch.setattr(TremendousPayoutAdapter, "list_cap", 0)  # every history counts as capped
     monkeypatch.setenv("AIRFLOW_CONN_TREMENDOUS_DEFAULT", tremendous_sandbox.airflow_conn_json(max_retries=0))
@@ -296,7 +296,7 @@ def test_a_given_key_is_looked_up_before_sending(tremendous_sandbox: Any) -> Non
 
 
 def test_a_tango_order_begun_under_the_old_derived_key_is_not_paid_again(tremendous_sandbox: Any) -> None:
-    from airflow_provider_tremendous.external_ids import task_instance_external_id
+    from airflow_provider_tremendous.core.external_ids import task_instance_external_id
 
     tremendous_sandbox.admin.settings(tango_lenient_external_ref_ids=True)
     old = task_instance_external_id("dag", "pay", "run", -1, max_length=100)  # dots: the key before this change
@@ -396,7 +396,7 @@ def test_negative_numbers_are_canonical_too() -> None:
 
 def test_a_float_subclass_is_read_by_its_value() -> None:
     """numpy's float64 is a float subclass with a repr of its own; it used to crash key canonicalisation."""
-    from airflow_provider_tremendous.money import parse_amount
+    from airflow_provider_tremendous.core.money import parse_amount
 
     class Float64(float):
         def __repr__(self) -> str:
@@ -517,8 +517,8 @@ def test_a_capped_tango_listing_is_never_taken_for_the_whole_payout(
     tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Was: the cap was compared with this payout's orders only; other payouts' orders filled the listing."""
-    from airflow_provider_tremendous.payouts.tangocard import TangoCardPayoutAdapter
-    from airflow_provider_tremendous.sandbox.tangocard import orders as sandbox_orders
+    from airflow_provider_tremendous.sandbox.tangocard.domain import orders as sandbox_orders
+    from airflow_provider_tremendous.vendors.tangocard.payouts import TangoCardPayoutAdapter
     from tests.tangocard.conftest import order_body as tango_order
     from tests.tangocard.conftest import respondents as tango_rows
 
@@ -538,7 +538,7 @@ def test_a_capped_tango_listing_is_never_taken_for_the_whole_payout(
 
 def test_punycode_look_alike_domains_are_refused_and_identities_agree() -> None:
     """Was: a punycode look-alike of a Latin domain passed; p@exämple.com and its punycode were two people."""
-    from airflow_provider_tremendous.recipients import check_email, email_identity
+    from airflow_provider_tremendous.core.recipients import check_email, email_identity
 
     with pytest.raises(ValueError, match="punycode"):
         check_email("ceo@xn--80ak6aa92e.com")
@@ -581,8 +581,8 @@ def test_reconciliation_and_the_wait_agree_with_a_resumed_run(tremendous_sandbox
 # -- what the third adversarial review proved ---------------------------------------------------------------------
 def _capped_tango(monkeypatch: pytest.MonkeyPatch, cap: int = 5) -> None:
     """Tango's 10,000-order listing cap, scaled down to ``cap``."""
-    from airflow_provider_tremendous.payouts.tangocard import TangoCardPayoutAdapter
-    from airflow_provider_tremendous.sandbox.tangocard import orders as sandbox_orders
+    from airflow_provider_tremendous.sandbox.tangocard.domain import orders as sandbox_orders
+    from airflow_provider_tremendous.vendors.tangocard.payouts import TangoCardPayoutAdapter
 
     monkeypatch.setattr(sandbox_orders, "MAX_LISTED", cap)
     monkeypatch.setattr(TangoCardPayoutAdapter, "list_cap", cap)

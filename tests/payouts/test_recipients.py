@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.core import errors as e
+from airflow_provider_tremendous.core.limits import LIMITS
+from airflow_provider_tremendous.core.recipients import check_email, check_phone, email_identity
 from airflow_provider_tremendous.hooks import TremendousHook
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
-from airflow_provider_tremendous.limits import LIMITS
 from airflow_provider_tremendous.operators.orders import TremendousCreateOrderOperator
 from airflow_provider_tremendous.operators.tangocard import TangoCardCreateOrderOperator
-from airflow_provider_tremendous.recipients import check_email, check_phone, email_identity
 from tests.payouts.conftest import bulk, respondents, results
 from tests.sandbox.conftest import order_body
 from tests.support.context import context

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from airflow_provider_tremendous.errors import TremendousError, TremendousInputError
+from airflow_provider_tremendous.core.errors import TremendousError, TremendousInputError
 from airflow_provider_tremendous.payouts.keys import canonical_key, external_id, reissue_id
 from airflow_provider_tremendous.payouts.reissue import parse_reissue
 from tests.payouts.conftest import bulk, respondents, results

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import TremendousInputError
 from airflow_provider_tremendous.payouts.ledger import Identity
 from airflow_provider_tremendous.payouts.registry import HEARTBEAT, LEASE_TTL, PayoutRegistry, registry_key
 

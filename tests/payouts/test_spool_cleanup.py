@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import TremendousInputError
 from tests.payouts.conftest import bulk, respondents
 from tests.support.context import context
 

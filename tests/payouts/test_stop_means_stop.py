@@ -63,8 +63,8 @@ def test_shards_reading_the_balance_at_once_cannot_overrun_it_together(
 ) -> None:
     """Was: each shard checked the whole balance, so shards running at once could jointly plan past it (the vendor's
     402 then stopped one mid-run). Each shard now keeps within its rows' part of what the payout still has to pay."""
-    from airflow_provider_tremendous.errors import TremendousInputError
-    from airflow_provider_tremendous.payouts.tremendous import TremendousPayoutAdapter
+    from airflow_provider_tremendous.core.errors import TremendousInputError
+    from airflow_provider_tremendous.vendors.tremendous.payouts import TremendousPayoutAdapter
 
     tremendous_sandbox.admin.set_balance(balance)
     read_at_once = Decimal(balance)  # both shards read the balance before either pays

@@ -261,7 +261,7 @@ def test_a_recipient_the_payout_already_paid_under_another_key_is_a_duplicate(
     tremendous_sandbox: Any, tmp_path: Path
 ) -> None:
     """The vendor's records count as rows of the payout: one person under two keys is refused across runs too."""
-    from airflow_provider_tremendous.errors import TremendousInputError
+    from airflow_provider_tremendous.core.errors import TremendousInputError
 
     first, second = respondents(2)
     bulk(tmp_path, [first]).execute(context())

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import TremendousInputError
 from airflow_provider_tremendous.payouts import run as run_module
 from tests.payouts.conftest import bulk, respondents, results
 from tests.support.context import MemoryTaskStateStore, context

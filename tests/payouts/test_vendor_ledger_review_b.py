@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 from tests.support.context import context
 from tests.tangocard.conftest import order_body as tango_order
@@ -26,7 +26,7 @@ def _refs(sandbox: Any) -> Counter[str]:
 def _orders_placed_during_the_scan(monkeypatch: pytest.MonkeyPatch, count: int = 2) -> None:
     """Another DAG (or another shard of the payout) places ``count`` orders on the account while the scan pages:
     right after the first page of the first dated listing."""
-    from airflow_provider_tremendous import checks
+    from airflow_provider_tremendous.core import checks
 
     real = checks.run_plan
     state = {"done": False}
@@ -61,8 +61,8 @@ def test_orders_placed_during_a_capped_tango_scan_hide_a_paid_order_and_it_is_pa
     and reports ``complete=True``: the bulk run takes the missing order for unpaid and sends it again. Past
     Tango's idempotency window (strictness.md #3, sandbox ``tango_idempotency_days``) that is a second payment.
     Scaled down: cap 5, page size 2 (the real numbers are 10,000 and 100)."""
-    from airflow_provider_tremendous.checks import tangocard as tango_checks
-    from airflow_provider_tremendous.payouts.tangocard import TangoCardPayoutAdapter
+    from airflow_provider_tremendous.vendors.tangocard import checks as tango_checks
+    from airflow_provider_tremendous.vendors.tangocard.payouts import TangoCardPayoutAdapter
 
     tremendous_sandbox.admin.settings(tango_list_cap=5, tango_idempotency_days=90)
     monkeypatch.setattr(TangoCardPayoutAdapter, "list_cap", 5)
@@ -84,8 +84,8 @@ def test_orders_placed_during_a_capped_tango_scan_make_reconcile_call_a_paid_row
 ) -> None:
     """Rule 2 (uncertain is never "not paid"): the same mechanism as above in reconciliation — an order that
     exists is reported ``missing`` ("no order"), an invitation to pay it again by hand."""
-    from airflow_provider_tremendous.checks import tangocard as tango_checks
-    from airflow_provider_tremendous.payouts.tangocard import TangoCardPayoutAdapter
+    from airflow_provider_tremendous.vendors.tangocard import checks as tango_checks
+    from airflow_provider_tremendous.vendors.tangocard.payouts import TangoCardPayoutAdapter
 
     tremendous_sandbox.admin.settings(tango_list_cap=5)
     monkeypatch.setattr(TangoCardPayoutAdapter, "list_cap", 5)
@@ -105,8 +105,8 @@ def test_reconcile_on_an_unsplittable_capped_tango_listing_calls_existing_orders
     says ``complete=False``. The bulk run then looks rows up one by one and the wait says "(capped)", but the
     reconcile operator ignores ``listing_complete``: every order past the cap is reported ``missing`` ("no order")
     although it exists."""
-    from airflow_provider_tremendous.checks import tangocard as tango_checks
-    from airflow_provider_tremendous.payouts.tangocard import TangoCardPayoutAdapter
+    from airflow_provider_tremendous.vendors.tangocard import checks as tango_checks
+    from airflow_provider_tremendous.vendors.tangocard.payouts import TangoCardPayoutAdapter
 
     tremendous_sandbox.admin.settings(tango_list_cap=2)  # scaled down from 10,000
     monkeypatch.setattr(TangoCardPayoutAdapter, "list_cap", 2)
@@ -126,8 +126,8 @@ def test_a_recipient_paid_under_another_key_is_paid_again_past_an_unsplittable_c
     payout already paid under another key is refused (duplicate recipient). When the listing is capped
     (``complete=False``), ``PayoutRun._held`` returns None for every row, so ``_check_shared_recipients`` sees
     nothing and the per-row look-up only checks the row's own ids: the same person is paid a second time."""
-    from airflow_provider_tremendous.checks import tangocard as tango_checks
-    from airflow_provider_tremendous.payouts.tangocard import TangoCardPayoutAdapter
+    from airflow_provider_tremendous.vendors.tangocard import checks as tango_checks
+    from airflow_provider_tremendous.vendors.tangocard.payouts import TangoCardPayoutAdapter
 
     tremendous_sandbox.admin.settings(tango_list_cap=2)  # scaled down from 10,000
     monkeypatch.setattr(TangoCardPayoutAdapter, "list_cap", 2)

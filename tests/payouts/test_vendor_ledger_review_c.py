@@ -15,7 +15,7 @@ from tests.support.context import context
 
 def _kill_at_first_retry(monkeypatch: pytest.MonkeyPatch, operator: Any, then: Any = None) -> list[int]:
     """The run is killed while a POST whose answer was lost waits for its retry (the first backoff)."""
-    from airflow_provider_tremendous.transport import retry
+    from airflow_provider_tremendous.core.transport import retry
 
     calls: list[int] = []
 
@@ -126,9 +126,9 @@ def test_a_429_pause_holds_callers_when_client_pacing_is_off(stub: Any, monkeypa
     limiter's ``reserve()`` is always 0, so ``held()`` is polled MAX_HOLDS times without sleeping and the request is
     sent in the middle of the pause, inviting more 429s (each retried POST that exhausts its retries becomes an
     ambiguous failure to look up)."""
+    from airflow_provider_tremendous.core.transport import SyncApiClient
+    from airflow_provider_tremendous.core.transport.ratelimit import RateLimiter
     from airflow_provider_tremendous.hooks import TremendousHook
-    from airflow_provider_tremendous.transport import SyncApiClient
-    from airflow_provider_tremendous.transport.ratelimit import RateLimiter
     from tests.conftest import conn_json
     from tests.support.hooks import ORDER
     from tests.support.http_stub import Reply

@@ -75,8 +75,8 @@ def test_waiting_on_a_result_file(tremendous_sandbox: Any, tmp_path: Path) -> No
 async def test_payout_wait_in_the_trigger(tremendous_sandbox: Any, tmp_path: Path) -> None:
     import time
 
-    from airflow_provider_tremendous.checks.orders import PayoutRunCheck
     from airflow_provider_tremendous.triggers.status import TremendousStatusTrigger
+    from airflow_provider_tremendous.vendors.tremendous.checks import PayoutRunCheck
 
     summary = bulk(tmp_path, respondents(7)).execute(context())
     check = PayoutRunCheck(summary["external_id_prefix"], summary["paid"], summary["created_after"])

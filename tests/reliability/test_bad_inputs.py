@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.operators.bulk import TremendousBulkPayoutOperator
 from airflow_provider_tremendous.operators.orders import TremendousCreateOrderOperator
 from tests.sandbox.conftest import order_body

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.operators.bulk import TremendousBulkPayoutOperator, TremendousPayoutError
 from airflow_provider_tremendous.operators.orders import TremendousCreateOrderOperator
 from airflow_provider_tremendous.payouts.keys import row_ids

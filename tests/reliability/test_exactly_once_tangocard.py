@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.errors import TremendousTransportError
+from airflow_provider_tremendous.core.errors import TremendousTransportError
 from airflow_provider_tremendous.operators.tangocard import TangoCardCreateOrderOperator
 from tests.reliability.test_exactly_once import FAULTS, fault_figures, retry_until_paid
 from tests.support.context import context

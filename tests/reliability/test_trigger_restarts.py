@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from airflow.providers.common.compat.sdk import TaskDeferred
 
-from airflow_provider_tremendous import errors as e
-from airflow_provider_tremendous.checks.orders import OrdersCheck
+from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.hooks import TremendousHook
 from airflow_provider_tremendous.operators.orders import TremendousCreateOrderOperator
 from airflow_provider_tremendous.triggers.status import TremendousStatusTrigger
+from airflow_provider_tremendous.vendors.tremendous.checks import OrdersCheck
 from tests.sandbox.conftest import order_body
 from tests.support.context import context
 

@@ -49,7 +49,7 @@ def test_a_worker_clock_behind_the_vendor_still_finds_every_order(
     tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Was: the wait scanned up to the worker's "now": with a clock 5 s slow the newest orders were not listed."""
-    from airflow_provider_tremendous.checks import orders as checks
+    from airflow_provider_tremendous.vendors.tremendous import checks
 
     summary = bulk(tmp_path, respondents(8)).execute(context())
     real = dt.datetime
@@ -75,7 +75,7 @@ def test_a_delivery_failure_is_its_own_kind_in_waits_and_reconciliation(
     tremendous_sandbox: Any, tmp_path: Path
 ) -> None:
     """Was: an order EXECUTED whose reward delivery FAILED passed every wait and reconciliation as success."""
-    from airflow_provider_tremendous.errors import TremendousWaitFailedError
+    from airflow_provider_tremendous.core.errors import TremendousWaitFailedError
 
     rows = respondents(3)
     rows[1]["email"] = "bounce-r1@example.com"  # the sandbox fails delivery to a bouncing address
@@ -95,8 +95,8 @@ def test_a_tango_payout_over_the_list_cap_is_learned_and_waited_on_in_date_slice
 ) -> None:
     """Was: Tango's GET /orders lists at most 10,000 results: a larger payout could never be confirmed, and its
     resume trusted the result file. The cap is lowered to 4 here (sandbox tango_list_cap, and the client's)."""
-    from airflow_provider_tremendous.checks import tangocard as tango_checks
-    from airflow_provider_tremendous.payouts.tangocard import TangoCardPayoutAdapter
+    from airflow_provider_tremendous.vendors.tangocard import checks as tango_checks
+    from airflow_provider_tremendous.vendors.tangocard.payouts import TangoCardPayoutAdapter
     from tests.tangocard.conftest import respondents as tango_rows
 
     tremendous_sandbox.admin.settings(tango_list_cap=4)

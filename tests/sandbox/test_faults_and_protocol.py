@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.hooks import TremendousHook
 from airflow_provider_tremendous.sandbox import SandboxConfig, SandboxServer
 from tests.sandbox.conftest import order_body

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.hooks import TremendousAsyncHook, TremendousHook
 from tests.sandbox.conftest import order_body
 

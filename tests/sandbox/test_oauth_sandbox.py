@@ -13,9 +13,9 @@ import httpx
 import pytest
 from airflow.providers.common.compat.sdk import AirflowFailException
 
-from airflow_provider_tremendous.errors import TremendousOAuthGrantError
+from airflow_provider_tremendous.core.errors import TremendousOAuthGrantError
+from airflow_provider_tremendous.core.transport.tokens import clear_token_slots, token_slot
 from airflow_provider_tremendous.hooks import TremendousAsyncHook, TremendousHook
-from airflow_provider_tremendous.transport.tokens import clear_token_slots, token_slot
 
 REFRESH_TOKEN = "oauth-refresh-lineage-7e6d5c4b"
 CLIENT_SECRET = "oauth-client-secret-9a8b7c6d"

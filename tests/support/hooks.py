@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from airflow_provider_tremendous.core.transport import AsyncApiClient, SyncApiClient
+from airflow_provider_tremendous.core.transport.ratelimit import RateLimiter
 from airflow_provider_tremendous.hooks import TremendousAsyncHook, TremendousHook
-from airflow_provider_tremendous.transport import AsyncApiClient, SyncApiClient
-from airflow_provider_tremendous.transport.ratelimit import RateLimiter
 
 
 class VirtualTime:

@@ -9,16 +9,16 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.errors import TremendousConfigurationError
-from airflow_provider_tremendous.tangocard import errors as te
-from airflow_provider_tremendous.tangocard.connection import (
+from airflow_provider_tremendous.core.errors import TremendousConfigurationError
+from airflow_provider_tremendous.core.transport.request import ApiRequest
+from airflow_provider_tremendous.core.transport.retry import RetryPolicy, is_retryable
+from airflow_provider_tremendous.vendors.tangocard import errors as te
+from airflow_provider_tremendous.vendors.tangocard.connection import (
     PRODUCTION_BASE_URL,
     SANDBOX_BASE_URL,
     tangocard_settings_from_connection,
 )
-from airflow_provider_tremendous.tangocard.naming import tango_name
-from airflow_provider_tremendous.transport.request import ApiRequest
-from airflow_provider_tremendous.transport.retry import RetryPolicy, is_retryable
+from airflow_provider_tremendous.vendors.tangocard.naming import tango_name
 
 
 def conn(host: str | None = None, login: str = "platform", password: str = "key", **extra: Any) -> Any:
@@ -89,7 +89,7 @@ def test_409_002_is_retried_only_with_the_same_external_ref_after_two_seconds() 
 
 
 def test_create_order_is_retry_safe_only_with_external_ref_id() -> None:
-    from airflow_provider_tremendous.api.tangocard import TangoCardOperations
+    from airflow_provider_tremendous.vendors.tangocard.api import TangoCardOperations
 
     assert TangoCardOperations.create_order.build_request(({"externalRefID": "a"},), {}).retry_safe
     assert not TangoCardOperations.create_order.build_request(({},), {}).retry_safe

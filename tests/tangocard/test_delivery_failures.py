@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.checks.tangocard import TangoCardPayoutRunCheck
-from airflow_provider_tremendous.errors import TremendousWaitFailedError
+from airflow_provider_tremendous.core.errors import TremendousWaitFailedError
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 from airflow_provider_tremendous.payouts.keys import external_id
 from airflow_provider_tremendous.sensors.orders import TremendousOrderSensor
 from airflow_provider_tremendous.sensors.tangocard import TangoCardOrderSensor
-from airflow_provider_tremendous.tangocard.errors import TangoCardBadRequestError
 from airflow_provider_tremendous.triggers.status import TremendousStatusTrigger
+from airflow_provider_tremendous.vendors.tangocard.checks import TangoCardPayoutRunCheck
+from airflow_provider_tremendous.vendors.tangocard.errors import TangoCardBadRequestError
 from tests.support.context import context
 from tests.tangocard.conftest import order_body, respondents, tango_bulk, tango_reconcile
 

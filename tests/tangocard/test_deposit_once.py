@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.errors import TremendousAPIError
+from airflow_provider_tremendous.core.errors import TremendousAPIError
+from airflow_provider_tremendous.core.markers import MarkerUnavailableError
+from airflow_provider_tremendous.core.once import UncertainSendError
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
-from airflow_provider_tremendous.markers import MarkerUnavailableError
-from airflow_provider_tremendous.once import UncertainSendError
 from airflow_provider_tremendous.operators.tangocard import TangoCardFundAccountOperator
 from tests.support.context import MemoryTaskStateStore, context
 from tests.tangocard.conftest import ACCOUNT, register_card
@@ -92,7 +92,7 @@ def test_a_given_external_ref_id_is_one_deposit_in_every_dag_run(tremendous_sand
 def test_nothing_is_charged_when_no_store_can_keep_the_marker(
     tremendous_sandbox: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from airflow_provider_tremendous import markers
+    from airflow_provider_tremendous.core import markers
 
     class Broken:
         def get(self, key: str) -> None:

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
+from airflow_provider_tremendous.core.transport.tokens import token_slot
 from airflow_provider_tremendous.hooks.tangocard import TangoCardAsyncHook, TangoCardHook
-from airflow_provider_tremendous.tangocard import errors as te
-from airflow_provider_tremendous.transport.tokens import token_slot
+from airflow_provider_tremendous.vendors.tangocard import errors as te
 from tests.tangocard.conftest import ACCOUNT, CUSTOMER, order_body
 
 CARD = {"number": "4111111111111111", "expiration": "2030-12", "verificationNumber": "123"}

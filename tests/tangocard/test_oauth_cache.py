@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from airflow_provider_tremendous.core.transport.tokens import token_slot
 from airflow_provider_tremendous.hooks.tangocard import TangoCardAsyncHook, TangoCardHook
-from airflow_provider_tremendous.transport.tokens import token_slot
 
 
 def _connect(sandbox: Any, monkeypatch: pytest.MonkeyPatch, conn_id: str, **oauth: str) -> None:

@@ -8,17 +8,17 @@ from typing import Any
 import pytest
 from airflow.providers.common.compat.sdk import TaskDeferred
 
-from airflow_provider_tremendous.checks import Check, load_all
-from airflow_provider_tremendous.checks.tangocard import (
-    TangoCardBalanceCheck,
-    TangoCardOrdersCheck,
-    TangoCardPayoutRunCheck,
-)
-from airflow_provider_tremendous.errors import TremendousInputError, TremendousWaitFailedError
+from airflow_provider_tremendous.core.checks import Check, load_all
+from airflow_provider_tremendous.core.errors import TremendousInputError, TremendousWaitFailedError
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 from airflow_provider_tremendous.operators.tangocard import TangoCardCreateOrderOperator, TangoCardFundAccountOperator
 from airflow_provider_tremendous.sensors.tangocard import TangoCardBalanceSensor, TangoCardOrderSensor
 from airflow_provider_tremendous.triggers.status import TremendousStatusTrigger
+from airflow_provider_tremendous.vendors.tangocard.checks import (
+    TangoCardBalanceCheck,
+    TangoCardOrdersCheck,
+    TangoCardPayoutRunCheck,
+)
 from tests.support.context import context
 from tests.tangocard.conftest import ACCOUNT, order_body
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.errors import TremendousInputError, TremendousWaitFailedError
+from airflow_provider_tremendous.core.errors import TremendousInputError, TremendousWaitFailedError
 from airflow_provider_tremendous.operators.bulk import TremendousPayoutStopped
 from airflow_provider_tremendous.payouts.keys import external_id
 from airflow_provider_tremendous.sensors.orders import TremendousOrderSensor
@@ -130,9 +130,9 @@ def test_a_409_024_is_looked_up_instead_of_failed() -> None:
     import datetime as dt
     from types import SimpleNamespace
 
-    from airflow_provider_tremendous.models.tangocard import Order
-    from airflow_provider_tremendous.payouts.tangocard import TangoCardPayoutAdapter
-    from airflow_provider_tremendous.tangocard.errors import TangoCardConflictError
+    from airflow_provider_tremendous.vendors.tangocard.errors import TangoCardConflictError
+    from airflow_provider_tremendous.vendors.tangocard.models import Order
+    from airflow_provider_tremendous.vendors.tangocard.payouts import TangoCardPayoutAdapter
 
     existing = Order(
         referenceOrderID="RA1",

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.errors import TremendousConfigurationError
+from airflow_provider_tremendous.core.errors import TremendousConfigurationError
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
-from airflow_provider_tremendous.tangocard import errors as te
+from airflow_provider_tremendous.vendors.tangocard import errors as te
 from tests.support.context import context
 from tests.tangocard.conftest import ACCOUNT, CUSTOMER, order_body
 

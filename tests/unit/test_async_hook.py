@@ -7,9 +7,9 @@ import asyncio
 import pytest
 from airflow.providers.common.compat.sdk import BaseHook
 
-from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.hooks import TremendousAsyncHook
-from airflow_provider_tremendous.models import FundingSource, Invoice, Order, Report
+from airflow_provider_tremendous.vendors.tremendous.models import FundingSource, Invoice, Order, Report
 from tests.conftest import TEST_KEY
 from tests.support.hooks import ORDER, ORDER_BODY, recording_async_hook
 from tests.support.http_stub import Reply, StubServer

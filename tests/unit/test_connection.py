@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.connection import (
+from airflow_provider_tremendous.core.errors import TremendousConfigurationError
+from airflow_provider_tremendous.hooks import TremendousHook
+from airflow_provider_tremendous.vendors.tremendous.connection import (
     PRODUCTION_BASE_URL,
     SANDBOX_BASE_URL,
     settings_from_connection,
 )
-from airflow_provider_tremendous.errors import TremendousConfigurationError
-from airflow_provider_tremendous.hooks import TremendousHook
 from tests.support.http_stub import StubServer
 
 

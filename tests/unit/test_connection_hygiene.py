@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.connection import settings_from_connection
-from airflow_provider_tremendous.errors import TremendousConfigurationError
-from airflow_provider_tremendous.tangocard.connection import tangocard_settings_from_connection
+from airflow_provider_tremendous.core.errors import TremendousConfigurationError
+from airflow_provider_tremendous.vendors.tangocard.connection import tangocard_settings_from_connection
+from airflow_provider_tremendous.vendors.tremendous.connection import settings_from_connection
 from tests.support.http_stub import StubServer
 
 KEY = "TEST_abc\x01def-5e3cr3t"
@@ -95,7 +95,7 @@ def test_a_control_character_key_never_reaches_the_wire_or_the_log(
     ],
 )
 def test_hosts_are_normalised(raw: str, normal: str) -> None:
-    from airflow_provider_tremendous.connection import normalise_host
+    from airflow_provider_tremendous.vendors.tremendous.connection import normalise_host
 
     assert normalise_host(raw) == normal
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from airflow_provider_tremendous.models import BalanceTransaction, Order, OrderStatus, Page, Reward
+from airflow_provider_tremendous.vendors.tremendous.models import BalanceTransaction, Order, OrderStatus, Page, Reward
 
 
 def test_unknown_fields_and_statuses_are_kept_not_rejected() -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from airflow_provider_tremendous.money import AmountError, decimals_for, format_amount, parse_amount
+from airflow_provider_tremendous.core.money import AmountError, decimals_for, format_amount, parse_amount
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.core import errors as e
 from tests.support.hooks import ORDER, recording_hook
 from tests.support.http_stub import Reply, StubServer
 

@@ -15,9 +15,9 @@ from urllib.parse import quote
 
 import pytest
 
-from airflow_provider_tremendous.api import all_operations
 from airflow_provider_tremendous.hooks import TremendousHook
-from airflow_provider_tremendous.models import Page, TremendousModel
+from airflow_provider_tremendous.vendors.tremendous.api import all_operations
+from airflow_provider_tremendous.vendors.tremendous.models import Page, TremendousModel
 from tests.conftest import TEST_KEY
 from tests.support.http_stub import Reply, StubServer
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from airflow_provider_tremendous import __version__
-from airflow_provider_tremendous.connection_form import CONN_FIELDS, TANGOCARD_CONN_FIELDS
 from airflow_provider_tremendous.get_provider_info import get_provider_info
 from airflow_provider_tremendous.hooks import TremendousHook
+from airflow_provider_tremendous.hooks.connection_form import CONN_FIELDS, TANGOCARD_CONN_FIELDS
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 
 
@@ -93,7 +93,8 @@ def test_public_classes_import_lazily_from_the_package_root() -> None:
     code = (
         "import sys, airflow_provider_tremendous as p; "
         "loaded = [m for m in sys.modules if m.startswith('airflow_provider_tremendous.')]; "
-        "assert loaded == [], loaded; "
+        "assert set(loaded) <= {'airflow_provider_tremendous._moved', 'airflow_provider_tremendous.core', "
+        "'airflow_provider_tremendous.core.version'}, loaded; "
         "from airflow_provider_tremendous import TremendousCreateOrderOperator; "
         "assert 'airflow_provider_tremendous.operators.orders' in sys.modules; "
         "assert 'airflow_provider_tremendous.sensors.orders' not in sys.modules; "

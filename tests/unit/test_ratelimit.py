@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
+from airflow_provider_tremendous.core.transport.ratelimit import RateLimiter, shared_rate_limiter
 from airflow_provider_tremendous.hooks import TremendousHook
-from airflow_provider_tremendous.transport.ratelimit import RateLimiter, shared_rate_limiter
 from tests.conftest import conn_json
 from tests.support.hooks import ORDER, recording_hook
 from tests.support.http_stub import Reply, StubServer
@@ -96,9 +96,9 @@ def test_a_margin_widens_every_interval() -> None:
 def test_tango_connections_pace_with_a_margin() -> None:
     from types import SimpleNamespace
 
+    from airflow_provider_tremendous.core.transport import SyncApiClient
     from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
-    from airflow_provider_tremendous.tangocard.connection import tangocard_settings_from_connection
-    from airflow_provider_tremendous.transport import SyncApiClient
+    from airflow_provider_tremendous.vendors.tangocard.connection import tangocard_settings_from_connection
 
     conn = SimpleNamespace(conn_id="tc", host=None, port=None, login="p", password="k", extra_dejson={})
     settings = tangocard_settings_from_connection(conn)

@@ -8,8 +8,8 @@ import socket
 
 import pytest
 
-from airflow_provider_tremendous import errors as e
-from airflow_provider_tremendous.transport.retry import RetryPolicy
+from airflow_provider_tremendous.core import errors as e
+from airflow_provider_tremendous.core.transport.retry import RetryPolicy
 from tests.conftest import TEST_KEY, conn_json
 from tests.support.hooks import ORDER, ORDER_BODY, recording_hook
 from tests.support.http_stub import Reply, StubServer

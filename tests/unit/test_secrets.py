@@ -8,7 +8,7 @@ import logging
 import pytest
 from airflow.providers.common.compat.sdk import redact
 
-from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.hooks import TremendousHook
 from tests.conftest import TEST_KEY, conn_json
 from tests.support.hooks import ORDER, recording_hook

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from airflow_provider_tremendous.hooks import TremendousHook
-from airflow_provider_tremendous.webhooks import (
+from airflow_provider_tremendous.vendors.tremendous.webhooks import (
     SIGNATURE_HEADER,
     TremendousWebhookError,
     WebhookEvent,
@@ -157,7 +157,7 @@ async def test_async_handlers_are_awaited() -> None:
 
 def test_verified_events_start_dag_runs_once(tremendous_sandbox: Any, stub: Any) -> None:
     """Sandbox delivery → receiver → Airflow REST API (a recording stub here): one DAG run per event."""
-    from airflow_provider_tremendous.webhooks import trigger_dag_run
+    from airflow_provider_tremendous.vendors.tremendous.webhooks import trigger_dag_run
     from tests.support.http_stub import Reply
 
     stub.default = lambda request: Reply.json({"dag_run_id": request.json["dag_run_id"]})

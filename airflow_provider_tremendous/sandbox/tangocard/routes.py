@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from airflow_provider_tremendous.sandbox.routes.common import json_body, locked, respond
-from airflow_provider_tremendous.sandbox.tangocard import accounts, orders, reference
+from airflow_provider_tremendous.sandbox.common import json_body, locked, respond
+from airflow_provider_tremendous.sandbox.tangocard.domain import accounts, orders, reference
 
 router = APIRouter()
 

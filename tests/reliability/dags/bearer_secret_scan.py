@@ -23,7 +23,7 @@ def _card_task() -> Any:
     def register_cards() -> list[str]:
         """Register a card, then two refused ones; their errors are logged and returned, as users do."""
         from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
-        from airflow_provider_tremendous.tangocard.errors import TangoCardAPIError
+        from airflow_provider_tremendous.vendors.tangocard.errors import TangoCardAPIError
 
         # read at run time: the DAG's code is stored in the metadata database, the cards must not be in it
         card_ok, card_bad, cvv_bad = os.environ["BEARER_SCAN_CARDS"].split(",")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.once import UncertainSendError
+from airflow_provider_tremendous.core.once import UncertainSendError
 from tests.reviews.issue13a.helpers import card, deposits, fund
 from tests.support.context import context
 

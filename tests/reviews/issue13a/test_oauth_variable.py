@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from airflow_provider_tremendous.core.transport import refresh_store
+from airflow_provider_tremendous.core.transport.tokens import clear_token_slots
 from airflow_provider_tremendous.hooks import TremendousHook
-from airflow_provider_tremendous.transport import refresh_store
-from airflow_provider_tremendous.transport.tokens import clear_token_slots
 from tests.sandbox.test_oauth_sandbox import EXPIRED, oauth_connection, token_requests
 
 
@@ -60,8 +60,8 @@ def test_a_custom_refresh_token_variable_name_is_hidden_like_the_default(tremend
     connection is read, and an accepted one is hidden."""
     from airflow.models import Connection
 
-    from airflow_provider_tremendous.connection import settings_from_connection
-    from airflow_provider_tremendous.errors import TremendousConfigurationError
+    from airflow_provider_tremendous.core.errors import TremendousConfigurationError
+    from airflow_provider_tremendous.vendors.tremendous.connection import settings_from_connection
 
     try:
         from airflow.sdk._shared.secrets_masker import should_hide_value_for_key

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.once import ReusedKeyError
+from airflow_provider_tremendous.core.once import ReusedKeyError
 from tests.reviews.issue13a.helpers import card, deposits, fund
 from tests.support.context import context
 from tests.tangocard.conftest import ACCOUNT

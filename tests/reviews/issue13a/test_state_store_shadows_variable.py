@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.errors import TremendousAPIError
-from airflow_provider_tremendous.once import UncertainSendError
+from airflow_provider_tremendous.core.errors import TremendousAPIError
+from airflow_provider_tremendous.core.once import UncertainSendError
 from tests.reviews.issue13a.helpers import StateStore, card, deposits, fund
 from tests.support.context import context
 

@@ -52,7 +52,7 @@ def test_tango_connection_judged_sandbox_sends_to_production(
 ) -> None:
     """Before: the guard approved the sandbox and requests sent the Basic credentials to api.tangocard.com. Now
     the URL is refused before anything is sent, without echoing it."""
-    from airflow_provider_tremendous.errors import TremendousConfigurationError
+    from airflow_provider_tremendous.core.errors import TremendousConfigurationError
     from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 
     conn = {"conn_type": "tangocard", "host": host, "login": "RealPlatform", "password": "real-platform-key"}
@@ -65,7 +65,7 @@ def test_tango_connection_judged_sandbox_sends_to_production(
 def test_tremendous_connection_judged_sandbox_sends_to_production(
     monkeypatch: pytest.MonkeyPatch, captured: list[requests.PreparedRequest]
 ) -> None:
-    from airflow_provider_tremendous.errors import TremendousConfigurationError
+    from airflow_provider_tremendous.core.errors import TremendousConfigurationError
     from airflow_provider_tremendous.hooks import TremendousHook
 
     conn = {"conn_type": "tremendous", "host": PROD_BEHIND_TREMENDOUS_SANDBOX, "password": "TEST_some-key"}

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from airflow_provider_tremendous.connection import settings_from_connection
-from airflow_provider_tremendous.errors import TremendousConfigurationError
-from airflow_provider_tremendous.tangocard.connection import tangocard_settings_from_connection
+from airflow_provider_tremendous.core.errors import TremendousConfigurationError
+from airflow_provider_tremendous.vendors.tangocard.connection import tangocard_settings_from_connection
+from airflow_provider_tremendous.vendors.tremendous.connection import settings_from_connection
 
 HOST = "https://gwuser:hunter2-SECRETPASS@testflight..tremendous.com/api/v2"
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous import errors as e
+from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.operators.orders import TremendousCreateOrderOperator
 from tests.sandbox.conftest import order_body
 from tests.support.context import context
@@ -24,8 +24,8 @@ LINK_REWARD = {**order_body()["reward"], "delivery": {"method": "LINK"}, "recipi
 @pytest.fixture
 def documented_get(monkeypatch: pytest.MonkeyPatch) -> None:
     """GET /orders/{id} without ``delivery.link`` (as documented); POST /orders keeps it."""
-    from airflow_provider_tremendous.sandbox.domain import orders as domain
-    from airflow_provider_tremendous.sandbox.routes import orders as routes
+    from airflow_provider_tremendous.sandbox.tremendous.domain import orders as domain
+    from airflow_provider_tremendous.sandbox.tremendous.routes import orders as routes
 
     class _Documented:
         def __getattr__(self, name: str) -> Any:

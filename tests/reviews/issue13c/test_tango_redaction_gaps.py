@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from airflow_provider_tremendous.tangocard import errors as te
+from airflow_provider_tremendous.vendors.tangocard import errors as te
 
 CARD = "4111111111111111"
 CVV = "987"

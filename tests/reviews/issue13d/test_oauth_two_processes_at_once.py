@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
+from airflow_provider_tremendous.core.transport.tokens import clear_token_slots
 from airflow_provider_tremendous.hooks import TremendousHook
-from airflow_provider_tremendous.transport.tokens import clear_token_slots
 from tests.reviews.issue13a.test_oauth_variable import MemoryVariable, variables  # noqa: F401  (fixture)
 from tests.sandbox.test_oauth_sandbox import oauth_connection
 

@@ -25,7 +25,7 @@ def test_a_variable_written_under_another_fernet_key_is_not_read_as_absent(
     def reset() -> None:
         crypto._fernet = None  # Airflow caches the Fernet object per process
 
-    from airflow_provider_tremendous.markers import TaskMarkers, UnreadableVariableError, VariableStore
+    from airflow_provider_tremendous.core.markers import TaskMarkers, UnreadableVariableError, VariableStore
 
     name = TaskMarkers.variable_name("tangocard_deposit:sandbox:acct:review13e")
     monkeypatch.setenv("AIRFLOW__CORE__FERNET_KEY", KEY_A)

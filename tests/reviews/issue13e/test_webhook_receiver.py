@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from airflow_provider_tremendous.webhooks import WebhookEvent, verify_webhook_signature, webhook_app
+from airflow_provider_tremendous.vendors.tremendous.webhooks import WebhookEvent, verify_webhook_signature, webhook_app
 from tests.reviews.issue13e.wh import post, signed
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from airflow_provider_tremendous.webhooks import SIGNATURE_HEADER, compute_signature
+from airflow_provider_tremendous.vendors.tremendous.webhooks import SIGNATURE_HEADER, compute_signature
 
 
 def signed(uuid: str, key: str = "k", payload: Any = None) -> tuple[bytes, bytes]:

@@ -19,7 +19,7 @@ def test_a_first_deposit_marker_read_works_without_task_database_access(monkeypa
     from airflow.api_internal.internal_api_call import InternalApiConfig
     from airflow.models import Variable
 
-    from airflow_provider_tremendous.markers import VariableStore
+    from airflow_provider_tremendous.core.markers import VariableStore
 
     # the internal API answers "no such Variable" (a first deposit): simulated, no internal-API server in tests
     monkeypatch.setattr(Variable, "get", classmethod(lambda cls, key, default=None, deserialize_json=False: default))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 
-from airflow_provider_tremendous.webhooks import WebhookEvent, webhook_app
+from airflow_provider_tremendous.vendors.tremendous.webhooks import WebhookEvent, webhook_app
 from tests.reviews.issue13e.wh import post, signed
 
 

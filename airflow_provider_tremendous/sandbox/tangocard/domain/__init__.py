@@ -1,0 +1,1 @@
+"""The Tango Card emulator's domain: accounts, catalog, orders, reference data and its error bodies."""

@@ -1,0 +1,342 @@
+"""Reading a ``tremendous`` Airflow connection into validated settings, and refusing unsafe ones.
+
+The rule is *sandbox by default*: a connection reaches production only when its extra says
+``"environment": "production"``. Before any request is sent, a connection is refused when
+
+* a ``TEST_`` (sandbox) key is used with ``environment=production``;
+* a ``PROD_`` key is used with the sandbox environment (the default);
+* its host (or its OAuth token URL's host) is not a sandbox host while ``environment=production`` is not set
+  explicitly. A sandbox host is ``testflight.tremendous.com`` or a loopback address (``localhost``, ``127.0.0.0/8``,
+  ``::1``), compared after normalising the host (lower case, one trailing dot removed, IDNA-encoded), so
+  ``API.tremendous.com.`` or a Unicode look-alike is never taken for the sandbox (strictness.md, Hosts);
+* a credential (API key, OAuth client id, secret or refresh token) holds a control, whitespace or non-ASCII
+  character: sent in a header it would be echoed by the HTTP library's error and each retry's log line, so it is
+  refused here, naming the connection and the field but never the value.
+
+Secrets are kept in :class:`pydantic.SecretStr` so they never show in ``repr`` or logs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr
+
+from airflow_provider_tremendous.core.connection_checks import (
+    check_credentials,
+    non_sandbox_hosts,
+    normalise_host,
+)
+from airflow_provider_tremendous.core.errors import TremendousConfigurationError
+
+SANDBOX_BASE_URL = "https://testflight.tremendous.com/api/v2"
+PRODUCTION_BASE_URL = "https://api.tremendous.com/api/v2"
+SANDBOX = "sandbox"
+PRODUCTION = "production"
+PRODUCTION_HOSTS = frozenset({"api.tremendous.com", "www.tremendous.com", "tremendous.com"})
+#: The only non-loopback host that counts as the Tremendous sandbox (strictness.md, Hosts).
+SANDBOX_HOSTS = frozenset({"testflight.tremendous.com"})
+#: The documented API rate limit (requests per second).
+DEFAULT_RATE_LIMIT = 10.0
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RETRIES = 5
+#: The message the API gives when an OAuth access token has expired.
+EXPIRED_TOKEN_MESSAGE = "The API key you provided is no longer valid"
+
+
+class ConnectionLike(Protocol):
+    """The parts of an Airflow ``Connection`` that are read (so tests can pass a plain object)."""
+
+    @property
+    def conn_id(self) -> str | None: ...
+    @property
+    def host(self) -> str | None: ...
+    @property
+    def port(self) -> int | None: ...
+    @property
+    def password(self) -> str | None: ...
+
+    @property
+    def extra_dejson(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class OAuthSettings:
+    """OAuth 2.0 refresh-token credentials for platforms (Tremendous Connect).
+
+    :param refresh_token_variable: the Airflow Variable that keeps the lineage's rotated refresh token across
+        task processes ("" by default: rotated tokens live only in the process). Opt-in with the extra
+        ``oauth_refresh_token_variable``: ``true`` for :func:`default_refresh_token_variable`, or a name.
+    """
+
+    token_url: str
+    client_id: str
+    client_secret: SecretStr = field(repr=False)
+    refresh_token: SecretStr = field(repr=False)
+    refresh_token_variable: str = ""
+
+
+#: Words that make Airflow hide a Variable's value (a subset of its sensitive names that every version hides).
+HIDDEN_NAME_WORDS = ("token", "secret")
+
+
+def default_refresh_token_variable(conn_id: str) -> str:
+    """The Variable name used for ``"oauth_refresh_token_variable": true`` (contains ``token``, so Airflow hides
+    its value in the UI)."""
+    return f"tremendous_oauth__{conn_id}__refresh_token"
+
+
+def _refresh_token_variable(value: Any, conn_id: str) -> str:
+    if value is None or value is False:
+        return ""
+    text = str(value).strip()
+    if value is True or text.lower() in ("true", "yes", "1"):
+        return default_refresh_token_variable(conn_id)
+    if text.lower() in ("", "false", "no", "0"):
+        return ""
+    if len(text) > 250:
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}': extra 'oauth_refresh_token_variable' is longer than a Variable name may be."
+        )
+    if not any(word in text.lower() for word in HIDDEN_NAME_WORDS):
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}': extra 'oauth_refresh_token_variable' {text!r} would show the refresh token in "
+            "Airflow's UI and CLI (Airflow hides the values of Variables whose names contain 'token' or 'secret'). "
+            f"Use a name ending in '_refresh_token', e.g. '{text}_refresh_token', or true for the default name."
+        )
+    return text
+
+
+@dataclass(frozen=True)
+class TremendousSettings:
+    """Everything a client needs to talk to one Tremendous account, validated.
+
+    :param conn_id: the Airflow connection id, for messages.
+    :param base_url: the API base URL, ending in ``/api/v2`` for the real API.
+    :param environment: ``sandbox`` or ``production``.
+    :param api_key: the API key or OAuth access token (may be empty when OAuth will fetch one).
+    :param timeout: seconds per HTTP request.
+    :param max_retries: retries after the first attempt for retryable failures.
+    :param rate_limit_per_second: client-side request budget; ``None`` disables it.
+    :param oauth: OAuth refresh settings, if the connection uses OAuth.
+    """
+
+    conn_id: str
+    base_url: str
+    environment: str
+    api_key: SecretStr = field(repr=False)
+    timeout: float = DEFAULT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+    rate_limit_per_second: float | None = DEFAULT_RATE_LIMIT
+    oauth: OAuthSettings | None = None
+    dashboard_url: str = "https://testflight.tremendous.com/dashboard"
+
+    @property
+    def is_production(self) -> bool:
+        """Whether this connection talks to the real-money production API."""
+        return self.environment == PRODUCTION
+
+    @property
+    def account_identity(self) -> str:
+        """What names the account for the shared rate limiter (hashed there; never logged)."""
+        return self.api_key.get_secret_value() or (self.oauth.client_id if self.oauth else "")
+
+    def secrets(self) -> list[str]:
+        """Every secret value of this connection, for the secrets masker."""
+        values = [self.api_key.get_secret_value()]
+        if self.oauth:
+            values += [
+                self.oauth.client_secret.get_secret_value(),
+                self.oauth.refresh_token.get_secret_value(),
+            ]
+        return [value for value in values if value]
+
+
+def _extras(conn: ConnectionLike) -> dict[str, Any]:
+    try:
+        extras = conn.extra_dejson
+    except (TypeError, ValueError) as error:  # pragma: no cover - Airflow already parses extras
+        raise TremendousConfigurationError(f"connection extra is not valid JSON: {error}") from error
+    if isinstance(extras, str):  # some secrets backends store extras double-encoded
+        extras = json.loads(extras)
+    return dict(extras or {})
+
+
+def _number(extras: Mapping[str, Any], name: str, default: float | None, conn_id: str) -> float | None:
+    value = extras.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}': extra '{name}' must be a number, got {value!r}."
+        ) from None
+
+
+def base_url_from_host(conn: ConnectionLike, environment: str, sandbox: str, production: str) -> str:
+    """The base URL: the vendor's sandbox or production URL without a host; a full URL host as is; a bare host
+    with the vendor's API path (the path of ``sandbox``) appended."""
+    host = (conn.host or "").strip()
+    if not host:
+        return production if environment == PRODUCTION else sandbox
+    if "://" in host:
+        return host.rstrip("/")
+    netloc = f"{host}:{conn.port}" if conn.port else host
+    path = "" if "/" in host else urlsplit(sandbox).path
+    return f"https://{netloc}{path}".rstrip("/")
+
+
+def _base_url(conn: ConnectionLike, environment: str) -> str:
+    return base_url_from_host(conn, environment, SANDBOX_BASE_URL, PRODUCTION_BASE_URL)
+
+
+def client_limits(
+    extras: Mapping[str, Any],
+    conn_id: str,
+    *,
+    timeout: float | None,
+    max_retries: int | None,
+    rate_limit_per_second: float | None,
+    default_retries: int,
+    default_rate: float,
+) -> dict[str, Any]:
+    """``timeout``, ``max_retries`` and ``rate_limit_per_second``: hook arguments, else extras, else defaults
+    (a rate of 0 disables the client-side limiter)."""
+    retries = max_retries if max_retries is not None else _number(extras, "max_retries", None, conn_id)
+    rate = rate_limit_per_second
+    if rate is None:
+        rate = _number(extras, "rate_limit_per_second", default_rate, conn_id)
+    return {
+        "timeout": timeout or _number(extras, "timeout", DEFAULT_TIMEOUT, conn_id) or DEFAULT_TIMEOUT,
+        "max_retries": int(retries) if retries is not None else default_retries,
+        "rate_limit_per_second": rate if rate and rate > 0 else None,
+    }
+
+
+def _dashboard(base_url: str) -> str:
+    try:
+        host = normalise_host(urlsplit(base_url).hostname or "")
+    except ValueError:
+        host = ""
+    if host in PRODUCTION_HOSTS:
+        return "https://app.tremendous.com"
+    if host == "testflight.tremendous.com":
+        return "https://testflight.tremendous.com/dashboard"
+    return base_url  # a local sandbox or proxy: link to the resource in its API
+
+
+def _environment(extras: Mapping[str, Any], conn_id: str) -> tuple[str, bool]:
+    raw = extras.get("environment")
+    if raw in (None, ""):
+        return SANDBOX, False
+    value = str(raw).strip().lower()
+    if value not in (SANDBOX, PRODUCTION):
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}': extra 'environment' must be 'sandbox' or 'production', got {raw!r}."
+        )
+    return value, True
+
+
+_OAUTH_FIELDS = ("oauth_client_id", "oauth_client_secret", "oauth_refresh_token")
+
+
+def _text(value: Any) -> str | None:
+    """An extra's value as the client will send it (``None`` when absent)."""
+    return None if value in (None, "") else str(value)
+
+
+def _oauth(extras: Mapping[str, Any], base_url: str, conn_id: str) -> OAuthSettings | None:
+    client_id = extras.get("oauth_client_id")
+    refresh_token = extras.get("oauth_refresh_token")
+    if not client_id and not refresh_token:
+        return None
+    missing = [n for n in ("oauth_client_id", "oauth_client_secret", "oauth_refresh_token") if not extras.get(n)]
+    if missing:
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}': OAuth needs {', '.join(missing)} in the extra as well."
+        )
+    parts = urlsplit(base_url)
+    token_url = extras.get("oauth_token_url") or f"{parts.scheme}://{parts.netloc}/oauth/token"
+    return OAuthSettings(
+        token_url=str(token_url),
+        client_id=str(client_id),
+        client_secret=SecretStr(str(extras["oauth_client_secret"])),
+        refresh_token=SecretStr(str(refresh_token)),
+        refresh_token_variable=_refresh_token_variable(extras.get("oauth_refresh_token_variable"), conn_id),
+    )
+
+
+def _guard_environment(
+    conn_id: str, environment: str, explicit: bool, base_url: str, key: str, oauth: OAuthSettings | None
+) -> None:
+    if key.startswith("TEST_") and environment == PRODUCTION:
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}' holds a sandbox key (TEST_...) but sets environment=production. "
+            "Use a PROD_ key for production, or set the extra 'environment' to 'sandbox'."
+        )
+    if key.startswith("PROD_") and environment == SANDBOX:
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}' holds a production key (PROD_...) but its environment is sandbox"
+            f"{'' if explicit else ' (the default)'}. Production is used only when the connection's extra sets "
+            '"environment": "production" explicitly.'
+        )
+    urls = [base_url, *([oauth.token_url] if oauth else [])]
+    hosts = non_sandbox_hosts(conn_id, urls, SANDBOX_HOSTS)
+    if hosts and not (explicit and environment == PRODUCTION):
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}' points at production ({', '.join(hosts)}) but does not set "
+            '"environment": "production" in its extra. Only testflight.tremendous.com and loopback addresses are '
+            "the sandbox. Set the environment explicitly to pay real money, or remove the host to use the sandbox."
+        )
+
+
+def settings_from_connection(
+    conn: ConnectionLike,
+    *,
+    timeout: float | None = None,
+    max_retries: int | None = None,
+    rate_limit_per_second: float | None = None,
+) -> TremendousSettings:
+    """Validate ``conn`` and return its settings; hook arguments override the connection's extras.
+
+    :raises TremendousConfigurationError: on any unsafe or incomplete connection, before any request.
+    """
+    conn_id = conn.conn_id or "tremendous_default"
+    extras = _extras(conn)
+    environment, explicit = _environment(extras, conn_id)
+    base_url = _base_url(conn, environment)
+    key = (conn.password or "").strip()
+    check_credentials(
+        conn_id,
+        {"password (API key)": key, **{f"extra.{n}": _text(extras.get(n)) for n in _OAUTH_FIELDS}},
+    )
+    oauth = _oauth(extras, base_url, conn_id)
+    if not key and oauth is None:
+        raise TremendousConfigurationError(
+            f"Connection '{conn_id}' has no API key: put the Tremendous API key in the connection's password "
+            "field (or configure OAuth in the extra)."
+        )
+    _guard_environment(conn_id, environment, explicit, base_url, key, oauth)
+    limits = client_limits(
+        extras,
+        conn_id,
+        timeout=timeout,
+        max_retries=max_retries,
+        rate_limit_per_second=rate_limit_per_second,
+        default_retries=DEFAULT_MAX_RETRIES,
+        default_rate=DEFAULT_RATE_LIMIT,
+    )
+    return TremendousSettings(
+        dashboard_url=str(extras.get("dashboard_url") or _dashboard(base_url)).rstrip("/"),
+        conn_id=conn_id,
+        base_url=base_url,
+        environment=environment,
+        api_key=SecretStr(key),
+        oauth=oauth,
+        **limits,
+    )
