@@ -94,3 +94,5 @@ async def arun_check(check: Check, hook: Any) -> Verdict:
 
 def load_all() -> None:
     """Import every check module so the registry is complete (triggers deserialize by kind)."""
+    from airflow_provider_tremendous.vendors.tangocard import checks as tangocard_checks  # noqa: F401
+    from airflow_provider_tremendous.vendors.tremendous import checks, resource_checks  # noqa: F401

@@ -20,6 +20,8 @@ from airflow_provider_tremendous.sandbox.gateway import Gateway
 from airflow_provider_tremendous.sandbox.state import SandboxState
 from airflow_provider_tremendous.sandbox.tangocard import routes as tango_routes
 from airflow_provider_tremendous.sandbox.tangocard.domain.errors import TangoSandboxError, tango_error_body
+from airflow_provider_tremendous.sandbox.tremendous import domain  # noqa: F401 - registers transitions
+from airflow_provider_tremendous.sandbox.tremendous.domain import account, fraud, funding, orders, reports  # noqa: F401
 from airflow_provider_tremendous.sandbox.tremendous.routes import account as account_routes
 from airflow_provider_tremendous.sandbox.tremendous.routes import fraud as fraud_routes
 from airflow_provider_tremendous.sandbox.tremendous.routes import funding as funding_routes

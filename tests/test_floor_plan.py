@@ -1,0 +1,28 @@
+"""The floor plan holds (issue 14): what a fresh interpreter sees after the code moved."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+EVERY_CHECK_KIND = {
+    "balance",
+    "invoice",
+    "orders",
+    "payout",
+    "report",
+    "tangocard_balance",
+    "tangocard_orders",
+    "tangocard_payout",
+}
+
+
+def test_a_fresh_triggerer_knows_every_check_kind() -> None:
+    """The triggerer rebuilds a check from its kind: every kind must be registered after ``load_all`` alone."""
+    script = (
+        "from airflow_provider_tremendous.core.checks import Check, load_all\n"
+        "load_all()\n"
+        "print(sorted(Check.registry))\n"
+    )
+    answer = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert answer.stdout.strip().splitlines()[-1] == str(sorted(EVERY_CHECK_KIND))
