@@ -105,7 +105,7 @@ MOVED: dict[str, str] = {
     "transport.sync": "core.transport.sync",
     "transport.tokens": "core.transport.tokens",
     "validation": "vendors.tremendous.validation",
-    "waiting": "core.waiting",
+    "waiting": "triggers.waiting",
     "webhooks": "vendors.tremendous.webhooks",
 }
 

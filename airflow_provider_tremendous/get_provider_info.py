@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from airflow_provider_tremendous.core.version import __version__
-from airflow_provider_tremendous.hooks.connection_form import (
-    CONN_FIELDS,
-    TANGOCARD_CONN_FIELDS,
-    provider_ui_field_behaviour,
-)
+from airflow_provider_tremendous.hooks.connection_form import provider_ui_field_behaviour
+from airflow_provider_tremendous.vendors import VENDORS
 
 
 def get_provider_info() -> dict[str, Any]:
@@ -86,18 +83,12 @@ def get_provider_info() -> dict[str, Any]:
         ],
         "connection-types": [
             {
-                "connection-type": "tremendous",
-                "hook-class-name": "airflow_provider_tremendous.hooks.tremendous.TremendousHook",
-                "hook-name": "Tremendous",
-                "ui-field-behaviour": provider_ui_field_behaviour(),
-                "conn-fields": CONN_FIELDS,
-            },
-            {
-                "connection-type": "tangocard",
-                "hook-class-name": "airflow_provider_tremendous.hooks.tangocard.TangoCardHook",
-                "hook-name": "Tango Card",
-                "ui-field-behaviour": provider_ui_field_behaviour("tangocard"),
-                "conn-fields": TANGOCARD_CONN_FIELDS,
-            },
+                "connection-type": vendor.conn_type,
+                "hook-class-name": vendor.hook.replace(":", "."),
+                "hook-name": vendor.label,
+                "ui-field-behaviour": provider_ui_field_behaviour(vendor.name),
+                "conn-fields": vendor.form.fields,
+            }
+            for vendor in VENDORS.values()
         ],
     }

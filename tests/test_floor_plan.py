@@ -20,8 +20,9 @@ EVERY_CHECK_KIND = {
 def test_a_fresh_triggerer_knows_every_check_kind() -> None:
     """The triggerer rebuilds a check from its kind: every kind must be registered after ``load_all`` alone."""
     script = (
-        "from airflow_provider_tremendous.core.checks import Check, load_all\n"
-        "load_all()\n"
+        "from airflow_provider_tremendous.core.checks import Check\n"
+        "from airflow_provider_tremendous.vendors import load_checks\n"
+        "load_checks()\n"
         "print(sorted(Check.registry))\n"
     )
     answer = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

@@ -9,6 +9,7 @@ error, not a name.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,10 @@ class Limit:
     max_chars: int
     source: str
 
+
+#: What a product, catalog item (Tango's ``utid``) or campaign id looks like, for both vendors: 4-20 upper-case
+#: letters and digits. Checked before the first order, so a typo is a row error, not a vendor's 4xx mid-run.
+PRODUCT_ID = re.compile(r"^[A-Z0-9]{4,20}$")
 
 _UNDOCUMENTED = "not documented by the vendor: this provider's conservative bound (also enforced by its sandbox)"
 

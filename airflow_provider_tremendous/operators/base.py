@@ -4,30 +4,25 @@ create-then-wait pattern."""
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider_tremendous.core.checks import Check, Verdict, run_check
-from airflow_provider_tremendous.core.waiting import (
+from airflow_provider_tremendous.hooks.task_hook import DEFAULT_CONN_ID, TaskHookMixin
+from airflow_provider_tremendous.triggers.waiting import (
     default_deferrable,
     poll_until_done,
     raise_if_failed,
     status_trigger,
     verdict_from_event,
 )
-from airflow_provider_tremendous.vendors import VendorConnectionMixin
 
-if TYPE_CHECKING:
-    pass
-
-#: The default connection id (the hook's ``default_conn_name``, kept here so DAG files need not import the hook).
-DEFAULT_CONN_ID = "tremendous_default"
 DEFAULT_POLL_INTERVAL = 30.0
 DEFAULT_TIMEOUT = 24 * 3600.0
 
 
-class TremendousBaseOperator(VendorConnectionMixin, BaseOperator):
+class TremendousBaseOperator(TaskHookMixin, BaseOperator):
     """Base of the Tremendous operators.
 
     :param tremendous_conn_id: the Tremendous connection (default ``tremendous_default``).

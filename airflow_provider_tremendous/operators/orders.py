@@ -15,9 +15,9 @@ from airflow_provider_tremendous.core.errors import (
     TremendousUnprocessableError,
 )
 from airflow_provider_tremendous.core.external_ids import single_order_key, task_instance_external_id
-from airflow_provider_tremendous.core.waiting import raise_if_failed
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator, TremendousWaitingOperator
 from airflow_provider_tremendous.operators.links import ORDER_URL_KEY, TremendousOrderLink
+from airflow_provider_tremendous.triggers.waiting import raise_if_failed
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.vendors.tremendous.models import Order
@@ -127,6 +127,8 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
                 payload=error.payload,
                 method=error.method,
                 path=error.path,
+                vendor=error.vendor,
+                request_id=error.request_id,
             ) from error
         order = response.data
         if response.status_code == 201:
@@ -165,6 +167,7 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
                 ),
                 method="GET",
                 path="/orders",
+                vendor="Tremendous",
             )
 
     def finish(self, context: Any, verdict: Verdict, state: dict[str, Any]) -> dict[str, Any]:

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.core.checks import Verdict
 from airflow_provider_tremendous.core.errors import TremendousRateLimitError, TremendousWaitTimeoutError
-from airflow_provider_tremendous.core.waiting import raise_if_failed
 from airflow_provider_tremendous.operators.base import TremendousWaitingOperator
 from airflow_provider_tremendous.operators.links import REPORT_URL_KEY, TremendousReportLink
+from airflow_provider_tremendous.triggers.waiting import raise_if_failed
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.vendors.tremendous.models import Report

@@ -18,7 +18,6 @@ from airflow_provider_tremendous.core.errors import (
 )
 from airflow_provider_tremendous.core.limits import text_problems
 from airflow_provider_tremendous.core.recipients import check_email
-from airflow_provider_tremendous.core.waiting import raise_if_failed
 from airflow_provider_tremendous.operators.tangocard_base import (
     DEFAULT_CONN_ID,
     EARLIER_EXTERNAL_REF,
@@ -36,6 +35,7 @@ from airflow_provider_tremendous.operators.tangocard_funding import (
     TangoCardFundAccountOperator,
     TangoCardTransferFundsOperator,
 )
+from airflow_provider_tremendous.triggers.waiting import raise_if_failed
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.vendors.tangocard.models import Order

@@ -8,19 +8,16 @@ from __future__ import annotations
 import hashlib
 import re
 from decimal import Decimal
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from airflow_provider_tremendous.core.errors import TremendousInputError
 from airflow_provider_tremendous.core.external_ids import single_order_key, task_instance_external_id
 from airflow_provider_tremendous.core.money import MAX_REWARD, TANGO_MAX, AmountError, parse_amount
+from airflow_provider_tremendous.hooks.task_hook import TANGOCARD_DEFAULT_CONN_ID, TangoCardTaskHookMixin
 from airflow_provider_tremendous.operators.base import TremendousWaitingOperator
-from airflow_provider_tremendous.vendors import TANGOCARD, VendorConnectionMixin
 
-if TYPE_CHECKING:
-    from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
-
-DEFAULT_CONN_ID = "tangocard_default"
+#: The default ``tangocard_conn_id``.
+DEFAULT_CONN_ID = TANGOCARD_DEFAULT_CONN_ID
 #: Tango's limit for ``externalRefID``.
 MAX_EXTERNAL_REF = 100
 EXTERNAL_REF = re.compile(r"[A-Za-z0-9]{1,100}", re.ASCII)
@@ -49,25 +46,11 @@ def _ti_parts(context: Any) -> tuple[str, str, str, int]:
     return ti.dag_id, ti.task_id, ti.run_id, -1 if map_index is None else map_index
 
 
-class TangoCardConnectionMixin(VendorConnectionMixin):
-    """The Tango Card connection of an operator or sensor: ``tangocard_conn_id`` and its hook."""
-
-    vendor = TANGOCARD
-    tangocard_conn_id: str
-
-    @property
-    def connection_id(self) -> str:
-        return str(self.tangocard_conn_id)
-
-    @cached_property
-    def hook(self) -> TangoCardHook:  # type: ignore[override]
-        """The Tango Card hook (created when first used, never at DAG parse time)."""
-        from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
-
-        return TangoCardHook(self.connection_id, **self.hook_params)
+#: The earlier name of :class:`TangoCardTaskHookMixin`.
+TangoCardConnectionMixin = TangoCardTaskHookMixin
 
 
-class TangoCardBaseOperator(TangoCardConnectionMixin, TremendousWaitingOperator):  # type: ignore[misc]
+class TangoCardBaseOperator(TangoCardTaskHookMixin, TremendousWaitingOperator):  # type: ignore[misc]
     """Base of the Tango Card operators.
 
     :param tangocard_conn_id: the ``tangocard`` connection (default ``tangocard_default``); templated.
@@ -77,7 +60,7 @@ class TangoCardBaseOperator(TangoCardConnectionMixin, TremendousWaitingOperator)
     def __init__(
         self,
         *,
-        tangocard_conn_id: str = DEFAULT_CONN_ID,
+        tangocard_conn_id: str = TANGOCARD_DEFAULT_CONN_ID,
         customer_identifier: str | None = None,
         account_identifier: str | None = None,
         **kwargs: Any,

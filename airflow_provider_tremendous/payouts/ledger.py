@@ -61,12 +61,6 @@ UPLOAD_INTERVAL = 30.0
 PRODUCTION = "production"
 
 
-def account_fingerprint(vendor: str, environment: str, *identity: str) -> str:
-    """A short hash naming one vendor account (Tremendous: the organization id; Tango Card: platform, customer
-    and account): the same whatever key or token reaches it, so rotating credentials keeps the file valid."""
-    return hashlib.sha256("\x1f".join((vendor, environment, *identity)).encode()).hexdigest()[:16]
-
-
 @dataclass(frozen=True)
 class Identity:
     """Whose lines a result file's reader trusts: this payout, on this vendor account, in this environment."""

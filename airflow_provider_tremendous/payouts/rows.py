@@ -14,10 +14,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
 from airflow_provider_tremendous.core.currencies import CURRENCY_CODES
-from airflow_provider_tremendous.core.limits import too_long
+from airflow_provider_tremendous.core.limits import PRODUCT_ID, too_long
 from airflow_provider_tremendous.core.money import MAX_REWARD, AmountError, decimals_for, parse_amount
 from airflow_provider_tremendous.core.recipients import check_email, check_phone, email_identity, invisible_characters
-from airflow_provider_tremendous.vendors.tremendous.validation import PRODUCT_ID
 
 #: The reward fields a row can carry (column names default to these).
 FIELDS = (

@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from airflow.providers.common.compat.sdk import AirflowSensorTimeout, BaseSensorOperator, PokeReturnValue
 
 from airflow_provider_tremendous.core.checks import Check, run_check
 from airflow_provider_tremendous.core.errors import TremendousWaitTimeoutError
-from airflow_provider_tremendous.core.waiting import (
+from airflow_provider_tremendous.hooks.task_hook import DEFAULT_CONN_ID, TaskHookMixin
+from airflow_provider_tremendous.triggers.waiting import (
     default_deferrable,
     raise_if_failed,
     status_trigger,
     verdict_from_event,
 )
-from airflow_provider_tremendous.operators.base import DEFAULT_CONN_ID
-from airflow_provider_tremendous.vendors import VendorConnectionMixin
-
-if TYPE_CHECKING:
-    pass
 
 
-class TremendousBaseSensor(VendorConnectionMixin, BaseSensorOperator):
+class TremendousBaseSensor(TaskHookMixin, BaseSensorOperator):
     """Base of the Tremendous sensors: subclasses build the :class:`Check`.
 
     A failure status fails the task at once (without retries: they cannot change it); success pushes the

@@ -7,11 +7,12 @@ from typing import Any
 
 from airflow_provider_tremendous.core.checks import Check
 from airflow_provider_tremendous.core.errors import TremendousInputError
-from airflow_provider_tremendous.operators.tangocard import DEFAULT_CONN_ID, TangoCardConnectionMixin
+from airflow_provider_tremendous.hooks.task_hook import TANGOCARD_DEFAULT_CONN_ID as DEFAULT_CONN_ID
+from airflow_provider_tremendous.hooks.task_hook import TangoCardTaskHookMixin
 from airflow_provider_tremendous.sensors.base import TremendousBaseSensor
 
 
-class TangoCardBaseSensor(TangoCardConnectionMixin, TremendousBaseSensor):  # type: ignore[misc]
+class TangoCardBaseSensor(TangoCardTaskHookMixin, TremendousBaseSensor):  # type: ignore[misc]
     """Base of the Tango Card sensors.
 
     :param tangocard_conn_id: the ``tangocard`` connection; templated.

@@ -1,4 +1,4 @@
-"""TremendousStatusTrigger: polls a status check through the async hook until it is done or a deadline passes."""
+"""StatusTrigger: polls a status check through a vendor's async hook until it is done or a deadline passes."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ from typing import Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-from airflow_provider_tremendous.core.checks import Check, arun_check, load_all
+from airflow_provider_tremendous.core.checks import Check, arun_check
 from airflow_provider_tremendous.core.errors import TremendousError
 from airflow_provider_tremendous.core.transport.request import ApiRequest
 from airflow_provider_tremendous.core.transport.retry import is_retryable
-from airflow_provider_tremendous.vendors import TREMENDOUS, async_hook
+from airflow_provider_tremendous.vendors import TREMENDOUS, async_hook, load_checks
 
 _READ = ApiRequest(method="GET", path="")
 
 
-class TremendousStatusTrigger(BaseTrigger):
+class StatusTrigger(BaseTrigger):
     """Wait, in the triggerer, for a check (orders executed, report ready, invoice paid, balance funded).
 
     Side-effect free (only GETs), safe to run twice, and yields exactly one event:
@@ -27,27 +27,31 @@ class TremendousStatusTrigger(BaseTrigger):
     through until the deadline; permanent ones (401, 404...) end the wait with an ``error`` event.
 
     :param check: a serialized :class:`~airflow_provider_tremendous.core.checks.Check` (``{"kind": ..., ...}``).
-    :param tremendous_conn_id: the Tremendous connection.
+    :param conn_id: the vendor's connection (``tremendous_conn_id`` is accepted for triggers serialized by 0.1).
     :param poll_interval: seconds between polls.
     :param deadline: absolute time (epoch seconds) after which a ``timeout`` event is yielded.
     :param hook_params: extra hook arguments (``timeout``, ``max_retries``, ``rate_limit_per_second``).
-    :param vendor: whose API to poll: ``tremendous`` (default) or ``tangocard`` (the connection is then a
-        ``tangocard`` one).
+    :param vendor: whose API to poll, by its registry name: ``tremendous`` (default) or ``tangocard``.
     """
 
     def __init__(
         self,
         check: dict[str, Any],
-        tremendous_conn_id: str,
-        poll_interval: float,
-        deadline: float,
+        conn_id: str | None = None,
+        poll_interval: float | None = None,
+        deadline: float | None = None,
         hook_params: dict[str, Any] | None = None,
         vendor: str = TREMENDOUS,
+        *,
+        tremendous_conn_id: str | None = None,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
+        connection = conn_id or tremendous_conn_id
+        if not connection or poll_interval is None or deadline is None:
+            raise ValueError("StatusTrigger needs conn_id, poll_interval and deadline")
         self.vendor = vendor
         self.check = check
-        self.tremendous_conn_id = tremendous_conn_id
+        self.conn_id = connection
         self.poll_interval = float(poll_interval)
         self.deadline = float(deadline)
         self.hook_params = hook_params or {}
@@ -58,7 +62,7 @@ class TremendousStatusTrigger(BaseTrigger):
             f"{type(self).__module__}.{type(self).__qualname__}",
             {
                 "check": self.check,
-                "tremendous_conn_id": self.tremendous_conn_id,
+                "conn_id": self.conn_id,
                 "poll_interval": self.poll_interval,
                 "deadline": self.deadline,
                 "hook_params": self.hook_params,
@@ -68,9 +72,9 @@ class TremendousStatusTrigger(BaseTrigger):
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         """Poll until done, failed, errored or past the deadline; then yield one event."""
-        load_all()
+        load_checks()
         check = Check.deserialize(self.check)
-        async with async_hook(self.vendor, self.tremendous_conn_id, self.hook_params) as hook:
+        async with async_hook(self.vendor, self.conn_id, self.hook_params) as hook:
             event = await self._poll(check, hook)
         yield TriggerEvent(event)  # type: ignore[no-untyped-call]
 
@@ -93,3 +97,12 @@ class TremendousStatusTrigger(BaseTrigger):
             if remaining <= 0:
                 return {"status": "timeout", "message": f"deadline passed; last state: {last_message}", "data": {}}
             await asyncio.sleep(min(self.poll_interval, remaining))
+
+    @property
+    def tremendous_conn_id(self) -> str:
+        """The connection, under its 0.1 name."""
+        return self.conn_id
+
+
+#: The name of release 0.1 (triggers it serialized rebuild through it).
+TremendousStatusTrigger = StatusTrigger

@@ -1,4 +1,4 @@
-"""TremendousStatusTrigger: serialization, and one event for every way a wait can end."""
+"""StatusTrigger (0.1: TremendousStatusTrigger): serialization, and one event for every way a wait can end."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from airflow_provider_tremendous.core.checks import Check, load_all
 from airflow_provider_tremendous.hooks import TremendousHook
-from airflow_provider_tremendous.triggers.status import TremendousStatusTrigger
+from airflow_provider_tremendous.triggers.status import StatusTrigger, TremendousStatusTrigger
 from airflow_provider_tremendous.vendors.tremendous.checks import OrdersCheck
 from airflow_provider_tremendous.vendors.tremendous.resource_checks import BalanceCheck, InvoiceCheck, ReportCheck
 from tests.sandbox.conftest import order_body
@@ -27,7 +27,7 @@ async def _events(trigger: TremendousStatusTrigger) -> list[dict[str, Any]]:
 def test_serialization_round_trip() -> None:
     trigger = _trigger(OrdersCheck(["a", "b"], created_after="2026-11-01T00:00:00+00:00"))
     classpath, kwargs = trigger.serialize()
-    assert classpath == "airflow_provider_tremendous.triggers.status.TremendousStatusTrigger"
+    assert classpath == "airflow_provider_tremendous.triggers.status.StatusTrigger"
     import json
 
     assert json.loads(json.dumps(kwargs)) == kwargs, "kwargs are plain JSON"
@@ -36,6 +36,30 @@ def test_serialization_round_trip() -> None:
     load_all()
     check = Check.deserialize(kwargs["check"])
     assert isinstance(check, OrdersCheck) and check.order_ids == ["a", "b"]
+
+
+async def test_a_trigger_serialized_by_release_0_1_rebuilds_and_runs(tremendous_sandbox: Any) -> None:
+    """A deferred task from 0.1 left ``TremendousStatusTrigger`` with ``tremendous_conn_id`` in the database: the
+    triggerer of this release imports that classpath and runs it on the same connection."""
+    import importlib
+
+    module, _, name = "airflow_provider_tremendous.triggers.status.TremendousStatusTrigger".rpartition(".")
+    kwargs = {
+        "check": BalanceCheck(min_available_amount=1).serialize(),
+        "tremendous_conn_id": "tremendous_default",
+        "poll_interval": 0.05,
+        "deadline": time.time() + 30,
+        "hook_params": {},
+        "vendor": "tremendous",
+    }
+    trigger = getattr(importlib.import_module(module), name)(**kwargs)
+    assert trigger.conn_id == "tremendous_default" == trigger.tremendous_conn_id
+    assert (await _events(trigger))[0]["status"] == "success"
+
+
+def test_a_trigger_without_its_deadline_is_refused() -> None:
+    with pytest.raises(ValueError, match="deadline"):
+        StatusTrigger(OrdersCheck(["a"]).serialize(), "tremendous_default", 1.0)
 
 
 @pytest.mark.parametrize(

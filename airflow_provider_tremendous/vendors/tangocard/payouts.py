@@ -10,19 +10,27 @@ offered. The row's ``campaign_id`` becomes Tango's free-text ``campaign``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.core.limits import text_problems
-from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
-from airflow_provider_tremendous.payouts.adapter import Placed, Unpriced, VendorAdapter, VendorOrder
+from airflow_provider_tremendous.payouts.adapter import (
+    Placed,
+    Unpriced,
+    VendorAdapter,
+    VendorOrder,
+    account_fingerprint,
+)
 from airflow_provider_tremendous.payouts.outcomes import Charge, Outcome
 from airflow_provider_tremendous.vendors.tangocard.errors import TangoCardConflictError
 from airflow_provider_tremendous.vendors.tangocard.models import CatalogItem, Order, TangoOrderStatus
+
+if TYPE_CHECKING:
+    from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 
 
 def _vendor_order(order: Order) -> VendorOrder:
@@ -123,8 +131,6 @@ class TangoCardPayoutAdapter(VendorAdapter):
 
     def account_identity(self) -> tuple[str, str]:
         """The platform, customer and account that pay, and the environment."""
-        from airflow_provider_tremendous.payouts.ledger import account_fingerprint
-
         settings = self.hook.settings
         platform = settings.platform_name or (settings.oauth.client_id if settings.oauth else "")
         fingerprint = account_fingerprint(self.vendor, settings.environment, platform, self.customer, self.account)
@@ -265,3 +271,14 @@ class TangoCardPayoutAdapter(VendorAdapter):
             key: replace(o, delivery_status="FAILED" if key in failed else "COMPLETED") if o.order_id in emailed else o
             for key, o in orders.items()
         }
+
+
+#: The run options a Tango Card payout reads (the bulk and reconcile operators' Tango Card arguments).
+PAYOUT_OPTIONS = ("utid", "customer_identifier", "account_identifier", "etid", "sender", "message", "email_subject")
+
+
+def payout_adapter(hook: TangoCardHook, options: Mapping[str, Any]) -> TangoCardPayoutAdapter:
+    """The registry's factory: the Tango Card options of the run that are set (``None`` and ``""`` are left out,
+    so the connection's extras apply); other vendors' options are ignored."""
+    given = {name: options[name] for name in PAYOUT_OPTIONS if options.get(name) not in (None, "")}
+    return TangoCardPayoutAdapter(hook, **given)

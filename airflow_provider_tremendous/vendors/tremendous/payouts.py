@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.core import errors as e
-from airflow_provider_tremendous.hooks.tremendous import TremendousHook
-from airflow_provider_tremendous.payouts.adapter import Placed, Unpriced, VendorAdapter, VendorOrder
+from airflow_provider_tremendous.payouts.adapter import (
+    Placed,
+    Unpriced,
+    VendorAdapter,
+    VendorOrder,
+    account_fingerprint,
+)
 from airflow_provider_tremendous.payouts.outcomes import Charge, Outcome
 from airflow_provider_tremendous.vendors.tremendous.models import Order, OrderStatus, Product
+
+if TYPE_CHECKING:
+    from airflow_provider_tremendous.hooks.tremendous import TremendousHook
 
 #: Statuses in which an order is not charged until someone acts (approval, Tremendous's review).
 AWAITING_SOMEONE = ("PENDING APPROVAL", "PENDING INTERNAL PAYMENT APPROVAL")
@@ -95,8 +103,6 @@ class TremendousPayoutAdapter(VendorAdapter):
 
     def account_identity(self) -> tuple[str, str]:
         """The organization owning the key (``GET /organizations`` lists only it first), and the environment."""
-        from airflow_provider_tremendous.payouts.ledger import account_fingerprint
-
         organizations = self.hook.list_organizations()
         if not organizations:
             raise e.TremendousInputError("the API lists no organization for this key: the paying account is unknown")
@@ -212,3 +218,8 @@ class TremendousPayoutAdapter(VendorAdapter):
             if order.external_id and order.external_id.startswith(prefix):
                 yield _vendor_order(order)
         self.listing_complete = self.list_cap is None or self.listed < self.list_cap
+
+
+def payout_adapter(hook: TremendousHook, options: Mapping[str, Any]) -> TremendousPayoutAdapter:
+    """The registry's factory: Tremendous reads only ``funding_source_id`` of the run's options."""
+    return TremendousPayoutAdapter(hook, options.get("funding_source_id", "balance"))

@@ -4,18 +4,16 @@ order is created. The API validates too; checking first means a bad row never re
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from airflow_provider_tremendous.core.errors import TremendousInputError
-from airflow_provider_tremendous.core.limits import text_problems, too_long
+from airflow_provider_tremendous.core.limits import PRODUCT_ID, text_problems, too_long
 from airflow_provider_tremendous.core.money import MAX_REWARD, AmountError, decimals_for, parse_amount
 from airflow_provider_tremendous.core.recipients import check_email, check_phone, invisible_characters
 
-PRODUCT_ID = re.compile(r"^[A-Z0-9]{4,20}$")
 MAX_EXTERNAL_ID = 255
 
 
