@@ -24,6 +24,9 @@ _PUBLIC = {
     "TremendousCreateInvoiceOperator": "airflow_provider_tremendous.operators.invoices",
     "TremendousCreateReportOperator": "airflow_provider_tremendous.operators.reports",
     "TremendousBulkPayoutOperator": "airflow_provider_tremendous.operators.bulk",
+    "BulkPayoutOperator": "airflow_provider_tremendous.operators.bulk",
+    "ReconcileOperator": "airflow_provider_tremendous.operators.reconcile",
+    "StatusTrigger": "airflow_provider_tremendous.triggers.status",
     "TremendousReconcileOperator": "airflow_provider_tremendous.operators.reconcile",
     "TremendousOrderSensor": "airflow_provider_tremendous.sensors.orders",
     "TremendousReportSensor": "airflow_provider_tremendous.sensors.resources",
@@ -40,6 +43,9 @@ _PUBLIC = {
 }
 
 __all__ = [
+    "BulkPayoutOperator",
+    "ReconcileOperator",
+    "StatusTrigger",
     "TangoCardAsyncHook",
     "TangoCardBalanceSensor",
     "TangoCardCreateOrderOperator",
@@ -67,14 +73,14 @@ __all__ = [
 if TYPE_CHECKING:
     from airflow_provider_tremendous.hooks.tangocard import TangoCardAsyncHook, TangoCardHook
     from airflow_provider_tremendous.hooks.tremendous import TremendousAsyncHook, TremendousHook
-    from airflow_provider_tremendous.operators.bulk import TremendousBulkPayoutOperator
+    from airflow_provider_tremendous.operators.bulk import BulkPayoutOperator, TremendousBulkPayoutOperator
     from airflow_provider_tremendous.operators.invoices import TremendousCreateInvoiceOperator
     from airflow_provider_tremendous.operators.orders import (
         TremendousApproveOrderOperator,
         TremendousCreateOrderOperator,
         TremendousRejectOrderOperator,
     )
-    from airflow_provider_tremendous.operators.reconcile import TremendousReconcileOperator
+    from airflow_provider_tremendous.operators.reconcile import ReconcileOperator, TremendousReconcileOperator
     from airflow_provider_tremendous.operators.reports import TremendousCreateReportOperator
     from airflow_provider_tremendous.operators.tangocard import (
         TangoCardCreateOrderOperator,
@@ -87,7 +93,7 @@ if TYPE_CHECKING:
         TremendousReportSensor,
     )
     from airflow_provider_tremendous.sensors.tangocard import TangoCardBalanceSensor, TangoCardOrderSensor
-    from airflow_provider_tremendous.triggers.status import TremendousStatusTrigger
+    from airflow_provider_tremendous.triggers.status import StatusTrigger, TremendousStatusTrigger
 
 
 def __getattr__(name: str) -> Any:

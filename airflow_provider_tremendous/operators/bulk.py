@@ -1,27 +1,34 @@
-"""TremendousBulkPayoutOperator: pay a whole list of people, as fast as the API allows, each key exactly once."""
+"""BulkPayoutOperator (0.1: TremendousBulkPayoutOperator): pay a whole list of people, as fast as the API allows,
+each key exactly once, through the vendor of its connection. The run itself lives in
+:mod:`airflow_provider_tremendous.payouts` (:mod:`~airflow_provider_tremendous.payouts.conductor`); this is its Airflow
+face."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from airflow_provider_tremendous.core.errors import TremendousInputError
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator
-from airflow_provider_tremendous.payouts.keys import check_payout_id
 from airflow_provider_tremendous.payouts.run import (
     DEFAULT_LOOKBACK_DAYS,
+    PayoutError,
+    PayoutStopped,
     TremendousPayoutError,
     TremendousPayoutStopped,
 )
 
-if TYPE_CHECKING:
-    from airflow_provider_tremendous.payouts.prepare import Prepared
+__all__ = [
+    "BulkPayoutOperator",
+    "PayoutError",
+    "PayoutStopped",
+    "TremendousBulkPayoutOperator",
+    "TremendousPayoutError",
+    "TremendousPayoutStopped",
+]
 
-__all__ = ["TremendousBulkPayoutOperator", "TremendousPayoutError", "TremendousPayoutStopped"]
 
-
-class TremendousBulkPayoutOperator(TremendousBaseOperator):
+class BulkPayoutOperator(TremendousBaseOperator):
     """Pay one reward per row: validated first, idempotent per key, concurrent, resumable, observable.
 
     Every row is read and validated before the first order; by default one invalid row stops the run with a report
@@ -215,7 +222,7 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
     @classmethod
     def sharded(cls, shard_count: int, **kwargs: Any) -> Any:
         """The same payout split over ``shard_count`` mapped task instances (Celery or Kubernetes workers share the
-        work): ``TremendousBulkPayoutOperator.sharded(4, task_id="pay", rows=..., payout_id=..., key_field=...)``.
+        work): ``BulkPayoutOperator.sharded(4, task_id="pay", rows=..., payout_id=..., key_field=...)``.
 
         Every instance reads and validates the whole input (so all agree on what is invalid) and pays only the keys
         of its shard; all use the same ``payout_id``, so keys, waits and reconciliation are unchanged. Give each
@@ -225,40 +232,54 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
             raise ValueError("shard_count must be at least 1")
         return cls.partial(shard_count=shard_count, **kwargs).expand(shard_index=list(range(shard_count)))
 
-    # -- the run ------------------------------------------------------------------------------------------------
+    # -- the run: payouts/conductor.py --------------------------------------------------------------------------
     def execute(self, context: Any) -> dict[str, Any]:
-        from airflow_provider_tremendous.payouts.prepare import prepare
-        from airflow_provider_tremendous.payouts.reissue import parse_reissue
-        from airflow_provider_tremendous.payouts.report import need_fee_bound
-        from airflow_provider_tremendous.payouts.rows import RowSpec
-        from airflow_provider_tremendous.payouts.vendors import payout_adapter
+        from functools import partial
 
-        payout_id = check_payout_id(self.payout_id)
-        shard = (int(self.shard_index), int(self.shard_count))
-        if not 0 <= shard[0] < shard[1]:
-            raise TremendousInputError(f"shard_index must be in 0..{shard[1] - 1}, got {shard[0]}")
-        adapter = payout_adapter(
-            self.paying_conn_id, self.hook_params, funding_source_id=self.funding_source_id, **self.tango_options
+        from airflow_provider_tremendous.payouts.conductor import PayoutRequest, run_payout
+        from airflow_provider_tremendous.payouts.records import since_record
+        from airflow_provider_tremendous.payouts.registry import open_registry
+
+        created_after = None if str(self.created_after or "").strip() in ("", "None") else str(self.created_after)
+        request = PayoutRequest(
+            rows=self.rows,
+            payout_id=self.payout_id,
+            key_field=self.key_field,
+            columns=self.columns,
+            defaults=self.defaults,
+            custom_field_columns=self.custom_field_columns,
+            row_rules=self.row_rules,
+            reissue=self.reissue,
+            max_total_amount=self.max_total_amount,
+            max_amount_per_recipient=self.max_amount_per_recipient,
+            max_fee_percent=self.max_fee_percent,
+            shard_index=self.shard_index,
+            shard_count=self.shard_count,
+            conn_id=self.paying_conn_id,
+            hook_params=self.hook_params,
+            funding_source_id=self.funding_source_id,
+            vendor_options=self.tango_options,
+            run={
+                "keep_case": self.keep_case,
+                "dry_run": self.is_dry_run,
+                "preflight_funding": self.preflight_funding,
+                "max_concurrency": self.max_concurrency,
+                "result_path": self.result_path,
+                "fail_on_error": self.fail_on_error,
+                "on_invalid": self.on_invalid,
+                "max_rows": self.max_rows,
+                "progress_interval": self.progress_interval,
+                "created_after": created_after,
+                "lookback_days": float(self.lookback_days),
+                "allow_other_accounts": self.allow_other_accounts,
+                "allow_shared_recipients": self.row_rules["allow_shared_recipients"],
+            },
         )
+        registry = partial(open_registry, context) if self.payout_registry else None
+        return run_payout(request, self.log, partial(since_record, context), registry, self._keep_adapter)
+
+    def _keep_adapter(self, adapter: Any) -> None:
         self._adapter = adapter
-        spec = RowSpec(
-            self.key_field,
-            self.columns,
-            adapter.row_defaults(self.defaults),
-            self.custom_field_columns,
-            **self.row_rules,
-            reissue=parse_reissue(self.reissue, self.keep_case),
-        )
-        caps = self._caps()
-        from airflow_provider_tremendous.payouts.charges import parse_fee_percent
-
-        caps["max_fee_percent"] = parse_fee_percent(self.max_fee_percent)
-        prepared = prepare(self.rows, spec, payout_id, adapter.unit_cost, shard, adapter.row_problems, adapter.vendor)
-        try:
-            need_fee_bound(caps, shard, len(prepared.fee_classes))
-            return self._run(prepared, adapter, payout_id, shard, caps, context)
-        finally:
-            prepared.cleanup()
 
     @property
     def paying_conn_id(self) -> str:
@@ -272,53 +293,6 @@ class TremendousBulkPayoutOperator(TremendousBaseOperator):
         if adapter is not None:
             adapter.stop("the task was killed")
 
-    def _caps(self) -> dict[str, Decimal | None]:
-        """``max_total_amount`` and ``max_amount_per_recipient``, read by the one money parser."""
-        from airflow_provider_tremendous.core.money import AmountError, parse_amount
 
-        caps: dict[str, Decimal | None] = {}
-        for name in ("max_total_amount", "max_amount_per_recipient"):
-            value = getattr(self, name)
-            try:
-                caps[name] = None if value is None else parse_amount(value)
-            except AmountError as error:
-                raise TremendousInputError(f"{name}: {error}; nothing was sent") from None
-        return caps
-
-    def _run(
-        self,
-        prepared: Prepared,
-        adapter: Any,
-        payout_id: str,
-        shard: tuple[int, int],
-        caps: dict[str, Decimal | None],
-        context: Any,
-    ) -> dict[str, Any]:
-        from functools import partial
-
-        from airflow_provider_tremendous.payouts.records import since_record
-        from airflow_provider_tremendous.payouts.registry import open_registry
-        from airflow_provider_tremendous.payouts.run import PayoutRun, RunOptions
-
-        created_after = None if str(self.created_after or "").strip() in ("", "None") else str(self.created_after)
-        options = RunOptions(
-            payout_id=payout_id,
-            shard=shard,
-            caps=caps,
-            keep_case=self.keep_case,
-            dry_run=self.is_dry_run,
-            preflight_funding=self.preflight_funding,
-            max_concurrency=self.max_concurrency,
-            result_path=self.result_path,
-            fail_on_error=self.fail_on_error,
-            on_invalid=self.on_invalid,
-            max_rows=self.max_rows,
-            progress_interval=self.progress_interval,
-            created_after=created_after,
-            lookback_days=float(self.lookback_days),
-            allow_other_accounts=self.allow_other_accounts,
-            allow_shared_recipients=self.row_rules["allow_shared_recipients"],
-            conn_id=self.paying_conn_id,
-        )
-        registry = partial(open_registry, context) if self.payout_registry else None
-        return PayoutRun(prepared, adapter, options, self.log, partial(since_record, context), registry).execute()
+#: The name of release 0.1: the same class.
+TremendousBulkPayoutOperator = BulkPayoutOperator

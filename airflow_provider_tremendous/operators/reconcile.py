@@ -1,68 +1,31 @@
-"""TremendousReconcileOperator: what should have been paid vs what the vendor holds, key by key."""
+"""ReconcileOperator (0.1: TremendousReconcileOperator): what should have been paid vs what the vendor holds, key by
+key. The matching lives in :mod:`airflow_provider_tremendous.payouts.reconcile`; this is its Airflow face."""
 
 from __future__ import annotations
 
-import csv
-import tempfile
-from collections import Counter
 from collections.abc import Sequence
-from decimal import Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from airflow_provider_tremendous.core.errors import TremendousError
+from airflow_provider_tremendous.core.errors import ProviderError
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator
-from airflow_provider_tremendous.payouts.keys import check_payout_id, prefixes
-
-if TYPE_CHECKING:
-    from airflow_provider_tremendous.payouts.adapter import VendorOrder
-
-KINDS = ("missing", "unexpected", "amount_mismatch", "recipient_mismatch", "not_executed", "delivery_failed")
-REPORT_COLUMNS = ["kind", "key", "external_id", "order_id", "status", "expected", "actual"]
-
-
-def _by_intended_id(
-    actual: dict[str, VendorOrder], intended: dict[str, dict[str, Any]], payout_id: str, keep_case: bool
-) -> dict[str, VendorOrder]:
-    """Orders keyed by the id their row has now, matched as the bulk payout matches them (:mod:`.history`): an order
-    under the row's id, its v1 id or (``keep_case=False``) a spelling that folds to its key, for the row's amount
-    and recipient, is the row's order. Orders no row claims keep their own id (reported as unexpected)."""
-    from airflow_provider_tremendous.payouts.history import PayoutHistory
-
-    history = PayoutHistory.of(payout_id, actual.values(), claimed_ids=intended, fold_matching=not keep_case)
-    keyed: dict[str, VendorOrder] = {}
-    claimed: set[str] = set()
-    for ident, row in intended.items():
-        order, _ = history.earlier_payment(row)
-        order = order or actual.get(ident)  # under its own id but for another payment: reported as a mismatch
-        if order is not None and order.external_id not in claimed:
-            keyed[ident] = order
-            claimed.add(order.external_id)
-    keyed |= {ident: order for ident, order in actual.items() if ident not in claimed}
-    return keyed
+from airflow_provider_tremendous.payouts.keys import check_payout_id
+from airflow_provider_tremendous.payouts.reconcile import (
+    KINDS,
+    REPORT_COLUMNS,
+    by_intended_id,
+    discrepancies,
+    reconcile,
+    without_superseded,
+)
 
 
-def _without_superseded(scanned: dict[str, VendorOrder], superseded: dict[str, str]) -> dict[str, VendorOrder]:
-    """A re-issued row's earlier orders: one that ended unpaid is no discrepancy (left out); a live one stands for
-    the row while the re-issue's own order is absent (compared as the row's order, never called missing)."""
-    from airflow_provider_tremendous.payouts.outcomes import ENDED_UNPAID
-
-    kept: dict[str, VendorOrder] = {}
-    for ident, order in scanned.items():
-        now = superseded.get(ident)
-        if now is None:
-            kept.setdefault(ident, order)
-        elif (order.status or "").upper() not in ENDED_UNPAID:
-            kept[ident if now in scanned else now] = order
-    return kept
+class ReconciliationError(ProviderError):
+    """The vendor does not hold exactly what the rows say should have been paid."""
 
 
-class TremendousReconciliationError(TremendousError):
-    """Tremendous does not hold exactly what the rows say should have been paid."""
-
-
-class TremendousReconcileOperator(TremendousBaseOperator):
-    """Compare intended rows with the orders Tremendous holds for a payout (matched by external_id).
+class ReconcileOperator(TremendousBaseOperator):
+    """Compare intended rows with the orders the vendor holds for a payout (matched by external_id), on a
+    ``tremendous`` or a ``tangocard`` connection.
 
     Reports, per key: ``missing`` (no order), ``unexpected`` (an order of this payout for no intended row),
     ``amount_mismatch`` (amount or currency differ), ``recipient_mismatch`` (email or phone differ),
@@ -151,10 +114,9 @@ class TremendousReconcileOperator(TremendousBaseOperator):
         self.reissue = reissue
 
     def execute(self, context: Any) -> dict[str, Any]:
-        from airflow_provider_tremendous.payouts.prepare import prepare
         from airflow_provider_tremendous.payouts.reissue import parse_reissue
         from airflow_provider_tremendous.payouts.rows import RowSpec
-        from airflow_provider_tremendous.payouts.vendors import payout_adapter
+        from airflow_provider_tremendous.vendors import payout_adapter
 
         payout_id = check_payout_id(self.payout_id)
         adapter = payout_adapter(str(self.conn_id or self.tremendous_conn_id), self.hook_params, **self.tango_options)
@@ -166,89 +128,37 @@ class TremendousReconcileOperator(TremendousBaseOperator):
             **self.row_rules,
             reissue=parse_reissue(self.reissue, self.keep_case),
         )
-        prepared = prepare(self.rows, spec, payout_id, lambda currency: Decimal(1), vendor=adapter.vendor)
-        try:
-            intended = {row["external_id"]: row for row in prepared.spooled()}
-        finally:
-            prepared.cleanup()
-        superseded = prepared.superseded  # re-issued rows' earlier generations' ids → the row's id now
-        since = None if str(self.created_after or "").strip() in ("", "None") else str(self.created_after)
-        scanned = _without_superseded(
-            {o.external_id: o for o in adapter.orders_with_prefix(tuple(prefixes(payout_id, adapter.vendor)), since)},
-            superseded,
+        outcome = reconcile(
+            self.rows,
+            spec,
+            payout_id,
+            adapter,
+            created_after=self.created_after,
+            report_path=self.report_path,
+            keep_case=self.keep_case,
         )
-        if not adapter.listing_complete:  # a capped listing: a row it does not show is looked up by its ids
-            for ident, row in intended.items():
-                for candidate in (ident, *(row.get("alternate_ids") or {})):
-                    if candidate not in scanned:
-                        found = adapter.find(candidate)
-                        if found is not None:
-                            scanned[candidate] = found
-        scanned = adapter.with_delivery_status(scanned, since)  # Tango Card: from its failed line items
-        actual = _by_intended_id(scanned, intended, payout_id, self.keep_case)
-        report_path = self.report_path or str(Path(tempfile.gettempdir()) / f"tremendous-reconcile-{payout_id}.csv")
-        counts: Counter[str] = Counter()
-        examples: list[str] = []
-        Path(report_path).parent.mkdir(parents=True, exist_ok=True)
-        with Path(report_path).open("w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=REPORT_COLUMNS)
-            writer.writeheader()
-            for line in self._discrepancies(intended, actual, adapter.done_status):
-                counts[line["kind"]] += 1
-                writer.writerow(line)
-                if len(examples) < 10:
-                    examples.append(f"{line['kind']}: {line['key'] or line['external_id']} ({line['actual']})")
-        matched = sum(1 for ext in intended if ext in actual) - counts["amount_mismatch"] - counts["recipient_mismatch"]
-        summary = {
-            "payout_id": payout_id,
-            "intended": len(intended),
-            "invalid_rows": prepared.invalid,
-            "orders_found": len(actual),
-            "matched": matched,
-            **{kind: counts[kind] for kind in KINDS},
-            "report_path": report_path,
-            "examples": examples,
-        }
+        summary, counts, examples = outcome.summary, outcome.counts, outcome.examples
         self.log.info("Reconciliation of %s: %s", payout_id, {k: summary[k] for k in ("intended", "matched", *KINDS)})
         if self.fail_on_discrepancy and counts.total():
-            raise TremendousReconciliationError(
-                f"payout {payout_id}: {dict(counts)} (see {report_path}); examples: {examples[:5]}"
+            raise ReconciliationError(
+                f"payout {payout_id}: {dict(counts)} (see {summary['report_path']}); examples: {examples[:5]}"
             )
         return summary
 
-    @staticmethod
-    def _discrepancies(intended: dict[str, dict[str, Any]], actual: dict[str, VendorOrder], done: str) -> Any:
-        for ext, row in intended.items():
-            order = actual.get(ext)
-            base = {"key": row["key"], "external_id": ext}
-            if order is None:
-                yield {
-                    **base,
-                    "kind": "missing",
-                    "expected": f"{row['amount']} {row['currency']}",
-                    "actual": "no order",
-                }
-                continue
-            base |= {"order_id": order.order_id, "status": order.status}
-            if Decimal(row["amount"]) != order.amount or row["currency"] != order.currency:
-                expected, got = f"{row['amount']} {row['currency']}", f"{order.amount} {order.currency}"
-                yield {**base, "kind": "amount_mismatch", "expected": expected, "actual": got}
-            wanted = row["recipient"]
-            if (wanted.get("email") or None) != order.email or (wanted.get("phone") or None) != order.phone:
-                expected = wanted.get("email") or wanted.get("phone")
-                yield {**base, "kind": "recipient_mismatch", "expected": expected, "actual": order.email or order.phone}
-            if not order.executed:
-                yield {**base, "kind": "not_executed", "expected": done, "actual": order.status}
-            elif (order.delivery_status or "").upper() == "FAILED":  # paid, but the person did not get it
-                yield {**base, "kind": "delivery_failed", "expected": "delivered", "actual": "delivery FAILED"}
-        for ext, order in actual.items():
-            if ext not in intended:
-                yield {
-                    "kind": "unexpected",
-                    "key": None,
-                    "external_id": ext,
-                    "order_id": order.order_id,
-                    "status": order.status,
-                    "expected": "no order",
-                    "actual": f"{order.amount} {order.currency}",
-                }
+
+# The helpers' names of release 0.1 (the matching now lives in payouts/reconcile.py).
+_by_intended_id = by_intended_id
+_without_superseded = without_superseded
+#: The names of release 0.1: the same classes.
+TremendousReconcileOperator = ReconcileOperator
+TremendousReconciliationError = ReconciliationError
+
+__all__ = [
+    "KINDS",
+    "REPORT_COLUMNS",
+    "ReconcileOperator",
+    "ReconciliationError",
+    "TremendousReconcileOperator",
+    "TremendousReconciliationError",
+    "discrepancies",
+]

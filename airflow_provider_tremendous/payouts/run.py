@@ -52,19 +52,24 @@ if TYPE_CHECKING:
 DEFAULT_LOOKBACK_DAYS = 400.0
 
 
-class TremendousPayoutError(TremendousError):
+class PayoutError(TremendousError):
     """Some rows could not be paid (see the result file); the others were paid exactly once."""
 
 
-class TremendousPayoutStopped(TremendousPayoutError, TremendousInputError):
+class PayoutStopped(PayoutError, TremendousInputError):
     """The run stopped before paying every row — a cap or the balance would have been exceeded, the fee could not
     be learned or was above ``max_fee_percent``, the vendor refused for funds or credentials, the payout's
     keep_case setting differs — whatever ``fail_on_error`` says. Rows paid stay paid once; a retry pays the rest."""
 
 
+#: The names of release 0.1: the same classes.
+TremendousPayoutError = PayoutError
+TremendousPayoutStopped = PayoutStopped
+
+
 @dataclass
 class RunOptions:
-    """What the operator asks of one run (see ``TremendousBulkPayoutOperator`` for each meaning)."""
+    """What the operator asks of one run (see ``BulkPayoutOperator`` for each meaning)."""
 
     payout_id: str
     shard: tuple[int, int]
@@ -198,11 +203,11 @@ class PayoutRun(RunGuards):
         summary = self._summary(tally, to_pay, payout_since, budget, run_summary)
         reason = adapter.fatal_reason or adapter.stop_reason
         if reason:  # a stopped run fails whatever fail_on_error says: it did not pay what it was asked to
-            raise TremendousPayoutStopped(stop_message(reason, budget, options.payout_id, self.result_path, tally))
+            raise PayoutStopped(stop_message(reason, budget, options.payout_id, self.result_path, tally))
         if tally.unknown:  # uncertain money fails the task whatever fail_on_error says
-            raise TremendousPayoutError(unknown_message(options.payout_id, tally, self.result_path))
+            raise PayoutError(unknown_message(options.payout_id, tally, self.result_path))
         if tally.failed and options.fail_on_error and not options.dry_run:
-            raise TremendousPayoutError(
+            raise PayoutError(
                 f"{tally.failed} of {prepared.in_shard} rows were not paid (others paid once each); "
                 f"see {self.result_path}. First errors: {tally.errors[:3]}. A retry pays only the missing keys."
             )
