@@ -16,15 +16,11 @@ Usage::
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cached_property
 from typing import Any
 
-from airflow.providers.common.compat.connection import get_async_connection
-
+from airflow_provider_tremendous.core.connection import ConnectionLike
 from airflow_provider_tremendous.core.errors import TremendousConfigurationError, TremendousError
-from airflow_provider_tremendous.core.transport import ApiRequest, AsyncApiClient, RawResponse, SyncApiClient
-from airflow_provider_tremendous.hooks.base import ApiHookBase, AsyncClientMixin
-from airflow_provider_tremendous.hooks.connection_form import form_widgets, hook_ui_field_behaviour
+from airflow_provider_tremendous.hooks.base import ApiHookBase, AsyncClientMixin, ClientParts, SyncClientMixin
 from airflow_provider_tremendous.vendors.tangocard.api import TangoCardOperations
 from airflow_provider_tremendous.vendors.tangocard.auth import TangoCardCredentials
 from airflow_provider_tremendous.vendors.tangocard.connection import (
@@ -33,10 +29,9 @@ from airflow_provider_tremendous.vendors.tangocard.connection import (
 )
 from airflow_provider_tremendous.vendors.tangocard.errors import TangoCardNotFoundError, build_tangocard_error
 from airflow_provider_tremendous.vendors.tangocard.models import Account, LineItem, Order
-from airflow_provider_tremendous.vendors.tremendous.connection import ConnectionLike
 
 
-class TangoCardHookBase(ApiHookBase):
+class TangoCardHookBase(ApiHookBase[TangoCardSettings]):
     """Connection handling shared by the sync and async hooks.
 
     :param tangocard_conn_id: the Airflow connection (type ``tangocard``): platform name as login, platform key
@@ -58,40 +53,14 @@ class TangoCardHookBase(ApiHookBase):
     def _settings_from(self, conn: ConnectionLike) -> TangoCardSettings:
         return tangocard_settings_from_connection(conn, **self.overrides())
 
-    @staticmethod
-    def _client_parts(settings: TangoCardSettings) -> dict[str, Any]:
+    @classmethod
+    def _client_parts(cls, settings: TangoCardSettings) -> ClientParts:
+        """Basic or cached OAuth credentials and Tango's error bodies (``httpCode``, ``i18nKey``, ``errors[]``)."""
         return {"credentials": TangoCardCredentials(settings), "errors": build_tangocard_error}
 
-    @classmethod
-    def get_ui_field_behaviour(cls) -> dict[str, Any]:
-        """Connection form behaviour for Airflow 2.11 (Airflow 3 reads ``get_provider_info``)."""
-        return hook_ui_field_behaviour("tangocard")
 
-    @classmethod
-    def get_connection_form_widgets(cls) -> dict[str, Any]:
-        """Connection form extra fields for Airflow 2.11 (Airflow 3 reads ``conn-fields``)."""
-        return form_widgets("tangocard")
-
-
-class TangoCardHook(TangoCardHookBase, TangoCardOperations):
+class TangoCardHook(SyncClientMixin[TangoCardSettings], TangoCardHookBase, TangoCardOperations):
     """Synchronous Tango Card hook; every operation also has ``.with_http_info`` and, for lists, ``.iter_all``."""
-
-    @cached_property
-    def settings(self) -> TangoCardSettings:
-        """The validated connection settings (reads the connection once; refuses unsafe connections)."""
-        return self._settings_from(self.get_connection(self.tangocard_conn_id))
-
-    @cached_property
-    def client(self) -> SyncApiClient:
-        """The HTTP client (one pooled session per hook)."""
-        return SyncApiClient(self.settings, **self._client_parts(self.settings))
-
-    def get_conn(self) -> SyncApiClient:
-        """The HTTP client, for Airflow's ``get_conn`` convention."""
-        return self.client
-
-    def _execute(self, request: ApiRequest) -> RawResponse:
-        return self.client.send(request)
 
     def test_connection(self) -> tuple[bool, str]:
         """Check the credentials with a cheap authenticated call; never shows the key."""
@@ -148,10 +117,6 @@ class TangoCardHook(TangoCardHookBase, TangoCardOperations):
             return None
 
 
-class TangoCardAsyncHook(AsyncClientMixin, TangoCardHookBase, TangoCardOperations):
+class TangoCardAsyncHook(AsyncClientMixin[TangoCardSettings], TangoCardHookBase, TangoCardOperations):
     """Asynchronous Tango Card hook for triggers (``await hook.get_order(reference_order_id)``); close it with
     ``await hook.aclose()`` or use ``async with TangoCardAsyncHook() as hook``."""
-
-    async def _new_async_client(self) -> AsyncApiClient:
-        settings = self._settings_from(await get_async_connection(self.tangocard_conn_id))
-        return AsyncApiClient(settings, **self._client_parts(settings))

@@ -2,7 +2,8 @@
 
 Both hooks get the 66 operations from
 :class:`~airflow_provider_tremendous.vendors.tremendous.api.TremendousOperations`; they differ only in how a request
-is sent (:class:`SyncApiClient` with requests, :class:`AsyncApiClient` with httpx).
+is sent (:class:`SyncApiClient` with requests, :class:`AsyncApiClient` with httpx), which
+:mod:`~airflow_provider_tremendous.hooks.base` builds from the parts declared here (settings, credentials, errors).
 Nothing touches the network or the connection at construction time (DAG files are parsed often).
 
 Usage::
@@ -18,17 +19,13 @@ Usage::
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
-from airflow.providers.common.compat.connection import get_async_connection
-
-from airflow_provider_tremendous.core.errors import TremendousError, TremendousNotFoundError
-from airflow_provider_tremendous.core.transport import ApiRequest, AsyncApiClient, RawResponse, SyncApiClient
-from airflow_provider_tremendous.hooks.base import ApiHookBase, AsyncClientMixin
-from airflow_provider_tremendous.hooks.connection_form import form_widgets, hook_ui_field_behaviour
+from airflow_provider_tremendous.core.errors import TremendousError, TremendousNotFoundError, build_api_error
+from airflow_provider_tremendous.hooks.base import ApiHookBase, AsyncClientMixin, ClientParts, SyncClientMixin
 from airflow_provider_tremendous.vendors.tremendous.api import TremendousOperations
+from airflow_provider_tremendous.vendors.tremendous.auth import Credentials
 from airflow_provider_tremendous.vendors.tremendous.connection import (
     ConnectionLike,
     TremendousSettings,
@@ -43,7 +40,7 @@ from airflow_provider_tremendous.vendors.tremendous.models import (
 )
 
 
-class TremendousHookBase(ApiHookBase):
+class TremendousHookBase(ApiHookBase[TremendousSettings]):
     """Connection handling shared by the sync and async hooks.
 
     :param tremendous_conn_id: the Airflow connection (type ``tremendous``); the password holds the API key.
@@ -65,39 +62,17 @@ class TremendousHookBase(ApiHookBase):
         return settings_from_connection(conn, **self.overrides())
 
     @classmethod
-    def get_ui_field_behaviour(cls) -> dict[str, Any]:
-        """Connection form behaviour for Airflow 2.11 (Airflow 3 reads ``get_provider_info``)."""
-        return hook_ui_field_behaviour()
-
-    @classmethod
-    def get_connection_form_widgets(cls) -> dict[str, Any]:
-        """Connection form extra fields for Airflow 2.11 (Airflow 3 reads ``conn-fields``)."""
-        return form_widgets()
+    def _client_parts(cls, settings: TremendousSettings) -> ClientParts:
+        """Bearer credentials (API key, or OAuth with refresh) and Tremendous's error bodies."""
+        return {"credentials": Credentials(settings), "errors": build_api_error}
 
 
-class TremendousHook(TremendousHookBase, TremendousOperations):
+class TremendousHook(SyncClientMixin[TremendousSettings], TremendousHookBase, TremendousOperations):
     """Synchronous hook: one method per Tremendous API v2 operation, named as in the official SDK.
 
     Each operation also offers ``.with_http_info(...)`` (status code and headers) and, for paginated lists,
     ``.iter_all(...)``; the ``iter_*`` methods below are shortcuts for the common lists.
     """
-
-    @cached_property
-    def settings(self) -> TremendousSettings:
-        """The validated connection settings (reads the connection once; refuses unsafe connections)."""
-        return self._settings_from(self.get_connection(self.tremendous_conn_id))
-
-    @cached_property
-    def client(self) -> SyncApiClient:
-        """The HTTP client (one pooled session per hook)."""
-        return SyncApiClient(self.settings)
-
-    def get_conn(self) -> SyncApiClient:
-        """The HTTP client, for Airflow's ``get_conn`` convention."""
-        return self.client
-
-    def _execute(self, request: ApiRequest) -> RawResponse:
-        return self.client.send(request)
 
     def test_connection(self) -> tuple[bool, str]:
         """Check the key with a cheap authenticated call; never shows the key."""
@@ -147,12 +122,9 @@ class TremendousHook(TremendousHookBase, TremendousOperations):
             return None
 
 
-class TremendousAsyncHook(AsyncClientMixin, TremendousHookBase, TremendousOperations):
+class TremendousAsyncHook(AsyncClientMixin[TremendousSettings], TremendousHookBase, TremendousOperations):
     """Asynchronous hook for triggers: the same operations, awaited (``await hook.get_order(order_id)``).
 
     The connection is read with Airflow's async connection API, never with a blocking call inside the event
     loop. Close it with ``await hook.aclose()`` or use ``async with TremendousAsyncHook() as hook``.
     """
-
-    async def _new_async_client(self) -> AsyncApiClient:
-        return AsyncApiClient(self._settings_from(await get_async_connection(self.tremendous_conn_id)))

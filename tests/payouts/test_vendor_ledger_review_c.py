@@ -126,7 +126,6 @@ def test_a_429_pause_holds_callers_when_client_pacing_is_off(stub: Any, monkeypa
     limiter's ``reserve()`` is always 0, so ``held()`` is polled MAX_HOLDS times without sleeping and the request is
     sent in the middle of the pause, inviting more 429s (each retried POST that exhausts its retries becomes an
     ambiguous failure to look up)."""
-    from airflow_provider_tremendous.core.transport import SyncApiClient
     from airflow_provider_tremendous.core.transport.ratelimit import RateLimiter
     from airflow_provider_tremendous.hooks import TremendousHook
     from tests.conftest import conn_json
@@ -146,7 +145,7 @@ def test_a_429_pause_holds_callers_when_client_pacing_is_off(stub: Any, monkeypa
 
     hook = TremendousHook()
     limiter = RateLimiter(None, clock=lambda: now[0])
-    hook.client = SyncApiClient(hook.settings, sleep=sleep, limiter=limiter)  # type: ignore[misc]
+    hook.client = hook.sync_client_for(hook.settings, sleep=sleep, limiter=limiter)  # type: ignore[misc]
     limiter.pause(1.0)  # another thread just got a 429
     hook.get_order("ORD1")
     assert sum(slept) >= 1.0, f"sent during the pause (waited {sum(slept)} s)"

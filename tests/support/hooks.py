@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from airflow_provider_tremendous.core.transport import AsyncApiClient, SyncApiClient
 from airflow_provider_tremendous.core.transport.ratelimit import RateLimiter
 from airflow_provider_tremendous.hooks import TremendousAsyncHook, TremendousHook
 
@@ -33,7 +32,7 @@ def recording_hook(sleeps: list[float], **kwargs: Any) -> TremendousHook:
     """A sync hook whose retry and rate-limit waits are appended to ``sleeps``."""
     hook = TremendousHook(**kwargs)
     time = VirtualTime(sleeps)
-    hook.client = SyncApiClient(hook.settings, sleep=time.sleep, limiter=time.limiter(hook.settings))  # type: ignore[misc]
+    hook.client = hook.sync_client_for(hook.settings, sleep=time.sleep, limiter=time.limiter(hook.settings))  # type: ignore[misc]
     return hook
 
 
@@ -47,7 +46,7 @@ async def recording_async_hook(sleeps: list[float], **kwargs: Any) -> Tremendous
 
     hook = TremendousAsyncHook(**kwargs)
     client = await hook.get_async_client()
-    hook._client = AsyncApiClient(client.settings, sleep=record, limiter=time.limiter(client.settings))
+    hook._client = hook.async_client_for(client.settings, sleep=record, limiter=time.limiter(client.settings))  # type: ignore[arg-type]
     hook._client_loop = asyncio.get_running_loop()
     return hook
 

@@ -96,13 +96,12 @@ def test_a_margin_widens_every_interval() -> None:
 def test_tango_connections_pace_with_a_margin() -> None:
     from types import SimpleNamespace
 
-    from airflow_provider_tremendous.core.transport import SyncApiClient
     from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
     from airflow_provider_tremendous.vendors.tangocard.connection import tangocard_settings_from_connection
 
     conn = SimpleNamespace(conn_id="tc", host=None, port=None, login="p", password="k", extra_dejson={})
     settings = tangocard_settings_from_connection(conn)
-    limiter = SyncApiClient(settings, **TangoCardHook._client_parts(settings)).limiter
+    limiter = TangoCardHook.sync_client_for(settings).limiter
     assert (limiter.rate_per_second, limiter.margin) == (1.0, 0.05)
 
 

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 from airflow.providers.common.compat.sdk import mask_secret
 
-from airflow_provider_tremendous.core.errors import TremendousNotSentError, build_api_error
+from airflow_provider_tremendous.core.errors import TremendousNotSentError
 from airflow_provider_tremendous.core.transport.aio import HttpxTransport
 from airflow_provider_tremendous.core.transport.profile import ClientSettings, CredentialsLike, ErrorFactory
 from airflow_provider_tremendous.core.transport.ratelimit import RateLimiter, shared_rate_limiter
@@ -25,7 +25,6 @@ from airflow_provider_tremendous.core.transport.request import ApiRequest, RawRe
 from airflow_provider_tremendous.core.transport.retry import MAX_RETRY_AFTER, RATE_LIMIT_MIN_WAIT, RetryPolicy
 from airflow_provider_tremendous.core.transport.sync import RequestsTransport
 from airflow_provider_tremendous.core.transport.tokens import acquire_async
-from airflow_provider_tremendous.vendors.tremendous.auth import Credentials
 
 #: How many pauses in a row one request waits out before it is sent anyway (each is a fresh 429 from the API).
 MAX_HOLDS = 10
@@ -56,23 +55,24 @@ def _check_gate(request: ApiRequest) -> None:
 class _ClientCore:
     """Settings, credentials, retry policy, rate limiter and error factory: the parts both clients share.
 
-    The defaults are Tremendous's (Bearer/OAuth-refresh credentials, Tremendous error bodies); another vendor
-    passes its own ``credentials`` and ``errors`` and gets the same retries, backoff, limiter and token handling.
+    No vendor is assumed: the caller (a vendor's hook, see ``hooks/base.py``) passes the vendor's ``credentials``
+    (which headers authenticate a request, how a token is renewed) and ``errors`` (how its error bodies read), and
+    gets the same retries, backoff, limiter and token handling as every other vendor.
     """
 
     def __init__(
         self,
         settings: ClientSettings,
-        policy: RetryPolicy | None = None,
-        limiter: RateLimiter | None = None,
-        credentials: CredentialsLike | None = None,
-        errors: ErrorFactory = build_api_error,
+        policy: RetryPolicy | None,
+        limiter: RateLimiter | None,
+        credentials: CredentialsLike,
+        errors: ErrorFactory,
     ) -> None:
         self.settings = settings
         for secret in settings.secrets():
             mask_secret(secret)
         self.policy = policy or RetryPolicy(max_retries=settings.max_retries)
-        self.credentials: CredentialsLike = credentials or Credentials(settings)  # type: ignore[arg-type]
+        self.credentials = credentials
         self.errors = errors
         account = hashlib.sha256(settings.account_identity.encode()).hexdigest()
         margin = float(getattr(settings, "rate_limit_margin", 0.0))
@@ -96,12 +96,12 @@ class SyncApiClient(_ClientCore):
         self,
         settings: ClientSettings,
         *,
+        credentials: CredentialsLike,
+        errors: ErrorFactory,
         transport: RequestsTransport | None = None,
         policy: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        credentials: CredentialsLike | None = None,
-        errors: ErrorFactory = build_api_error,
     ) -> None:
         super().__init__(settings, policy, limiter, credentials, errors)
         self.transport = transport or RequestsTransport(settings.base_url, settings.timeout)
@@ -160,12 +160,12 @@ class AsyncApiClient(_ClientCore):
         self,
         settings: ClientSettings,
         *,
+        credentials: CredentialsLike,
+        errors: ErrorFactory,
         transport: HttpxTransport | None = None,
         policy: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        credentials: CredentialsLike | None = None,
-        errors: ErrorFactory = build_api_error,
     ) -> None:
         super().__init__(settings, policy, limiter, credentials, errors)
         self.transport = transport or HttpxTransport(settings.base_url, settings.timeout)

@@ -16,6 +16,10 @@ from typing import Any
 from urllib.parse import quote
 
 from airflow_provider_tremendous.core.errors import TremendousAPIError, build_api_error
+from airflow_provider_tremendous.core.version import __version__
+
+#: The User-Agent every vendor's credentials put in the headers of an API request (one name for the provider).
+USER_AGENT = f"airflow-provider-tremendous/{__version__}"
 
 
 @dataclass(frozen=True)

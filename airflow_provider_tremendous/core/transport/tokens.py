@@ -20,6 +20,7 @@ import hashlib
 import json
 import math
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ from airflow.providers.common.compat.sdk import mask_secret
 
 from airflow_provider_tremendous.core.connection_checks import PRINTABLE_ASCII
 from airflow_provider_tremendous.core.errors import TremendousResponseError
+from airflow_provider_tremendous.core.transport.request import ApiRequest
 
 #: How long a coroutine waiting for a renewal sleeps between tries of the lock (seconds, doubling to the max).
 _POLL_FIRST, _POLL_MAX = 0.002, 0.05
@@ -74,6 +76,22 @@ class SlotBacked:
         """Whether a refused renewal should be tried once more because a newer refresh token is now known (another
         task process rotated it); the credential then holds that token. None here: only rotating grants have one."""
         return False
+
+
+def token_request(url: str, form: Mapping[str, str]) -> ApiRequest:
+    """The OAuth token-endpoint request of every vendor, built in one place so that no vendor's differs: a form
+    POST of ``form`` to the absolute ``url``, without the connection's Authorization header (the credentials are in
+    the form), named ``oauth_token`` for logs, and not retry-safe (an exchange may rotate a refresh token, so
+    sending it twice is not harmless)."""
+    return ApiRequest(
+        method="POST",
+        path=url,
+        absolute=True,
+        authenticated=False,
+        retry_safe=False,
+        name="oauth_token",
+        form_body=form,
+    )
 
 
 def secret_digest(*secrets: str) -> str:

@@ -20,7 +20,7 @@ import time
 from airflow.providers.common.compat.sdk import mask_secret
 
 from airflow_provider_tremendous.core.errors import TremendousOAuthGrantError, TremendousResponseError
-from airflow_provider_tremendous.core.transport.request import ApiRequest, RawResponse, raise_for_status
+from airflow_provider_tremendous.core.transport.request import USER_AGENT, ApiRequest, RawResponse, raise_for_status
 from airflow_provider_tremendous.core.transport.tokens import (
     SlotBacked,
     TokenSlot,
@@ -28,11 +28,11 @@ from airflow_provider_tremendous.core.transport.tokens import (
     is_invalid_grant,
     read_token_answer,
     secret_digest,
+    token_request,
     token_slot,
 )
 from airflow_provider_tremendous.vendors.tangocard.connection import TangoCardSettings
 from airflow_provider_tremendous.vendors.tangocard.errors import build_tangocard_error
-from airflow_provider_tremendous.vendors.tremendous.auth import USER_AGENT
 
 #: Renew this many seconds before the token's announced expiry.
 EXPIRY_MARGIN = 60.0
@@ -119,15 +119,7 @@ class TangoCardCredentials(SlotBacked):
         }
         if self._oauth.username:
             form |= {"username": self._oauth.username, "password": self._oauth.password.get_secret_value()}
-        return ApiRequest(
-            method="POST",
-            path=self._oauth.token_url,
-            absolute=True,
-            authenticated=False,
-            retry_safe=False,
-            name="oauth_token",
-            form_body=form,
-        )
+        return token_request(self._oauth.token_url, form)
 
     def apply_refresh(self, request: ApiRequest, response: RawResponse) -> None:
         """Cache the token from a token-endpoint response."""

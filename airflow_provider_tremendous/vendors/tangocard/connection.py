@@ -8,7 +8,8 @@ compared after normalising (case, one trailing dot, IDNA: strictness.md, Hosts).
 local emulator; a proxy needs ``environment=production``). A credential holding a control, whitespace or non-ASCII
 character is refused, naming the field and never the value. Optional OAuth client credentials (``oauth_client_id``,
 ``oauth_client_secret``, ``oauth_token_url``, ``oauth_audience``; ``oauth_username``/``oauth_password`` for a service
-account) replace Basic auth with a cached Bearer token.
+account) replace Basic auth with a cached Bearer token. The flow is the provider's one
+:func:`~airflow_provider_tremendous.core.connection.parse_connection`, run with Tango's :data:`RULES`.
 """
 
 from __future__ import annotations
@@ -19,17 +20,15 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from airflow_provider_tremendous.core.connection_checks import check_credentials, non_sandbox_hosts
-from airflow_provider_tremendous.core.errors import TremendousConfigurationError
-from airflow_provider_tremendous.vendors.tremendous.connection import (
+from airflow_provider_tremendous.core.connection import (
     DEFAULT_TIMEOUT,
     PRODUCTION,
+    ConnectionBasics,
     ConnectionLike,
-    _environment,
-    _extras,
-    base_url_from_host,
-    client_limits,
+    ConnectionRules,
+    parse_connection,
 )
+from airflow_provider_tremendous.core.errors import TremendousConfigurationError
 
 SANDBOX_BASE_URL = "https://integration-api.tangocard.com/raas/v2"
 PRODUCTION_BASE_URL = "https://api.tangocard.com/raas/v2"
@@ -115,19 +114,36 @@ def _oauth(extras: Mapping[str, Any], conn_id: str) -> TangoOAuthSettings | None
     )
 
 
-def _guard(conn_id: str, environment: str, explicit: bool, base_url: str, oauth: TangoOAuthSettings | None) -> None:
-    urls = [base_url, *([oauth.token_url] if oauth is not None else [])]
-    production = non_sandbox_hosts(conn_id, urls, SANDBOX_HOSTS)
-    if production and not (explicit and environment == PRODUCTION):
+def _read_oauth(basics: ConnectionBasics) -> TangoOAuthSettings | None:
+    """Tango's own reading: the OAuth settings, else the refusal of a missing platform name or key."""
+    oauth = _oauth(basics.extras, basics.conn_id)
+    if oauth is None and not (basics.login and basics.password):
         raise TremendousConfigurationError(
-            f"Connection '{conn_id}' points at Tango Card production ({', '.join(production)}) but does not set "
-            '"environment": "production" in its extra. Only integration-api.tangocard.com, '
-            "sandbox-auth.tangocard.com and loopback addresses are the sandbox. Set the environment explicitly to "
-            "place real orders, or remove the host to use the sandbox (integration-api.tangocard.com)."
+            f"Connection '{basics.conn_id}' needs the Tango Card platform name as login and the platform key as "
+            "password (or OAuth client credentials in the extra)."
         )
+    return oauth
 
 
-_CREDENTIAL_EXTRAS = ("oauth_client_id", "oauth_client_secret", "oauth_username", "oauth_password")
+#: How :func:`~airflow_provider_tremendous.core.connection.parse_connection` reads a ``tangocard`` connection.
+RULES = ConnectionRules(
+    default_conn_id="tangocard_default",
+    sandbox_base_url=SANDBOX_BASE_URL,
+    production_base_url=PRODUCTION_BASE_URL,
+    sandbox_hosts=SANDBOX_HOSTS,
+    default_max_retries=DEFAULT_MAX_RETRIES,
+    default_rate_limit=DEFAULT_RATE_LIMIT,
+    login_field="login (platform name)",
+    password_field="password (platform key)",
+    credential_extras=("oauth_client_id", "oauth_client_secret", "oauth_username", "oauth_password"),
+    spaced_fields=frozenset({"extra.oauth_password"}),
+    production_host_message=(
+        "Connection '{conn_id}' points at Tango Card production ({hosts}) but does not set "
+        '"environment": "production" in its extra. Only integration-api.tangocard.com, '
+        "sandbox-auth.tangocard.com and loopback addresses are the sandbox. Set the environment explicitly to "
+        "place real orders, or remove the host to use the sandbox (integration-api.tangocard.com)."
+    ),
+)
 
 
 def tangocard_settings_from_connection(
@@ -141,45 +157,23 @@ def tangocard_settings_from_connection(
 
     :raises TremendousConfigurationError: on any unsafe or incomplete connection, before any request.
     """
-    conn_id = conn.conn_id or "tangocard_default"
-    extras = _extras(conn)
-    environment, explicit = _environment(extras, conn_id)
-    base_url = base_url_from_host(conn, environment, SANDBOX_BASE_URL, PRODUCTION_BASE_URL)
-    name = (getattr(conn, "login", None) or "").strip()
-    key = (conn.password or "").strip()
-    check_credentials(
-        conn_id,
-        {
-            "login (platform name)": name,
-            "password (platform key)": key,
-            **{f"extra.{n}": None if extras.get(n) in (None, "") else str(extras[n]) for n in _CREDENTIAL_EXTRAS},
-        },
-        spaces=frozenset({"extra.oauth_password"}),
-    )
-    oauth = _oauth(extras, conn_id)
-    if oauth is None and not (name and key):
-        raise TremendousConfigurationError(
-            f"Connection '{conn_id}' needs the Tango Card platform name as login and the platform key as password "
-            "(or OAuth client credentials in the extra)."
-        )
-    _guard(conn_id, environment, explicit, base_url, oauth)
-    limits = client_limits(
-        extras,
-        conn_id,
+    parsed = parse_connection(
+        conn,
+        RULES,
+        _read_oauth,
         timeout=timeout,
         max_retries=max_retries,
         rate_limit_per_second=rate_limit_per_second,
-        default_retries=DEFAULT_MAX_RETRIES,
-        default_rate=DEFAULT_RATE_LIMIT,
     )
+    basics = parsed.basics
     return TangoCardSettings(
-        conn_id=conn_id,
-        base_url=base_url,
-        environment=environment,
-        platform_name=name,
-        platform_key=SecretStr(key),
-        customer_identifier=extras.get("customer_identifier") or None,
-        account_identifier=extras.get("account_identifier") or None,
-        oauth=oauth,
-        **limits,
+        conn_id=basics.conn_id,
+        base_url=basics.base_url,
+        environment=basics.environment,
+        platform_name=basics.login,
+        platform_key=SecretStr(basics.password),
+        customer_identifier=basics.extras.get("customer_identifier") or None,
+        account_identifier=basics.extras.get("account_identifier") or None,
+        oauth=parsed.oauth,
+        **parsed.limits,
     )

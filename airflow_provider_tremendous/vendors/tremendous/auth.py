@@ -19,19 +19,17 @@ from __future__ import annotations
 
 from airflow_provider_tremendous.core.errors import TremendousOAuthGrantError
 from airflow_provider_tremendous.core.transport.refresh_store import RefreshTokenVariable
-from airflow_provider_tremendous.core.transport.request import ApiRequest, RawResponse, raise_for_status
+from airflow_provider_tremendous.core.transport.request import USER_AGENT, ApiRequest, RawResponse, raise_for_status
 from airflow_provider_tremendous.core.transport.tokens import (
     SlotBacked,
     TokenSlot,
     is_invalid_grant,
     read_token_answer,
     secret_digest,
+    token_request,
     token_slot,
 )
-from airflow_provider_tremendous.core.version import __version__
 from airflow_provider_tremendous.vendors.tremendous.connection import TremendousSettings
-
-USER_AGENT = f"airflow-provider-tremendous/{__version__}"
 
 
 class Credentials(SlotBacked):
@@ -94,14 +92,9 @@ class Credentials(SlotBacked):
     def refresh_request(self) -> ApiRequest:
         """The token-endpoint request exchanging the current refresh token for a new access token."""
         assert self._oauth is not None
-        return ApiRequest(
-            method="POST",
-            path=self._oauth.token_url,
-            absolute=True,
-            authenticated=False,
-            retry_safe=False,
-            name="oauth_token",
-            form_body={
+        return token_request(
+            self._oauth.token_url,
+            {
                 "grant_type": "refresh_token",
                 "refresh_token": self._slot.refresh_token or self._oauth.refresh_token.get_secret_value(),
                 "client_id": self._oauth.client_id,

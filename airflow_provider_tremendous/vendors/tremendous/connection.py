@@ -13,55 +13,68 @@ The rule is *sandbox by default*: a connection reaches production only when its 
   character: sent in a header it would be echoed by the HTTP library's error and each retry's log line, so it is
   refused here, naming the connection and the field but never the value.
 
-Secrets are kept in :class:`pydantic.SecretStr` so they never show in ``repr`` or logs.
+Secrets are kept in :class:`pydantic.SecretStr` so they never show in ``repr`` or logs. The flow every vendor shares
+(extras, environment, base URL, credential and host checks, client limits) is
+:func:`~airflow_provider_tremendous.core.connection.parse_connection`; this module declares Tremendous's
+:data:`RULES` and reads what is Tremendous's own (OAuth refresh settings, the key prefixes, the dashboard link).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
-from airflow_provider_tremendous.core.connection_checks import (
-    check_credentials,
-    non_sandbox_hosts,
-    normalise_host,
+from airflow_provider_tremendous.core.connection import (
+    DEFAULT_TIMEOUT,
+    PRODUCTION,
+    SANDBOX,
+    ConnectionBasics,
+    ConnectionLike,
+    ConnectionRules,
+    base_url_from_host,
+    client_limits,
+    parse_connection,
 )
+from airflow_provider_tremendous.core.connection_checks import normalise_host
 from airflow_provider_tremendous.core.errors import TremendousConfigurationError
+
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_RATE_LIMIT",
+    "DEFAULT_TIMEOUT",
+    "EXPIRED_TOKEN_MESSAGE",
+    "HIDDEN_NAME_WORDS",
+    "PRODUCTION",
+    "PRODUCTION_BASE_URL",
+    "PRODUCTION_HOSTS",
+    "RULES",
+    "SANDBOX",
+    "SANDBOX_BASE_URL",
+    "SANDBOX_HOSTS",
+    "ConnectionLike",
+    "OAuthSettings",
+    "TremendousSettings",
+    "base_url_from_host",
+    "client_limits",
+    "default_refresh_token_variable",
+    "normalise_host",
+    "settings_from_connection",
+]
 
 SANDBOX_BASE_URL = "https://testflight.tremendous.com/api/v2"
 PRODUCTION_BASE_URL = "https://api.tremendous.com/api/v2"
-SANDBOX = "sandbox"
-PRODUCTION = "production"
 PRODUCTION_HOSTS = frozenset({"api.tremendous.com", "www.tremendous.com", "tremendous.com"})
 #: The only non-loopback host that counts as the Tremendous sandbox (strictness.md, Hosts).
 SANDBOX_HOSTS = frozenset({"testflight.tremendous.com"})
 #: The documented API rate limit (requests per second).
 DEFAULT_RATE_LIMIT = 10.0
-DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 5
 #: The message the API gives when an OAuth access token has expired.
 EXPIRED_TOKEN_MESSAGE = "The API key you provided is no longer valid"
-
-
-class ConnectionLike(Protocol):
-    """The parts of an Airflow ``Connection`` that are read (so tests can pass a plain object)."""
-
-    @property
-    def conn_id(self) -> str | None: ...
-    @property
-    def host(self) -> str | None: ...
-    @property
-    def port(self) -> int | None: ...
-    @property
-    def password(self) -> str | None: ...
-
-    @property
-    def extra_dejson(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -156,68 +169,6 @@ class TremendousSettings:
         return [value for value in values if value]
 
 
-def _extras(conn: ConnectionLike) -> dict[str, Any]:
-    try:
-        extras = conn.extra_dejson
-    except (TypeError, ValueError) as error:  # pragma: no cover - Airflow already parses extras
-        raise TremendousConfigurationError(f"connection extra is not valid JSON: {error}") from error
-    if isinstance(extras, str):  # some secrets backends store extras double-encoded
-        extras = json.loads(extras)
-    return dict(extras or {})
-
-
-def _number(extras: Mapping[str, Any], name: str, default: float | None, conn_id: str) -> float | None:
-    value = extras.get(name)
-    if value in (None, ""):
-        return default
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise TremendousConfigurationError(
-            f"Connection '{conn_id}': extra '{name}' must be a number, got {value!r}."
-        ) from None
-
-
-def base_url_from_host(conn: ConnectionLike, environment: str, sandbox: str, production: str) -> str:
-    """The base URL: the vendor's sandbox or production URL without a host; a full URL host as is; a bare host
-    with the vendor's API path (the path of ``sandbox``) appended."""
-    host = (conn.host or "").strip()
-    if not host:
-        return production if environment == PRODUCTION else sandbox
-    if "://" in host:
-        return host.rstrip("/")
-    netloc = f"{host}:{conn.port}" if conn.port else host
-    path = "" if "/" in host else urlsplit(sandbox).path
-    return f"https://{netloc}{path}".rstrip("/")
-
-
-def _base_url(conn: ConnectionLike, environment: str) -> str:
-    return base_url_from_host(conn, environment, SANDBOX_BASE_URL, PRODUCTION_BASE_URL)
-
-
-def client_limits(
-    extras: Mapping[str, Any],
-    conn_id: str,
-    *,
-    timeout: float | None,
-    max_retries: int | None,
-    rate_limit_per_second: float | None,
-    default_retries: int,
-    default_rate: float,
-) -> dict[str, Any]:
-    """``timeout``, ``max_retries`` and ``rate_limit_per_second``: hook arguments, else extras, else defaults
-    (a rate of 0 disables the client-side limiter)."""
-    retries = max_retries if max_retries is not None else _number(extras, "max_retries", None, conn_id)
-    rate = rate_limit_per_second
-    if rate is None:
-        rate = _number(extras, "rate_limit_per_second", default_rate, conn_id)
-    return {
-        "timeout": timeout or _number(extras, "timeout", DEFAULT_TIMEOUT, conn_id) or DEFAULT_TIMEOUT,
-        "max_retries": int(retries) if retries is not None else default_retries,
-        "rate_limit_per_second": rate if rate and rate > 0 else None,
-    }
-
-
 def _dashboard(base_url: str) -> str:
     try:
         host = normalise_host(urlsplit(base_url).hostname or "")
@@ -230,24 +181,7 @@ def _dashboard(base_url: str) -> str:
     return base_url  # a local sandbox or proxy: link to the resource in its API
 
 
-def _environment(extras: Mapping[str, Any], conn_id: str) -> tuple[str, bool]:
-    raw = extras.get("environment")
-    if raw in (None, ""):
-        return SANDBOX, False
-    value = str(raw).strip().lower()
-    if value not in (SANDBOX, PRODUCTION):
-        raise TremendousConfigurationError(
-            f"Connection '{conn_id}': extra 'environment' must be 'sandbox' or 'production', got {raw!r}."
-        )
-    return value, True
-
-
 _OAUTH_FIELDS = ("oauth_client_id", "oauth_client_secret", "oauth_refresh_token")
-
-
-def _text(value: Any) -> str | None:
-    """An extra's value as the client will send it (``None`` when absent)."""
-    return None if value in (None, "") else str(value)
 
 
 def _oauth(extras: Mapping[str, Any], base_url: str, conn_id: str) -> OAuthSettings | None:
@@ -271,9 +205,8 @@ def _oauth(extras: Mapping[str, Any], base_url: str, conn_id: str) -> OAuthSetti
     )
 
 
-def _guard_environment(
-    conn_id: str, environment: str, explicit: bool, base_url: str, key: str, oauth: OAuthSettings | None
-) -> None:
+def _guard_key(conn_id: str, environment: str, explicit: bool, key: str) -> None:
+    """Refuse a key whose prefix says the other environment (the hosts are judged by the shared flow after)."""
     if key.startswith("TEST_") and environment == PRODUCTION:
         raise TremendousConfigurationError(
             f"Connection '{conn_id}' holds a sandbox key (TEST_...) but sets environment=production. "
@@ -285,14 +218,36 @@ def _guard_environment(
             f"{'' if explicit else ' (the default)'}. Production is used only when the connection's extra sets "
             '"environment": "production" explicitly.'
         )
-    urls = [base_url, *([oauth.token_url] if oauth else [])]
-    hosts = non_sandbox_hosts(conn_id, urls, SANDBOX_HOSTS)
-    if hosts and not (explicit and environment == PRODUCTION):
+
+
+def _read_oauth(basics: ConnectionBasics) -> OAuthSettings | None:
+    """Tremendous's own reading: the OAuth settings, then the refusals of a missing or mismatched API key."""
+    oauth = _oauth(basics.extras, basics.base_url, basics.conn_id)
+    if not basics.password and oauth is None:
         raise TremendousConfigurationError(
-            f"Connection '{conn_id}' points at production ({', '.join(hosts)}) but does not set "
-            '"environment": "production" in its extra. Only testflight.tremendous.com and loopback addresses are '
-            "the sandbox. Set the environment explicitly to pay real money, or remove the host to use the sandbox."
+            f"Connection '{basics.conn_id}' has no API key: put the Tremendous API key in the connection's password "
+            "field (or configure OAuth in the extra)."
         )
+    _guard_key(basics.conn_id, basics.environment, basics.explicit, basics.password)
+    return oauth
+
+
+#: How :func:`~airflow_provider_tremendous.core.connection.parse_connection` reads a ``tremendous`` connection.
+RULES = ConnectionRules(
+    default_conn_id="tremendous_default",
+    sandbox_base_url=SANDBOX_BASE_URL,
+    production_base_url=PRODUCTION_BASE_URL,
+    sandbox_hosts=SANDBOX_HOSTS,
+    default_max_retries=DEFAULT_MAX_RETRIES,
+    default_rate_limit=DEFAULT_RATE_LIMIT,
+    password_field="password (API key)",
+    credential_extras=_OAUTH_FIELDS,
+    production_host_message=(
+        "Connection '{conn_id}' points at production ({hosts}) but does not set "
+        '"environment": "production" in its extra. Only testflight.tremendous.com and loopback addresses are '
+        "the sandbox. Set the environment explicitly to pay real money, or remove the host to use the sandbox."
+    ),
+)
 
 
 def settings_from_connection(
@@ -306,37 +261,21 @@ def settings_from_connection(
 
     :raises TremendousConfigurationError: on any unsafe or incomplete connection, before any request.
     """
-    conn_id = conn.conn_id or "tremendous_default"
-    extras = _extras(conn)
-    environment, explicit = _environment(extras, conn_id)
-    base_url = _base_url(conn, environment)
-    key = (conn.password or "").strip()
-    check_credentials(
-        conn_id,
-        {"password (API key)": key, **{f"extra.{n}": _text(extras.get(n)) for n in _OAUTH_FIELDS}},
-    )
-    oauth = _oauth(extras, base_url, conn_id)
-    if not key and oauth is None:
-        raise TremendousConfigurationError(
-            f"Connection '{conn_id}' has no API key: put the Tremendous API key in the connection's password "
-            "field (or configure OAuth in the extra)."
-        )
-    _guard_environment(conn_id, environment, explicit, base_url, key, oauth)
-    limits = client_limits(
-        extras,
-        conn_id,
+    parsed = parse_connection(
+        conn,
+        RULES,
+        _read_oauth,
         timeout=timeout,
         max_retries=max_retries,
         rate_limit_per_second=rate_limit_per_second,
-        default_retries=DEFAULT_MAX_RETRIES,
-        default_rate=DEFAULT_RATE_LIMIT,
     )
+    basics = parsed.basics
     return TremendousSettings(
-        dashboard_url=str(extras.get("dashboard_url") or _dashboard(base_url)).rstrip("/"),
-        conn_id=conn_id,
-        base_url=base_url,
-        environment=environment,
-        api_key=SecretStr(key),
-        oauth=oauth,
-        **limits,
+        dashboard_url=str(basics.extras.get("dashboard_url") or _dashboard(basics.base_url)).rstrip("/"),
+        conn_id=basics.conn_id,
+        base_url=basics.base_url,
+        environment=basics.environment,
+        api_key=SecretStr(basics.password),
+        oauth=parsed.oauth,
+        **parsed.limits,
     )
