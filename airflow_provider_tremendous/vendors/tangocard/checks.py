@@ -15,8 +15,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from airflow_provider_tremendous.core.checks import Call, Check, Plan, Verdict
+from airflow_provider_tremendous.core.clock import CLOCK_PAD, parse_time
+from airflow_provider_tremendous.core.order_wait import OrderWait, matches_prefix
 from airflow_provider_tremendous.vendors.tangocard.models import Account, LineItem, Order
-from airflow_provider_tremendous.vendors.tremendous.checks import CLOCK_PAD, OrdersCheck, matches_prefix
 
 PartialRule = Literal["fail", "succeed", "wait"]
 #: Page size of the order scans (one request per 100 orders).
@@ -102,13 +103,17 @@ def _names(orders: Iterable[Order]) -> dict[str, str]:
     return {o.reference_order_id: str(o.external_ref_id or o.reference_order_id) for o in orders}
 
 
-class _TangoDelivery:
-    """How the Tango checks name an undelivered reward and say what to do about it."""
+class _TangoOrderWait(OrderWait):
+    """What the Tango order checks share: how they read a status, name an undelivered reward and say what to do
+    about it."""
 
     delivery_hint = (
         "resend them (POST /orders/{referenceOrderID}/resends with a corrected newEmail; at most once a day)"
     )
-    delivery_failed: dict[str, str]
+
+    def normalize_status(self, status: str | None) -> str:
+        """As given: Tango's statuses are exact upper-case words (an unknown one is not a success: it waits)."""
+        return status or ""
 
     def delivery_label(self, key: str) -> str:
         order = self.delivery_failed.get(key)
@@ -124,7 +129,7 @@ def _rules(partial: str) -> tuple[list[str], list[str]]:
     return success, failure
 
 
-class TangoCardOrdersCheck(_TangoDelivery, OrdersCheck):
+class TangoCardOrdersCheck(_TangoOrderWait):
     """Every order in ``order_ids`` (reference order ids) must be ``COMPLETE``; once they are, each emailed one's
     line items are read for a delivery that FAILED (one more request per emailed order, on the last check only)."""
 
@@ -172,7 +177,7 @@ class TangoCardOrdersCheck(_TangoDelivery, OrdersCheck):
                     _note_failed(self.delivery_failed, _names([order]), item)
 
 
-class TangoCardPayoutRunCheck(_TangoDelivery, OrdersCheck):
+class TangoCardPayoutRunCheck(_TangoOrderWait):
     """Every order of a bulk payout run (``externalRefID`` starting with ``<payout_id>:``) must be ``COMPLETE``.
 
     Orders are found by listing the account's orders from ``created_after`` on, 100 per request: a run of N orders
@@ -219,8 +224,6 @@ class TangoCardPayoutRunCheck(_TangoDelivery, OrdersCheck):
         }
 
     def plan(self) -> Plan:
-        from airflow_provider_tremendous.payouts.records import parse_time
-
         self.delivery_failed = {}
         now = dt.datetime.now(dt.timezone.utc)
         start = (parse_time(self.created_after) if self.created_after else None) or now - dt.timedelta(days=400)
