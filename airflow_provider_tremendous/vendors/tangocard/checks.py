@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from airflow_provider_tremendous.core.checks import Call, Check, Plan, Verdict
+from airflow_provider_tremendous.core.checks import Call, Check, Plan, Verdict, call
 from airflow_provider_tremendous.core.clock import CLOCK_PAD, parse_time
 from airflow_provider_tremendous.core.order_wait import OrderWait, matches_prefix
+from airflow_provider_tremendous.vendors.tangocard.api.accounts import AccountsAPI
+from airflow_provider_tremendous.vendors.tangocard.api.orders import OrdersAPI
 from airflow_provider_tremendous.vendors.tangocard.models import Account, LineItem, Order
 
 PartialRule = Literal["fail", "succeed", "wait"]
@@ -52,10 +54,9 @@ def scan_orders(
         low, high = windows.pop()
         number = 0
         while True:
-            page = yield (
-                "list_orders",
-                (),
-                {**filters, "start_date": low, "end_date": high, "page": number, "elements_per_block": SCAN_PAGE},
+            page = yield call(
+                OrdersAPI.list_orders,
+                **{**filters, "start_date": low, "end_date": high, "page": number, "elements_per_block": SCAN_PAGE},
             )
             scan.requests += 1
             if (page.total_count or 0) >= cap:  # on any page: orders placed during the scan can push it past
@@ -84,7 +85,8 @@ def failed_deliveries(wanted: Mapping[str, str], start: dt.datetime | None) -> G
         filters["start_date"] = start
     cursor: str | None = None
     while True:
-        page = yield ("list_line_items", (), {**filters, **({"next_cursor": cursor} if cursor else {})})
+        following: dict[str, Any] = {"next_cursor": cursor} if cursor else {}
+        page = yield call(OrdersAPI.list_line_items, **filters, **following)
         for item in page.items:
             _note_failed(found, wanted, item)
         cursor = page.next_cursor
@@ -158,7 +160,7 @@ class TangoCardOrdersCheck(_TangoOrderWait):
         found: dict[str, Order] = {}
         self.delivery_failed = {}
         for ident in self.order_ids:
-            found[ident] = yield ("get_order", (ident,), {})
+            found[ident] = yield call(OrdersAPI.get_order, ident)
         statuses = {ident: order.status for ident, order in found.items()}
         verdict = self.judge(statuses)
         if verdict.state == "success":
@@ -171,8 +173,9 @@ class TangoCardOrdersCheck(_TangoOrderWait):
     def _find_failed_deliveries(self, orders: Iterable[Order]) -> Generator[Call, Any, None]:
         for order in orders:
             if order.send_email is not False:  # a LINK reward is handed over in the order: nothing to deliver
-                filters = {"reference_order_id": order.reference_order_id, "delivery_status": "FAILED"}
-                page = yield ("list_line_items", (), filters)
+                page = yield call(
+                    OrdersAPI.list_line_items, reference_order_id=order.reference_order_id, delivery_status="FAILED"
+                )
                 for item in page.items:
                     _note_failed(self.delivery_failed, _names([order]), item)
 
@@ -257,7 +260,7 @@ class TangoCardBalanceCheck(Check):
         return {"account_identifier": self.account_identifier, "min_balance": self.min_balance}
 
     def plan(self) -> Plan:
-        account: Account = yield ("get_account", (self.account_identifier,), {})
+        account: Account = yield call(AccountsAPI.get_account, self.account_identifier)
         balance = account.current_balance
         data = {"account_identifier": self.account_identifier, "current_balance": float(balance or 0)}
         data["min_balance"] = self.min_balance

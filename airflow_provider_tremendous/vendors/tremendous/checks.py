@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from airflow_provider_tremendous.core.checks import Plan, Verdict
+from airflow_provider_tremendous.core.checks import Plan, Verdict, call
 from airflow_provider_tremendous.core.order_wait import (
     CLOCK_PAD,
     MAX_EXAMPLES,
@@ -13,6 +13,7 @@ from airflow_provider_tremendous.core.order_wait import (
     matches_prefix,
     superseded_digest,
 )
+from airflow_provider_tremendous.vendors.tremendous.api.orders import OrdersAPI
 from airflow_provider_tremendous.vendors.tremendous.models import Order, OrderStatus
 
 #: Names that lived here before the vendor-neutral part of an order wait moved to ``core.order_wait``.
@@ -58,7 +59,7 @@ class OrdersCheck(OrderWait):
             found = yield from self._scan()
         for ident in self.order_ids:
             if ident not in found:  # few orders, or ones the scan did not see (e.g. created before created_after)
-                found[ident] = yield ("get_order", (ident,), {})
+                found[ident] = yield call(OrdersAPI.get_order, ident)
         return self.evaluate(found)
 
     def _scan(self) -> Any:
@@ -70,7 +71,7 @@ class OrdersCheck(OrderWait):
             filters["created_at_gte"] = self.created_after
         offset = 0
         while wanted - found.keys():
-            page = yield ("list_orders", (), {**filters, "offset": offset})
+            page = yield call(OrdersAPI.list_orders, **filters, offset=offset)
             for order in page.items:
                 for key in (order.id, order.external_id):
                     if key in wanted:
@@ -141,7 +142,7 @@ class PayoutRunCheck(OrdersCheck):
             filters["created_at_gte"] = self.created_after
         offset = 0
         while True:
-            page = yield ("list_orders", (), {**filters, "offset": offset})
+            page = yield call(OrdersAPI.list_orders, **filters, offset=offset)
             for order in page.items:
                 if matches_prefix(order.external_id, self.external_id_prefix, set(self.superseded), order.status):
                     statuses[order.external_id] = self.normalize_status(order.status)
