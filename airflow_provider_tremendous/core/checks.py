@@ -13,6 +13,7 @@ not a payout wait at run time.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, ParamSpec, TypeVar
@@ -23,6 +24,13 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 T = TypeVar("T")
 State = Literal["success", "failure", "pending"]
+
+#: The modules that define check kinds, imported by :func:`load_all` (by name: core imports no vendor wing).
+CHECK_MODULES = (
+    "airflow_provider_tremendous.vendors.tangocard.checks",
+    "airflow_provider_tremendous.vendors.tremendous.checks",
+    "airflow_provider_tremendous.vendors.tremendous.resource_checks",
+)
 
 
 @dataclass(frozen=True)
@@ -133,5 +141,5 @@ async def arun_check(check: Check, hook: Any) -> Verdict:
 
 def load_all() -> None:
     """Import every check module so the registry is complete (triggers deserialize by kind)."""
-    from airflow_provider_tremendous.vendors.tangocard import checks as tangocard_checks  # noqa: F401
-    from airflow_provider_tremendous.vendors.tremendous import checks, resource_checks  # noqa: F401
+    for module in CHECK_MODULES:
+        importlib.import_module(module)
