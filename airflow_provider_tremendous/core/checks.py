@@ -7,8 +7,9 @@ logic that decides "done, failed or still pending" exists once, whether a sensor
 polls in the triggerer. Checks serialize to plain dicts (``{"kind": ..., ...}``) for trigger kwargs.
 
 A call names its operation by the declared :class:`~airflow_provider_tremendous.core.operation.Operation` itself,
-not by a string: a renamed or removed operation, or arguments its stub does not take, fail mypy and the import,
-not a payout wait at run time.
+not by a string: a renamed or removed operation, or arguments its stub does not take, fail mypy (``make lint``),
+not a payout wait at run time. (A plan's body runs only when the check does: without mypy, a wrong name still
+surfaces at run time, as an AttributeError on the API class.)
 """
 
 from __future__ import annotations
