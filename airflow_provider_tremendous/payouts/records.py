@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from airflow_provider_tremendous.core.clock import parse_time as parse_time  # re-exported: its old home
 from airflow_provider_tremendous.core.markers import TaskStateStore, task_state_store
 from airflow_provider_tremendous.payouts.ledger import Identity
 
@@ -50,18 +51,6 @@ def since_record(context: Any, identity: Identity) -> SinceRecord | None:
     """The durable record for this task instance, or ``None`` where Airflow has no task state store."""
     store = task_state_store(context)
     return TaskStateRecord(store, identity) if store is not None else None
-
-
-def parse_time(value: Any) -> dt.datetime | None:
-    """An ISO-8601 time as an aware UTC datetime (a time without zone is UTC), or ``None`` if it is not one."""
-    if isinstance(value, dt.datetime):
-        moment = value
-    else:
-        try:
-            moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment.astimezone(dt.timezone.utc)
 
 
 def recorded_since(*candidates: str | None) -> dt.datetime | None:

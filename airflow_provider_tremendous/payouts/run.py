@@ -333,7 +333,7 @@ class PayoutRun(RunGuards):
     def _summary(
         self, tally: Tally, to_pay: Decimal, payout_since: str, budget: Budget, run_summary: Any
     ) -> dict[str, Any]:
-        from airflow_provider_tremendous.vendors.tremendous.checks import superseded_digest
+        from airflow_provider_tremendous.core.order_wait import superseded_digest
 
         options, adapter = self.options, self.adapter
         summary: dict[str, Any] = run_summary(

@@ -9,8 +9,8 @@ from airflow_provider_tremendous.core.errors import TremendousInputError
 from airflow_provider_tremendous.sensors.base import TremendousBaseSensor
 
 if TYPE_CHECKING:
+    from airflow_provider_tremendous.core.order_wait import OrderWait
     from airflow_provider_tremendous.vendors.tangocard.checks import TangoCardPayoutRunCheck
-    from airflow_provider_tremendous.vendors.tremendous.checks import OrdersCheck
 
 
 class TremendousOrderSensor(TremendousBaseSensor):
@@ -95,7 +95,7 @@ class TremendousOrderSensor(TremendousBaseSensor):
             "fail_on_delivery_failure": self.fail_on_delivery_failure,
         }
 
-    def _payout_check(self) -> OrdersCheck:
+    def _payout_check(self) -> OrderWait:
         from airflow_provider_tremendous.vendors.tremendous.checks import PayoutRunCheck
 
         summaries = [self.payout] if isinstance(self.payout, dict) else list(self.payout or [])
@@ -140,7 +140,7 @@ class TremendousOrderSensor(TremendousBaseSensor):
         """The connection polled: the one that paid the payout when ``payout`` says so."""
         return str(getattr(self, "payout_conn_id", None) or self.tremendous_conn_id)
 
-    def build_check(self) -> OrdersCheck:
+    def build_check(self) -> OrderWait:
         from airflow_provider_tremendous.vendors.tremendous.checks import OrdersCheck
 
         if self.payout is not None:

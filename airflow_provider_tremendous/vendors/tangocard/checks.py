@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from airflow_provider_tremendous.core.checks import Call, Check, Plan, Verdict
+from airflow_provider_tremendous.core.checks import Call, Check, Plan, Verdict, call
+from airflow_provider_tremendous.core.clock import CLOCK_PAD, parse_time
+from airflow_provider_tremendous.core.order_wait import OrderWait, matches_prefix
+from airflow_provider_tremendous.vendors.tangocard.api.accounts import AccountsAPI
+from airflow_provider_tremendous.vendors.tangocard.api.orders import OrdersAPI
 from airflow_provider_tremendous.vendors.tangocard.models import Account, LineItem, Order
-from airflow_provider_tremendous.vendors.tremendous.checks import CLOCK_PAD, OrdersCheck, matches_prefix
 
 PartialRule = Literal["fail", "succeed", "wait"]
 #: Page size of the order scans (one request per 100 orders).
@@ -51,10 +54,9 @@ def scan_orders(
         low, high = windows.pop()
         number = 0
         while True:
-            page = yield (
-                "list_orders",
-                (),
-                {**filters, "start_date": low, "end_date": high, "page": number, "elements_per_block": SCAN_PAGE},
+            page = yield call(
+                OrdersAPI.list_orders,
+                **{**filters, "start_date": low, "end_date": high, "page": number, "elements_per_block": SCAN_PAGE},
             )
             scan.requests += 1
             if (page.total_count or 0) >= cap:  # on any page: orders placed during the scan can push it past
@@ -83,7 +85,8 @@ def failed_deliveries(wanted: Mapping[str, str], start: dt.datetime | None) -> G
         filters["start_date"] = start
     cursor: str | None = None
     while True:
-        page = yield ("list_line_items", (), {**filters, **({"next_cursor": cursor} if cursor else {})})
+        following: dict[str, Any] = {"next_cursor": cursor} if cursor else {}
+        page = yield call(OrdersAPI.list_line_items, **filters, **following)
         for item in page.items:
             _note_failed(found, wanted, item)
         cursor = page.next_cursor
@@ -102,13 +105,17 @@ def _names(orders: Iterable[Order]) -> dict[str, str]:
     return {o.reference_order_id: str(o.external_ref_id or o.reference_order_id) for o in orders}
 
 
-class _TangoDelivery:
-    """How the Tango checks name an undelivered reward and say what to do about it."""
+class _TangoOrderWait(OrderWait):
+    """What the Tango order checks share: how they read a status, name an undelivered reward and say what to do
+    about it."""
 
     delivery_hint = (
         "resend them (POST /orders/{referenceOrderID}/resends with a corrected newEmail; at most once a day)"
     )
-    delivery_failed: dict[str, str]
+
+    def normalize_status(self, status: str | None) -> str:
+        """As given: Tango's statuses are exact upper-case words (an unknown one is not a success: it waits)."""
+        return status or ""
 
     def delivery_label(self, key: str) -> str:
         order = self.delivery_failed.get(key)
@@ -124,7 +131,7 @@ def _rules(partial: str) -> tuple[list[str], list[str]]:
     return success, failure
 
 
-class TangoCardOrdersCheck(_TangoDelivery, OrdersCheck):
+class TangoCardOrdersCheck(_TangoOrderWait):
     """Every order in ``order_ids`` (reference order ids) must be ``COMPLETE``; once they are, each emailed one's
     line items are read for a delivery that FAILED (one more request per emailed order, on the last check only)."""
 
@@ -153,7 +160,7 @@ class TangoCardOrdersCheck(_TangoDelivery, OrdersCheck):
         found: dict[str, Order] = {}
         self.delivery_failed = {}
         for ident in self.order_ids:
-            found[ident] = yield ("get_order", (ident,), {})
+            found[ident] = yield call(OrdersAPI.get_order, ident)
         statuses = {ident: order.status for ident, order in found.items()}
         verdict = self.judge(statuses)
         if verdict.state == "success":
@@ -166,13 +173,14 @@ class TangoCardOrdersCheck(_TangoDelivery, OrdersCheck):
     def _find_failed_deliveries(self, orders: Iterable[Order]) -> Generator[Call, Any, None]:
         for order in orders:
             if order.send_email is not False:  # a LINK reward is handed over in the order: nothing to deliver
-                filters = {"reference_order_id": order.reference_order_id, "delivery_status": "FAILED"}
-                page = yield ("list_line_items", (), filters)
+                page = yield call(
+                    OrdersAPI.list_line_items, reference_order_id=order.reference_order_id, delivery_status="FAILED"
+                )
                 for item in page.items:
                     _note_failed(self.delivery_failed, _names([order]), item)
 
 
-class TangoCardPayoutRunCheck(_TangoDelivery, OrdersCheck):
+class TangoCardPayoutRunCheck(_TangoOrderWait):
     """Every order of a bulk payout run (``externalRefID`` starting with ``<payout_id>:``) must be ``COMPLETE``.
 
     Orders are found by listing the account's orders from ``created_after`` on, 100 per request: a run of N orders
@@ -219,8 +227,6 @@ class TangoCardPayoutRunCheck(_TangoDelivery, OrdersCheck):
         }
 
     def plan(self) -> Plan:
-        from airflow_provider_tremendous.payouts.records import parse_time
-
         self.delivery_failed = {}
         now = dt.datetime.now(dt.timezone.utc)
         start = (parse_time(self.created_after) if self.created_after else None) or now - dt.timedelta(days=400)
@@ -254,7 +260,7 @@ class TangoCardBalanceCheck(Check):
         return {"account_identifier": self.account_identifier, "min_balance": self.min_balance}
 
     def plan(self) -> Plan:
-        account: Account = yield ("get_account", (self.account_identifier,), {})
+        account: Account = yield call(AccountsAPI.get_account, self.account_identifier)
         balance = account.current_balance
         data = {"account_identifier": self.account_identifier, "current_balance": float(balance or 0)}
         data["min_balance"] = self.min_balance

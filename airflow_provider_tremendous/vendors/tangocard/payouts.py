@@ -67,7 +67,7 @@ def _charge(order: Order) -> Charge | None:
 
 def _earliest(orders: Iterable[VendorOrder], created_after: str | None) -> dt.datetime | None:
     """Where a listing must start to see these orders (a minute early: a vendor's clock, a rounded timestamp)."""
-    from airflow_provider_tremendous.payouts.records import parse_time
+    from airflow_provider_tremendous.core.clock import parse_time
 
     times = [parse_time(t) for t in (created_after, *(o.created_at for o in orders)) if t]
     known = [t for t in times if t is not None]
@@ -242,9 +242,8 @@ class TangoCardPayoutAdapter(VendorAdapter):
         """The account's orders under ``prefix`` created since ``created_after``, listed in date slices under
         Tango's 10,000-result cap (:func:`~airflow_provider_tremendous.vendors.tangocard.checks.scan_orders`)."""
         from airflow_provider_tremendous.core.checks import run_plan
-        from airflow_provider_tremendous.payouts.records import parse_time
+        from airflow_provider_tremendous.core.clock import CLOCK_PAD, parse_time
         from airflow_provider_tremendous.vendors.tangocard.checks import scan_orders
-        from airflow_provider_tremendous.vendors.tremendous.checks import CLOCK_PAD
 
         now = dt.datetime.now(dt.timezone.utc)
         start = parse_time(created_after) if created_after else None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow_provider_tremendous.core.checks import Check, Plan, Verdict
+from airflow_provider_tremendous.core.checks import Check, Plan, Verdict, call
+from airflow_provider_tremendous.vendors.tremendous.api.funding import FundingAPI
+from airflow_provider_tremendous.vendors.tremendous.api.reports import ReportsAPI
 from airflow_provider_tremendous.vendors.tremendous.models import (
     FundingSource,
     Invoice,
@@ -26,7 +28,7 @@ class ReportCheck(Check):
         return {"report_id": self.report_id}
 
     def plan(self) -> Plan:
-        report: Report = yield ("get_report", (self.report_id,), {})
+        report: Report = yield call(ReportsAPI.get_report, self.report_id)
         data = {"report": report.to_xcom()}
         if report.status == ReportStatus.READY_FOR_DOWNLOAD:
             return Verdict("success", f"report {self.report_id} is ready", data)
@@ -47,7 +49,7 @@ class InvoiceCheck(Check):
         return {"invoice_id": self.invoice_id}
 
     def plan(self) -> Plan:
-        invoice: Invoice = yield ("get_invoice", (self.invoice_id,), {})
+        invoice: Invoice = yield call(FundingAPI.get_invoice, self.invoice_id)
         data = {"invoice": invoice.to_xcom()}
         if invoice.status in InvoiceStatus.SUCCESS:
             return Verdict("success", f"invoice {self.invoice_id} is {invoice.status}", data)
@@ -69,7 +71,7 @@ class BalanceCheck(Check):
         return {"min_available_amount": self.min_available_amount, "funding_source_id": self.funding_source_id}
 
     def plan(self) -> Plan:
-        source: FundingSource = yield ("get_funding_source", (self.funding_source_id,), {})
+        source: FundingSource = yield call(FundingAPI.get_funding_source, self.funding_source_id)
         available = source.meta.available_amount if source.meta else None
         data = {"available_amount": available, "min_available_amount": self.min_available_amount}
         if available is None:
