@@ -33,6 +33,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check airflow_provider_tremendous tests benchmarks example_dags scripts
 	$(VENV)/bin/ruff format --check airflow_provider_tremendous tests benchmarks example_dags scripts
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m benchmarks.sandbox_throughput

@@ -18,7 +18,7 @@ EVERY_CHECK_KIND = {
 
 
 def test_a_fresh_triggerer_knows_every_check_kind() -> None:
-    """The triggerer rebuilds a check from its kind: every kind must be registered after ``load_all`` alone."""
+    """The triggerer rebuilds a check from its kind: every kind is registered after the registry's ``load_checks``."""
     script = (
         "from airflow_provider_tremendous.core.checks import Check\n"
         "from airflow_provider_tremendous.vendors import load_checks\n"

@@ -14,7 +14,6 @@ surfaces at run time, as an AttributeError on the API class.)
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, ParamSpec, TypeVar
@@ -26,14 +25,8 @@ P = ParamSpec("P")
 T = TypeVar("T")
 State = Literal["success", "failure", "pending"]
 
+
 #: The modules that define check kinds, imported by :func:`load_all` (by name: core imports no vendor wing).
-CHECK_MODULES = (
-    "airflow_provider_tremendous.vendors.tangocard.checks",
-    "airflow_provider_tremendous.vendors.tremendous.checks",
-    "airflow_provider_tremendous.vendors.tremendous.resource_checks",
-)
-
-
 @dataclass(frozen=True)
 class Call:
     """One API call a plan asks for: the declared operation, and the arguments to call it with.
@@ -138,9 +131,3 @@ async def arun_check(check: Check, hook: Any) -> Verdict:
     except StopIteration as finished:
         verdict: Verdict = finished.value
         return verdict
-
-
-def load_all() -> None:
-    """Import every check module so the registry is complete (triggers deserialize by kind)."""
-    for module in CHECK_MODULES:
-        importlib.import_module(module)

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.core.checks import Check, load_all
+from airflow_provider_tremendous.core.checks import Check
 from airflow_provider_tremendous.hooks import TremendousHook
 from airflow_provider_tremendous.triggers.status import StatusTrigger, TremendousStatusTrigger
+from airflow_provider_tremendous.vendors import load_checks
 from airflow_provider_tremendous.vendors.tremendous.checks import OrdersCheck
 from airflow_provider_tremendous.vendors.tremendous.resource_checks import BalanceCheck, InvoiceCheck, ReportCheck
 from tests.sandbox.conftest import order_body
@@ -33,7 +34,7 @@ def test_serialization_round_trip() -> None:
     assert json.loads(json.dumps(kwargs)) == kwargs, "kwargs are plain JSON"
     rebuilt = TremendousStatusTrigger(**kwargs)
     assert rebuilt.serialize() == (classpath, kwargs)
-    load_all()
+    load_checks()
     check = Check.deserialize(kwargs["check"])
     assert isinstance(check, OrdersCheck) and check.order_ids == ["a", "b"]
 
@@ -66,7 +67,7 @@ def test_a_trigger_without_its_deadline_is_refused() -> None:
     "check", [ReportCheck("R1"), InvoiceCheck("I1"), BalanceCheck(5.5, "BALANCE"), OrdersCheck(["x"])]
 )
 def test_every_check_round_trips(check: Check) -> None:
-    load_all()
+    load_checks()
     assert Check.deserialize(check.serialize()).serialize() == check.serialize()
 
 

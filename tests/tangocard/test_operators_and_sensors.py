@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 from airflow.providers.common.compat.sdk import TaskDeferred
 
-from airflow_provider_tremendous.core.checks import Check, load_all
+from airflow_provider_tremendous.core.checks import Check
 from airflow_provider_tremendous.core.errors import TremendousInputError, TremendousWaitFailedError
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 from airflow_provider_tremendous.operators.tangocard import TangoCardCreateOrderOperator, TangoCardFundAccountOperator
 from airflow_provider_tremendous.sensors.tangocard import TangoCardBalanceSensor, TangoCardOrderSensor
 from airflow_provider_tremendous.triggers.status import TremendousStatusTrigger
+from airflow_provider_tremendous.vendors import load_checks
 from airflow_provider_tremendous.vendors.tangocard.checks import (
     TangoCardBalanceCheck,
     TangoCardOrdersCheck,
@@ -161,7 +162,7 @@ def test_balance_sensor(tremendous_sandbox: Any) -> None:
     ],
 )
 def test_tango_checks_round_trip(check: Check) -> None:
-    load_all()
+    load_checks()
     assert Check.deserialize(check.serialize()).serialize() == check.serialize()
 
 
