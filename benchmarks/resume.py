@@ -40,7 +40,7 @@ def _rows() -> list[dict[str, Any]]:
 def _seed(sandbox: Any, vendor: str, rows: list[dict[str, Any]]) -> None:
     """The first 9,000 rows' orders, exactly as the operator would have sent them, created by the admin API."""
     from airflow_provider_tremendous.payouts.keys import row_ids
-    from tests.tangocard.conftest import ACCOUNT, CUSTOMER
+    from tests.vendors.tangocard.conftest import ACCOUNT, CUSTOMER
 
     bodies = []
     for row in rows[:PAID]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.dags.test_example_dags import _run, small_survey  # noqa: F401 (a fixture)
-from tests.tangocard.conftest import production_connections
+from tests.vendors.tangocard.conftest import production_connections
 
 
 @pytest.mark.airflow

@@ -23,7 +23,7 @@ from airflow_provider_tremendous.payouts.keys import LEGACY_V1, canonical_key, e
 from tests.payouts.conftest import bulk, respondents, results
 from tests.sandbox.conftest import order_body
 from tests.support.context import context
-from tests.tangocard.conftest import ACCOUNT, CUSTOMER, tango_bulk
+from tests.vendors.tangocard.conftest import ACCOUNT, CUSTOMER, tango_bulk
 
 REWARD = order_body()["reward"]
 
@@ -233,7 +233,7 @@ def test_without_a_complete_history_earlier_ids_are_looked_up_and_a_failure_is_u
 
 # -- Tango Card ids ------------------------------------------------------------------------------------------------
 def test_the_strict_emulator_refuses_what_tango_documents_forbid(tremendous_sandbox: Any) -> None:
-    from tests.tangocard.conftest import order_body as tango_order
+    from tests.vendors.tangocard.conftest import order_body as tango_order
 
     with pytest.raises(e.TremendousAPIError, match=r"422\.111"):
         TangoCardHook().create_order(tango_order("survey-7:T00001"))
@@ -246,8 +246,8 @@ def test_the_strict_emulator_refuses_what_tango_documents_forbid(tremendous_sand
 def test_a_tango_payout_begun_with_old_ids_on_a_lenient_api_is_not_paid_again(
     tremendous_sandbox: Any, tmp_path: Path
 ) -> None:
-    from tests.tangocard.conftest import order_body as tango_order
-    from tests.tangocard.conftest import respondents as tango_rows
+    from tests.vendors.tangocard.conftest import order_body as tango_order
+    from tests.vendors.tangocard.conftest import respondents as tango_rows
 
     tremendous_sandbox.admin.settings(tango_lenient_external_ref_ids=True)
     rows = tango_rows(4)
@@ -325,7 +325,7 @@ def test_keep_case_rows_differing_only_in_case_are_both_paid_and_never_again(
 
 
 def test_keep_case_rows_on_tango_are_both_paid(tremendous_sandbox: Any, tmp_path: Path) -> None:
-    from tests.tangocard.conftest import respondents as tango_rows
+    from tests.vendors.tangocard.conftest import respondents as tango_rows
 
     rows = tango_rows(2)
     rows[0]["respondent_id"], rows[1]["respondent_id"] = "ab", "AB"
@@ -519,8 +519,8 @@ def test_a_capped_tango_listing_is_never_taken_for_the_whole_payout(
     """Was: the cap was compared with this payout's orders only; other payouts' orders filled the listing."""
     from airflow_provider_tremendous.sandbox.tangocard.domain import orders as sandbox_orders
     from airflow_provider_tremendous.vendors.tangocard.payouts import TangoCardPayoutAdapter
-    from tests.tangocard.conftest import order_body as tango_order
-    from tests.tangocard.conftest import respondents as tango_rows
+    from tests.vendors.tangocard.conftest import order_body as tango_order
+    from tests.vendors.tangocard.conftest import respondents as tango_rows
 
     monkeypatch.setattr(sandbox_orders, "MAX_LISTED", 5)
     monkeypatch.setattr(TangoCardPayoutAdapter, "list_cap", 5)
@@ -589,7 +589,7 @@ def _capped_tango(monkeypatch: pytest.MonkeyPatch, cap: int = 5) -> None:
 
 
 def _push_out_of_the_listing() -> None:
-    from tests.tangocard.conftest import order_body as tango_order
+    from tests.vendors.tangocard.conftest import order_body as tango_order
 
     for n in range(5):  # other payouts' newer orders fill the capped listing
         TangoCardHook().create_order(tango_order(f"other{n}", amount=5, utid="U000002"))
@@ -600,7 +600,7 @@ def test_keep_case_past_a_capped_tango_listing_is_refused_before_sending(
 ) -> None:
     """Was (reviews 3 and 4): with the payout's orders outside the capped listing, a keep_case=True run paid
     everyone again (v1 or keep_case=False orders unseen). The pin cannot be checked there, so it is refused."""
-    from tests.tangocard.conftest import respondents as tango_rows
+    from tests.vendors.tangocard.conftest import respondents as tango_rows
 
     _capped_tango(monkeypatch)
     rows = tango_rows(2)
@@ -616,7 +616,7 @@ def test_a_keep_case_payout_continued_without_it_past_a_capped_listing_fails_the
     tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_on_error: bool
 ) -> None:
     """Was: the switched run paid everyone again; then (review 4) with fail_on_error=False it succeeded."""
-    from tests.tangocard.conftest import respondents as tango_rows
+    from tests.vendors.tangocard.conftest import respondents as tango_rows
 
     _capped_tango(monkeypatch)
     rows = tango_rows(2)
@@ -652,7 +652,7 @@ def test_an_internationalised_address_is_recognised_on_resume(
     tremendous_sandbox: Any, tmp_path: Path, vendor: str
 ) -> None:
     """Was: the echoed p@exämple.com was compared case-folded with the row's punycode identity: "another email"."""
-    from tests.tangocard.conftest import respondents as tango_rows
+    from tests.vendors.tangocard.conftest import respondents as tango_rows
 
     run = bulk if vendor == "tremendous" else tango_bulk
     rows = (respondents if vendor == "tremendous" else tango_rows)(1)

@@ -14,8 +14,8 @@ from airflow_provider_tremendous.core.errors import TremendousInputError
 from airflow_provider_tremendous.payouts.ledger import Identity
 from airflow_provider_tremendous.payouts.registry import LEASE_TTL, PayoutRegistry, registry_key
 from tests.support.context import context
-from tests.tangocard.conftest import production_connections, second_account, tango_bulk
-from tests.tangocard.conftest import respondents as tango_rows
+from tests.vendors.tangocard.conftest import production_connections, second_account, tango_bulk
+from tests.vendors.tangocard.conftest import respondents as tango_rows
 
 
 def _tango_orders(sandbox: Any) -> list[dict[str, Any]]:

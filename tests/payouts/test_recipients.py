@@ -145,7 +145,7 @@ def test_the_strict_sandbox_refuses_what_the_documents_forbid(tremendous_sandbox
             hook.create_order(order_body(recipient=recipient))
     with pytest.raises(e.TremendousAPIError, match="phone"):
         hook.create_order(order_body(recipient={"phone": "5550100"}, delivery={"method": "PHONE"}))
-    from tests.tangocard.conftest import order_body as tango_order
+    from tests.vendors.tangocard.conftest import order_body as tango_order
 
     with pytest.raises(e.TremendousAPIError, match=r"422\.006"):
         TangoCardHook().create_order(tango_order("longname", recipient={"email": "a@b.co", "firstName": "F" * 101}))

@@ -115,8 +115,8 @@ def test_a_tango_reissue_is_paid_waited_on_and_reconciled_without_its_failed_ord
     """Tango refunds a FAILED order and keeps its key; the re-issue pays the person once, and the payout's wait
     and reconciliation leave the superseded FAILED order out (it would fail them at once)."""
     from airflow_provider_tremendous.sensors.orders import TremendousOrderSensor
-    from tests.tangocard.conftest import respondents as tango_rows
-    from tests.tangocard.conftest import tango_bulk, tango_reconcile
+    from tests.vendors.tangocard.conftest import respondents as tango_rows
+    from tests.vendors.tangocard.conftest import tango_bulk, tango_reconcile
 
     rows = tango_rows(3)
     tango_bulk(tmp_path, rows).execute(context())

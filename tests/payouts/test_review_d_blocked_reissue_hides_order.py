@@ -11,8 +11,8 @@ from typing import Any
 from airflow_provider_tremendous.payouts.keys import row_ids
 from airflow_provider_tremendous.sensors.orders import TremendousOrderSensor
 from tests.support.context import context
-from tests.tangocard.conftest import respondents as tango_rows
-from tests.tangocard.conftest import tango_bulk
+from tests.vendors.tangocard.conftest import respondents as tango_rows
+from tests.vendors.tangocard.conftest import tango_bulk
 
 
 def test_a_refused_reissue_hides_the_live_order_from_the_wait(tremendous_sandbox: Any, tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.context import context
-from tests.tangocard.conftest import respondents as tango_rows
-from tests.tangocard.conftest import tango_bulk, tango_reconcile
+from tests.vendors.tangocard.conftest import respondents as tango_rows
+from tests.vendors.tangocard.conftest import tango_bulk, tango_reconcile
 
 
 def test_reconcile_with_a_refused_reissue_calls_a_paid_person_missing(tremendous_sandbox: Any, tmp_path: Path) -> None:

@@ -12,8 +12,8 @@ import pytest
 
 from tests.payouts.races import HeldRun, compress_lease
 from tests.support.context import context
-from tests.tangocard.conftest import production_connections, tango_bulk
-from tests.tangocard.conftest import respondents as tango_rows
+from tests.vendors.tangocard.conftest import production_connections, tango_bulk
+from tests.vendors.tangocard.conftest import respondents as tango_rows
 
 
 def test_a_vendor_switch_while_the_first_run_scans_pays_everyone_twice(

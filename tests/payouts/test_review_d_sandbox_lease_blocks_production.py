@@ -13,8 +13,8 @@ import pytest
 from airflow_provider_tremendous.payouts.ledger import Identity
 from airflow_provider_tremendous.payouts.registry import PayoutRegistry
 from tests.support.context import context
-from tests.tangocard.conftest import production_connections, tango_bulk
-from tests.tangocard.conftest import respondents as tango_rows
+from tests.vendors.tangocard.conftest import production_connections, tango_bulk
+from tests.vendors.tangocard.conftest import respondents as tango_rows
 
 
 def test_a_sandbox_rehearsals_lease_never_blocks_production(

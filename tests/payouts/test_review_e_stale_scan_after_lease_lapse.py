@@ -13,7 +13,7 @@ import pytest
 
 from tests.payouts.races import HeldRun, compress_lease, paid_per_email, people
 from tests.support.context import context
-from tests.tangocard.conftest import production_connections, tango_bulk
+from tests.vendors.tangocard.conftest import production_connections, tango_bulk
 
 
 def _race(sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, b_shards: int) -> dict[str, int]:

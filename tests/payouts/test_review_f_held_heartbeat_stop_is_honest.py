@@ -14,7 +14,7 @@ import pytest
 from airflow_provider_tremendous.payouts import registry
 from airflow_provider_tremendous.payouts.run import PayoutRun, TremendousPayoutStopped
 from tests.support.context import context
-from tests.tangocard.conftest import production_connections, respondents, tango_bulk
+from tests.vendors.tangocard.conftest import production_connections, respondents, tango_bulk
 
 
 def test_a_lost_claim_mid_send_stops_and_reports_not_sent(

@@ -16,7 +16,7 @@ from airflow_provider_tremendous.payouts import history as history_module
 from airflow_provider_tremendous.payouts.keys import row_ids
 from tests.payouts.conftest import bulk, respondents, results
 from tests.support.context import MemoryTaskStateStore, context
-from tests.tangocard.conftest import ACCOUNT, CUSTOMER, tango_bulk
+from tests.vendors.tangocard.conftest import ACCOUNT, CUSTOMER, tango_bulk
 
 
 def _tremendous_order(row: dict[str, Any], amount: str, payout_id: str = "survey-42") -> dict[str, Any]:
@@ -85,7 +85,7 @@ def test_a_tango_replay_for_another_name_or_item_is_not_payment(
     tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Tango answers a reused externalRefID with the original order (200), whatever the request says."""
-    from tests.tangocard.conftest import respondents as tango_rows
+    from tests.vendors.tangocard.conftest import respondents as tango_rows
 
     (row,) = tango_rows(1)
     ref = row_ids("survey-7", row["respondent_id"], "tangocard").external_id

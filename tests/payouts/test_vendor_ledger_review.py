@@ -15,8 +15,8 @@ from airflow_provider_tremendous.core.errors import TremendousInputError
 from airflow_provider_tremendous.payouts import run as run_module
 from tests.payouts.conftest import bulk, respondents, results
 from tests.support.context import MemoryTaskStateStore, context
-from tests.tangocard.conftest import production_connections, second_account, tango_bulk
-from tests.tangocard.conftest import respondents as tango_rows
+from tests.vendors.tangocard.conftest import production_connections, second_account, tango_bulk
+from tests.vendors.tangocard.conftest import respondents as tango_rows
 
 
 def _tango_orders(sandbox: Any) -> list[dict[str, Any]]:

@@ -14,9 +14,9 @@ import pytest
 from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 from tests.support.context import context
-from tests.tangocard.conftest import order_body as tango_order
-from tests.tangocard.conftest import respondents as tango_rows
-from tests.tangocard.conftest import tango_bulk, tango_reconcile
+from tests.vendors.tangocard.conftest import order_body as tango_order
+from tests.vendors.tangocard.conftest import respondents as tango_rows
+from tests.vendors.tangocard.conftest import tango_bulk, tango_reconcile
 
 
 def _refs(sandbox: Any) -> Counter[str]:

@@ -71,7 +71,7 @@ def test_tango_stop_during_the_retry_of_a_lost_answer_looks_it_up(
 ) -> None:
     """Rule 2, Tango Card: the order is placed, its answer dropped; the run is killed before the retry (which
     would have met 409.002 in process): the row is found by its externalRefID, not called not_sent."""
-    from tests.tangocard.conftest import tango_bulk
+    from tests.vendors.tangocard.conftest import tango_bulk
 
     monkeypatch.setenv("AIRFLOW_CONN_TANGOCARD_DEFAULT", tremendous_sandbox.tangocard_conn_json())
     tremendous_sandbox.admin.settings(tango_in_process_seconds=30)

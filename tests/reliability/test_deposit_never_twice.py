@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.tangocard.conftest import register_card
+from tests.vendors.tangocard.conftest import register_card
 
 ROOT = Path(__file__).parents[2]
 #: One Fernet key for every "worker" (Airflow's unit-test mode makes one per process, and a Variable another key

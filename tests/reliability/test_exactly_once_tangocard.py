@@ -16,7 +16,7 @@ from airflow_provider_tremendous.core.errors import TremendousTransportError
 from airflow_provider_tremendous.operators.tangocard import TangoCardCreateOrderOperator
 from tests.reliability.test_exactly_once import FAULTS, fault_figures, retry_until_paid
 from tests.support.context import context
-from tests.tangocard.conftest import tango_bulk
+from tests.vendors.tangocard.conftest import tango_bulk
 
 FIGURES = Path(os.environ["RELIABILITY_FIGURES_TANGOCARD"]) if os.environ.get("RELIABILITY_FIGURES_TANGOCARD") else None
 

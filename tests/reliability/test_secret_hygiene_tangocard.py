@@ -14,7 +14,7 @@ from airflow_provider_tremendous.operators.bulk import TremendousPayoutError
 from tests.reliability.test_secret_hygiene import _dagbag
 from tests.reliability.test_secret_hygiene_bearer import forms
 from tests.support.context import context
-from tests.tangocard.conftest import respondents, tango_bulk
+from tests.vendors.tangocard.conftest import respondents, tango_bulk
 
 PLATFORM_KEY = "tango-platform-key-9d8c7b6a5f"
 BASIC = base64.b64encode(f"sandbox_platform:{PLATFORM_KEY}".encode()).decode()

@@ -16,7 +16,7 @@ import pytest
 from airflow_provider_tremendous.sensors import TremendousOrderSensor
 from tests.payouts.conftest import bulk, reconcile, respondents
 from tests.support.context import context
-from tests.tangocard.conftest import tango_bulk
+from tests.vendors.tangocard.conftest import tango_bulk
 
 
 def _keys(sandbox: Any) -> Counter[str]:
@@ -97,7 +97,7 @@ def test_a_tango_payout_over_the_list_cap_is_learned_and_waited_on_in_date_slice
     resume trusted the result file. The cap is lowered to 4 here (sandbox tango_list_cap, and the client's)."""
     from airflow_provider_tremendous.vendors.tangocard import checks as tango_checks
     from airflow_provider_tremendous.vendors.tangocard.payouts import TangoCardPayoutAdapter
-    from tests.tangocard.conftest import respondents as tango_rows
+    from tests.vendors.tangocard.conftest import respondents as tango_rows
 
     tremendous_sandbox.admin.settings(tango_list_cap=4)
     monkeypatch.setattr(TangoCardPayoutAdapter, "list_cap", 4)

@@ -6,7 +6,7 @@ from typing import Any
 
 from airflow_provider_tremendous.operators.tangocard import TangoCardFundAccountOperator
 from tests.support.context import MemoryTaskStateStore
-from tests.tangocard.conftest import register_card
+from tests.vendors.tangocard.conftest import register_card
 
 card = register_card
 

@@ -14,7 +14,7 @@ import pytest
 from airflow_provider_tremendous.core.once import ReusedKeyError
 from tests.reviews.issue13a.helpers import card, deposits, fund
 from tests.support.context import context
-from tests.tangocard.conftest import ACCOUNT
+from tests.vendors.tangocard.conftest import ACCOUNT
 
 
 def test_a_deposit_of_another_amount_under_a_used_ref_is_not_reported_done(tremendous_sandbox: Any) -> None:
@@ -29,7 +29,7 @@ def test_a_deposit_of_another_amount_under_a_used_ref_is_not_reported_done(treme
 def test_a_transfer_to_another_account_under_a_used_ref_is_not_reported_done(tremendous_sandbox: Any) -> None:
     from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
     from airflow_provider_tremendous.operators.tangocard_funding import TangoCardTransferFundsOperator
-    from tests.tangocard.conftest import CUSTOMER, second_account
+    from tests.vendors.tangocard.conftest import CUSTOMER, second_account
 
     second_account()
     TangoCardHook().create_account(

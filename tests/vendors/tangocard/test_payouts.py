@@ -16,7 +16,7 @@ from airflow_provider_tremendous.payouts.keys import external_id
 from airflow_provider_tremendous.sensors.orders import TremendousOrderSensor
 from tests.payouts.conftest import results
 from tests.support.context import context
-from tests.tangocard.conftest import (
+from tests.vendors.tangocard.conftest import (
     ACCOUNT,
     production_connections,
     respondents,

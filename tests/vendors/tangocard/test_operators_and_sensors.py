@@ -21,7 +21,7 @@ from airflow_provider_tremendous.vendors.tangocard.checks import (
     TangoCardPayoutRunCheck,
 )
 from tests.support.context import context
-from tests.tangocard.conftest import ACCOUNT, order_body
+from tests.vendors.tangocard.conftest import ACCOUNT, order_body
 
 RECIPIENT = {"email": "winner@example.com", "firstName": "Ada", "lastName": "Lovelace"}
 

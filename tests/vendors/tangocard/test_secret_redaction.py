@@ -20,7 +20,7 @@ from airflow_provider_tremendous.core.errors import TremendousConfigurationError
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 from airflow_provider_tremendous.vendors.tangocard import errors as te
 from tests.support.context import context
-from tests.tangocard.conftest import ACCOUNT, CUSTOMER, order_body
+from tests.vendors.tangocard.conftest import ACCOUNT, CUSTOMER, order_body
 
 CARD_NUMBER = "4111111111111112"  # fails the Luhn check: refused, and echoed by the strict sandbox
 CVV = "12x4"

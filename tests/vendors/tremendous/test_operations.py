@@ -21,7 +21,7 @@ from airflow_provider_tremendous.vendors.tremendous.models import Page, Tremendo
 from tests.conftest import TEST_KEY
 from tests.support.http_stub import Reply, StubServer
 
-SPEC = json.loads((Path(__file__).parents[1] / "data" / "tremendous-endpoints.json").read_text())["operations"]
+SPEC = json.loads((Path(__file__).parents[2] / "data" / "tremendous-endpoints.json").read_text())["operations"]
 SPEC_BY_NAME = {op["sdk_method"]: op for op in SPEC}
 
 SAMPLE_OBJECTS: dict[str, dict[str, Any]] = {

@@ -16,7 +16,7 @@ from airflow_provider_tremendous.core.once import UncertainSendError
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 from airflow_provider_tremendous.operators.tangocard import TangoCardFundAccountOperator
 from tests.support.context import MemoryTaskStateStore, context
-from tests.tangocard.conftest import ACCOUNT, register_card
+from tests.vendors.tangocard.conftest import ACCOUNT, register_card
 
 
 def _fund(token: str, **kwargs: Any) -> TangoCardFundAccountOperator:
@@ -138,7 +138,7 @@ def _balances(sandbox: Any) -> dict[str, float]:
 def test_a_transfer_whose_answer_is_lost_is_never_moved_again(tremendous_sandbox: Any) -> None:
     """Strict sandbox: a repeated transfer moves the funds again. Tango offers no look-up of a transfer, so a lost
     answer can only be confirmed by the user; a done transfer is returned as its first try recorded it."""
-    from tests.tangocard.conftest import second_account
+    from tests.vendors.tangocard.conftest import second_account
 
     second_account()
     tremendous_sandbox.admin.faults(drop_after_commit_rate=1.0, path_prefix="/transferFunds", method="POST")
@@ -157,7 +157,7 @@ def test_a_transfer_whose_answer_is_lost_is_never_moved_again(tremendous_sandbox
 
 
 def test_the_sandbox_moves_a_repeated_transfer_again_unless_told_to_deduplicate(tremendous_sandbox: Any) -> None:
-    from tests.tangocard.conftest import second_account
+    from tests.vendors.tangocard.conftest import second_account
 
     second_account()
     hook = TangoCardHook()

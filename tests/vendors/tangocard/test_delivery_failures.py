@@ -19,7 +19,7 @@ from airflow_provider_tremendous.triggers.status import TremendousStatusTrigger
 from airflow_provider_tremendous.vendors.tangocard.checks import TangoCardPayoutRunCheck
 from airflow_provider_tremendous.vendors.tangocard.errors import TangoCardBadRequestError
 from tests.support.context import context
-from tests.tangocard.conftest import order_body, respondents, tango_bulk, tango_reconcile
+from tests.vendors.tangocard.conftest import order_body, respondents, tango_bulk, tango_reconcile
 
 BOUNCING = "bounce-t1@example.com"
 

@@ -14,7 +14,7 @@ import pytest
 from airflow_provider_tremendous.core.transport.tokens import token_slot
 from airflow_provider_tremendous.hooks.tangocard import TangoCardAsyncHook, TangoCardHook
 from airflow_provider_tremendous.vendors.tangocard import errors as te
-from tests.tangocard.conftest import ACCOUNT, CUSTOMER, order_body
+from tests.vendors.tangocard.conftest import ACCOUNT, CUSTOMER, order_body
 
 CARD = {"number": "4111111111111111", "expiration": "2030-12", "verificationNumber": "123"}
 
