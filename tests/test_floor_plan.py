@@ -30,13 +30,35 @@ def test_a_fresh_triggerer_knows_every_check_kind() -> None:
 
 
 def test_a_dag_file_does_not_import_the_trigger_machinery() -> None:
-    """Operators import the shared wait (``triggers.waiting``) at parse time; the trigger class and Airflow's
-    trigger base load only when a task defers (importing them cost ~35 ms per DAG file parse)."""
+    """Operators import the shared wait (``triggers.waiting``) at parse time; the trigger class (and with it, on
+    Airflow 3, Airflow's trigger machinery: ~35 ms per DAG file parse) loads only when a task defers."""
     script = (
         "import sys\n"
         "from airflow_provider_tremendous import TremendousBulkPayoutOperator, TremendousOrderSensor\n"
-        "print(sorted(m for m in ('airflow_provider_tremendous.triggers.status', 'airflow.triggers.base',\n"
+        "print(sorted(m for m in ('airflow_provider_tremendous.triggers.status',\n"
         "                         'airflow_provider_tremendous.core.transport.client') if m in sys.modules))\n"
     )
     answer = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert answer.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_tango_card_task_carries_no_tremendous_connection() -> None:
+    """A Tango Card operator or sensor names its connection ``tangocard_conn_id`` only (0.1 also set
+    ``tremendous_conn_id`` to the Tango Card connection id); ``connection_id`` is the neutral way to read either."""
+    from airflow_provider_tremendous import (
+        TangoCardBalanceSensor,
+        TangoCardCreateOrderOperator,
+        TremendousBalanceSensor,
+        TremendousCreateOrderOperator,
+    )
+
+    tango = [
+        TangoCardCreateOrderOperator(task_id="order", utid="U1", amount=5, tangocard_conn_id="tc"),
+        TangoCardBalanceSensor(task_id="balance", min_balance=1, tangocard_conn_id="tc"),
+    ]
+    tremendous = [
+        TremendousCreateOrderOperator(task_id="order", reward={}, tremendous_conn_id="tr"),
+        TremendousBalanceSensor(task_id="balance", min_available_amount=1, tremendous_conn_id="tr"),
+    ]
+    assert all(not hasattr(task, "tremendous_conn_id") and task.connection_id == "tc" for task in tango)
+    assert all(not hasattr(task, "tangocard_conn_id") and task.connection_id == "tr" for task in tremendous)

@@ -1,5 +1,6 @@
-"""What every Tremendous operator shares: the connection, the hook, and (for waiting operators) the deferrable
-create-then-wait pattern."""
+"""What every operator shares, whatever the vendor: the hook (:class:`ProviderOperator`) and, for waiting
+operators, the deferrable create-then-wait pattern (:class:`WaitingOperator`). Each vendor's base adds only its
+connection argument (``tremendous_conn_id`` here, ``tangocard_conn_id`` in :mod:`.tangocard_base`)."""
 
 from __future__ import annotations
 
@@ -22,27 +23,31 @@ DEFAULT_POLL_INTERVAL = 30.0
 DEFAULT_TIMEOUT = 24 * 3600.0
 
 
-class TremendousBaseOperator(TaskHookMixin, BaseOperator):
-    """Base of the Tremendous operators.
+class ProviderOperator(TaskHookMixin, BaseOperator):
+    """Base of every operator of this provider: the hook's extra arguments.
 
-    :param tremendous_conn_id: the Tremendous connection (default ``tremendous_default``).
-    :param hook_params: extra :class:`TremendousHook` arguments (``timeout``, ``max_retries``,
-        ``rate_limit_per_second``), also used by triggers.
+    :param hook_params: extra hook arguments (``timeout``, ``max_retries``, ``rate_limit_per_second``), also used
+        by triggers.
     """
 
-    def __init__(
-        self,
-        *,
-        tremendous_conn_id: str = DEFAULT_CONN_ID,
-        hook_params: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *, hook_params: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.tremendous_conn_id = tremendous_conn_id
         self.hook_params = hook_params or {}
 
 
-class TremendousWaitingOperator(TremendousBaseOperator):
+class TremendousBaseOperator(ProviderOperator):
+    """Base of the Tremendous operators (and of the bulk and reconcile operators, whose ``conn_id`` may name a
+    Tango Card connection instead).
+
+    :param tremendous_conn_id: the Tremendous connection (default ``tremendous_default``).
+    """
+
+    def __init__(self, *, tremendous_conn_id: str = DEFAULT_CONN_ID, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.tremendous_conn_id = tremendous_conn_id
+
+
+class WaitingOperator(ProviderOperator):
     """An operator that creates something, then may wait for it (in the worker or, deferrable, in the triggerer).
 
     Subclasses call :meth:`wait_then_finish` with a check and implement :meth:`finish`, which turns the final
@@ -92,3 +97,7 @@ class TremendousWaitingOperator(TremendousBaseOperator):
         """Turn the final verdict into the task's result; the default raises on failure and returns ``state``."""
         raise_if_failed(verdict)
         return state
+
+
+class TremendousWaitingOperator(TremendousBaseOperator, WaitingOperator):
+    """A Tremendous operator that creates something, then may wait for it (see :class:`WaitingOperator`)."""

@@ -14,7 +14,7 @@ from airflow_provider_tremendous.core.errors import TremendousInputError
 from airflow_provider_tremendous.core.external_ids import single_order_key, task_instance_external_id
 from airflow_provider_tremendous.core.money import MAX_REWARD, TANGO_MAX, AmountError, parse_amount
 from airflow_provider_tremendous.hooks.task_hook import TANGOCARD_DEFAULT_CONN_ID, TangoCardTaskHookMixin
-from airflow_provider_tremendous.operators.base import TremendousWaitingOperator
+from airflow_provider_tremendous.operators.base import WaitingOperator
 
 #: The default ``tangocard_conn_id``.
 DEFAULT_CONN_ID = TANGOCARD_DEFAULT_CONN_ID
@@ -50,7 +50,7 @@ def _ti_parts(context: Any) -> tuple[str, str, str, int]:
 TangoCardConnectionMixin = TangoCardTaskHookMixin
 
 
-class TangoCardBaseOperator(TangoCardTaskHookMixin, TremendousWaitingOperator):  # type: ignore[misc]
+class TangoCardBaseOperator(TangoCardTaskHookMixin, WaitingOperator):  # type: ignore[misc]
     """Base of the Tango Card operators.
 
     :param tangocard_conn_id: the ``tangocard`` connection (default ``tangocard_default``); templated.
@@ -65,7 +65,7 @@ class TangoCardBaseOperator(TangoCardTaskHookMixin, TremendousWaitingOperator): 
         account_identifier: str | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(tremendous_conn_id=tangocard_conn_id, **kwargs)
+        super().__init__(**kwargs)
         self.tangocard_conn_id = tangocard_conn_id
         self.customer_identifier = customer_identifier
         self.account_identifier = account_identifier

@@ -18,13 +18,12 @@ from airflow_provider_tremendous.triggers.waiting import (
 )
 
 
-class TremendousBaseSensor(TaskHookMixin, BaseSensorOperator):
-    """Base of the Tremendous sensors: subclasses build the :class:`Check`.
+class ProviderSensor(TaskHookMixin, BaseSensorOperator):
+    """Base of every sensor of this provider, whatever the vendor: subclasses build the :class:`Check`.
 
     A failure status fails the task at once (without retries: they cannot change it); success pushes the
     check's data as the task's return value.
 
-    :param tremendous_conn_id: the Tremendous connection.
     :param deferrable: wait in the triggerer (default ``[operators] default_deferrable``); the first check runs
         in the worker, so a finished resource never defers.
     :param hook_params: extra hook arguments, also used by the trigger.
@@ -33,13 +32,11 @@ class TremendousBaseSensor(TaskHookMixin, BaseSensorOperator):
     def __init__(
         self,
         *,
-        tremendous_conn_id: str = DEFAULT_CONN_ID,
         deferrable: bool | None = None,
         hook_params: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.tremendous_conn_id = tremendous_conn_id
         self.deferrable = default_deferrable() if deferrable is None else deferrable
         self.hook_params = hook_params or {}
 
@@ -79,3 +76,14 @@ class TremendousBaseSensor(TaskHookMixin, BaseSensorOperator):
         raise_if_failed(verdict)
         self.log.info("Done: %s", verdict.message)
         return verdict.data
+
+
+class TremendousBaseSensor(ProviderSensor):
+    """Base of the Tremendous sensors.
+
+    :param tremendous_conn_id: the Tremendous connection (default ``tremendous_default``).
+    """
+
+    def __init__(self, *, tremendous_conn_id: str = DEFAULT_CONN_ID, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.tremendous_conn_id = tremendous_conn_id

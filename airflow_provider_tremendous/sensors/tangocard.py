@@ -9,17 +9,17 @@ from airflow_provider_tremendous.core.checks import Check
 from airflow_provider_tremendous.core.errors import TremendousInputError
 from airflow_provider_tremendous.hooks.task_hook import TANGOCARD_DEFAULT_CONN_ID as DEFAULT_CONN_ID
 from airflow_provider_tremendous.hooks.task_hook import TangoCardTaskHookMixin
-from airflow_provider_tremendous.sensors.base import TremendousBaseSensor
+from airflow_provider_tremendous.sensors.base import ProviderSensor
 
 
-class TangoCardBaseSensor(TangoCardTaskHookMixin, TremendousBaseSensor):  # type: ignore[misc]
+class TangoCardBaseSensor(TangoCardTaskHookMixin, ProviderSensor):  # type: ignore[misc]
     """Base of the Tango Card sensors.
 
     :param tangocard_conn_id: the ``tangocard`` connection; templated.
     """
 
     def __init__(self, *, tangocard_conn_id: str = DEFAULT_CONN_ID, **kwargs: Any) -> None:
-        super().__init__(tremendous_conn_id=tangocard_conn_id, **kwargs)
+        super().__init__(**kwargs)
         self.tangocard_conn_id = tangocard_conn_id
 
 
