@@ -7,8 +7,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 
-class TremendousModel(BaseModel):
-    """A Tremendous API object.
+class ApiModel(BaseModel):
+    """An object of a vendor's API (the base of Tremendous's and Tango Card's response models).
 
     Unknown fields are kept (``extra="allow"``) so a field the API adds tomorrow is neither lost nor an error;
     enum-like fields are plain strings for the same reason (``OPEN`` replaced ``CART`` in 2026 and strict
@@ -20,3 +20,7 @@ class TremendousModel(BaseModel):
     def to_xcom(self) -> dict[str, Any]:
         """A JSON-safe dict of this object (datetimes as ISO strings, no ``None`` values), fit for XCom."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+#: The name of release 0.1: the same class.
+TremendousModel = ApiModel
