@@ -64,6 +64,7 @@ MOVED: dict[str, str] = {
     "once": "core.once",
     "payouts.tangocard": "vendors.tangocard.payouts",
     "payouts.tremendous": "vendors.tremendous.payouts",
+    "payouts.vendors": "vendors",
     "private_file": "core.private_file",
     "recipients": "core.recipients",
     "sandbox.domain": "sandbox.tremendous.domain",
