@@ -206,6 +206,15 @@ class ConnectionBasics:
     password: str
 
 
+class ConnectionOverrides(TypedDict, total=False):
+    """The hook arguments that take precedence over a connection's extras (what :func:`parse_connection` and each
+    vendor's ``settings_from_connection`` accept as keywords)."""
+
+    timeout: float | None
+    max_retries: int | None
+    rate_limit_per_second: float | None
+
+
 @dataclass(frozen=True)
 class ParsedConnection(Generic[OAuthT]):
     """A connection read by :func:`parse_connection`: the shared parts, the vendor's OAuth settings and limits."""

@@ -17,7 +17,7 @@ from typing import Any, Generic, TypedDict, TypeVar
 from airflow.providers.common.compat.connection import get_async_connection
 from airflow.providers.common.compat.sdk import BaseHook
 
-from airflow_provider_tremendous.core.connection import ConnectionLike
+from airflow_provider_tremendous.core.connection import ConnectionLike, ConnectionOverrides
 from airflow_provider_tremendous.core.transport import ApiRequest, AsyncApiClient, RawResponse, SyncApiClient
 from airflow_provider_tremendous.core.transport.profile import ClientSettings, CredentialsLike, ErrorFactory
 from airflow_provider_tremendous.hooks.connection_form import form_widgets, hook_ui_field_behaviour
@@ -75,7 +75,7 @@ class ApiHookBase(BaseHook, Generic[SettingsT]):
         """The connection id this hook reads, as text (an alias of :attr:`conn_id`, kept for existing callers)."""
         return str(self.conn_id)
 
-    def overrides(self) -> dict[str, Any]:
+    def overrides(self) -> ConnectionOverrides:
         """The hook arguments that take precedence over the connection's extras."""
         return {
             "timeout": self.timeout,

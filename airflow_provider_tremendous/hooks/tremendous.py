@@ -44,9 +44,7 @@ class TremendousHookBase(ApiHookBase[TremendousSettings]):
     """Connection handling shared by the sync and async hooks.
 
     :param tremendous_conn_id: the Airflow connection (type ``tremendous``); the password holds the API key.
-    :param timeout: seconds per HTTP request (overrides the connection's ``timeout`` extra).
-    :param max_retries: retries of retry-safe requests (overrides ``max_retries``).
-    :param rate_limit_per_second: client-side request budget (overrides ``rate_limit_per_second``).
+    :param timeout, max_retries, rate_limit_per_second: as on :class:`ApiHookBase` (Tremendous's defaults).
     """
 
     conn_name_attr = "tremendous_conn_id"

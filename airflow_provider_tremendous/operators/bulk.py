@@ -17,6 +17,7 @@ from airflow_provider_tremendous.payouts.run import (
     TremendousPayoutError,
     TremendousPayoutStopped,
 )
+from airflow_provider_tremendous.vendors.tangocard.options import tango_options
 
 __all__ = [
     "BulkPayoutOperator",
@@ -84,10 +85,10 @@ class BulkPayoutOperator(TremendousBaseOperator):
     :param shard_index, shard_count: pay only the keys of one shard (for mapped tasks; see docs/bulk_payouts.md).
     :param conn_id: the connection that pays, of type ``tremendous`` or ``tangocard`` (default:
         ``tremendous_conn_id``); templated. The vendor follows the connection's type: every rule above holds for both.
-    :param utid: Tango Card only: the catalog item every row pays (a row's ``products`` column may name its own).
-    :param customer_identifier, account_identifier: Tango Card only: the paying account (default: the
-        connection's extras).
-    :param etid, sender, message, email_subject: Tango Card only: email template, sender and text of emailed rewards.
+    :param utid, customer_identifier, account_identifier, etid, sender, message, email_subject: Tango Card only
+        (:class:`~airflow_provider_tremendous.vendors.tangocard.options.TangoOptions`): the catalog item every row
+        pays (a row's ``products`` column may name its own), the paying account (default: the connection's extras),
+        and the email template, sender and text of emailed rewards.
     :param created_after: when this payout began paying (ISO-8601), if the task state store (Airflow 3.3+) and the
         result file cannot tell: the vendor scan starts 15 minutes before it; templated. Trusted: an order of the
         payout made earlier is not seen (the vendor's idempotency then still protects its key).
@@ -169,15 +170,15 @@ class BulkPayoutOperator(TremendousBaseOperator):
     ) -> None:
         super().__init__(**kwargs)
         self.conn_id = conn_id
-        self.tango_options: dict[str, Any] = {
-            "utid": utid,
-            "customer_identifier": customer_identifier,
-            "account_identifier": account_identifier,
-            "etid": etid,
-            "sender": sender,
-            "message": message,
-            "email_subject": email_subject,
-        }
+        self.tango_options: dict[str, Any] = tango_options(
+            utid=utid,
+            customer_identifier=customer_identifier,
+            account_identifier=account_identifier,
+            etid=etid,
+            sender=sender,
+            message=message,
+            email_subject=email_subject,
+        )
         if on_invalid not in ("fail", "skip"):
             raise ValueError("on_invalid must be 'fail' or 'skip'")
         from airflow_provider_tremendous.payouts.row_rules import row_rules

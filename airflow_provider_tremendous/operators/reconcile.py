@@ -17,6 +17,7 @@ from airflow_provider_tremendous.payouts.reconcile import (
     reconcile,
     without_superseded,
 )
+from airflow_provider_tremendous.vendors.tangocard.options import tango_options
 
 
 class ReconciliationError(ProviderError):
@@ -97,11 +98,9 @@ class ReconcileOperator(TremendousBaseOperator):
             keep_case, decimal_separator, default_phone_region, allow_international_email, allow_shared_recipients
         )
         self.conn_id = conn_id
-        self.tango_options: dict[str, Any] = {
-            "utid": utid,
-            "customer_identifier": customer_identifier,
-            "account_identifier": account_identifier,
-        }
+        self.tango_options: dict[str, Any] = tango_options(
+            utid=utid, customer_identifier=customer_identifier, account_identifier=account_identifier
+        )
         self.rows = rows
         self.payout_id = payout_id
         self.key_field = key_field

@@ -148,6 +148,15 @@ class SandboxState:
             if not any(candidate in objects for objects in self.collections.values()):
                 return candidate
 
+    def get_one(
+        self, collection: str, ident: str, not_found: Callable[[str, str], Exception], kind: str
+    ) -> dict[str, Any]:
+        """An object of ``collection`` by id, or ``not_found(kind, ident)`` raised (each vendor words its own 404)."""
+        obj = self.collections[collection].get(ident)
+        if obj is None:
+            raise not_found(kind, ident)
+        return obj
+
     def new_uuid(self) -> str:
         """A UUID for webhook events (from the seeded RNG)."""
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))

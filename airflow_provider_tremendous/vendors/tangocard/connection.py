@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
@@ -25,10 +25,14 @@ from airflow_provider_tremendous.core.connection import (
     PRODUCTION,
     ConnectionBasics,
     ConnectionLike,
+    ConnectionOverrides,
     ConnectionRules,
     parse_connection,
 )
 from airflow_provider_tremendous.core.errors import TremendousConfigurationError
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 SANDBOX_BASE_URL = "https://integration-api.tangocard.com/raas/v2"
 PRODUCTION_BASE_URL = "https://api.tangocard.com/raas/v2"
@@ -147,24 +151,15 @@ RULES = ConnectionRules(
 
 
 def tangocard_settings_from_connection(
-    conn: ConnectionLike,
-    *,
-    timeout: float | None = None,
-    max_retries: int | None = None,
-    rate_limit_per_second: float | None = None,
+    conn: ConnectionLike, **overrides: Unpack[ConnectionOverrides]
 ) -> TangoCardSettings:
-    """Validate ``conn`` and return its settings; hook arguments override the connection's extras.
+    """Validate ``conn`` and return its settings; hook arguments (``timeout``, ``max_retries``,
+    ``rate_limit_per_second``: :class:`~airflow_provider_tremendous.core.connection.ConnectionOverrides`) override
+    the connection's extras.
 
     :raises TremendousConfigurationError: on any unsafe or incomplete connection, before any request.
     """
-    parsed = parse_connection(
-        conn,
-        RULES,
-        _read_oauth,
-        timeout=timeout,
-        max_retries=max_retries,
-        rate_limit_per_second=rate_limit_per_second,
-    )
+    parsed = parse_connection(conn, RULES, _read_oauth, **overrides)
     basics = parsed.basics
     return TangoCardSettings(
         conn_id=basics.conn_id,

@@ -28,6 +28,7 @@ from airflow_provider_tremendous.payouts.adapter import (
 from airflow_provider_tremendous.payouts.outcomes import Charge, Outcome
 from airflow_provider_tremendous.vendors.tangocard.errors import TangoCardConflictError
 from airflow_provider_tremendous.vendors.tangocard.models import CatalogItem, Order, TangoOrderStatus
+from airflow_provider_tremendous.vendors.tangocard.options import PAYOUT_OPTIONS, TangoOptions
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
@@ -83,11 +84,9 @@ def _placed(order: Order) -> Placed:
 class TangoCardPayoutAdapter(VendorAdapter):
     """Bulk payouts through :class:`TangoCardHook`, from one account.
 
-    :param utid: the catalog item of rows that name none in their ``products`` column.
-    :param customer_identifier, account_identifier: the paying account (default: the connection's extras).
-    :param etid: email template for emailed rewards.
-    :param sender: ``{"firstName", "lastName", "email"}`` shown as the sender.
-    :param message, email_subject: the reward email's text.
+    :param options: the run's :class:`TangoOptions` (item, paying account, reward email); or, as in earlier
+        releases, its fields as arguments, by position or name (``utid``, ``customer_identifier``,
+        ``account_identifier``, ``etid``, ``sender``, ``message``, ``email_subject``).
     """
 
     vendor = "tangocard"
@@ -95,22 +94,16 @@ class TangoCardPayoutAdapter(VendorAdapter):
     list_cap = 10_000  # GET /orders returns at most 10,000 results
     funding_hint = "TangoCardFundAccountOperator"
 
-    def __init__(
-        self,
-        hook: TangoCardHook,
-        utid: str | None = None,
-        customer_identifier: str | None = None,
-        account_identifier: str | None = None,
-        etid: str | None = None,
-        sender: dict[str, str] | None = None,
-        message: str | None = None,
-        email_subject: str | None = None,
-    ) -> None:
+    def __init__(self, hook: TangoCardHook, *args: Any, options: TangoOptions | None = None, **kwargs: Any) -> None:
         super().__init__()
+        if options is not None and (args or kwargs):
+            raise TypeError("give the Tango Card options either as options=TangoOptions(...) or as arguments")
+        options = options if options is not None else TangoOptions(*args, **kwargs)
+        self.options = options
         self.hook = hook
-        self.utid = utid
-        self.customer, self.account = hook.account_ids(customer_identifier, account_identifier)
-        self.extras = {"etid": etid, "sender": sender, "message": message, "emailSubject": email_subject}
+        self.utid = options.utid
+        self.customer, self.account = hook.account_ids(options.customer_identifier, options.account_identifier)
+        self.extras = options.email_fields()
         problems = text_problems("tangocard", self.extras)
         if problems:
             raise e.TremendousInputError("; ".join(f"{field}: {reason}" for field, reason in problems))
@@ -272,12 +265,9 @@ class TangoCardPayoutAdapter(VendorAdapter):
         }
 
 
-#: The run options a Tango Card payout reads (the bulk and reconcile operators' Tango Card arguments).
-PAYOUT_OPTIONS = ("utid", "customer_identifier", "account_identifier", "etid", "sender", "message", "email_subject")
-
-
 def payout_adapter(hook: TangoCardHook, options: Mapping[str, Any]) -> TangoCardPayoutAdapter:
-    """The registry's factory: the Tango Card options of the run that are set (``None`` and ``""`` are left out,
-    so the connection's extras apply); other vendors' options are ignored."""
-    given = {name: options[name] for name in PAYOUT_OPTIONS if options.get(name) not in (None, "")}
-    return TangoCardPayoutAdapter(hook, **given)
+    """The registry's factory: the Tango Card options of the run that are set (:meth:`TangoOptions.given`)."""
+    return TangoCardPayoutAdapter(hook, options=TangoOptions.given(options))
+
+
+__all__ = ["PAYOUT_OPTIONS", "TangoCardPayoutAdapter", "TangoOptions", "payout_adapter"]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pydantic import SecretStr
@@ -34,6 +34,7 @@ from airflow_provider_tremendous.core.connection import (
     SANDBOX,
     ConnectionBasics,
     ConnectionLike,
+    ConnectionOverrides,
     ConnectionRules,
     base_url_from_host,
     client_limits,
@@ -41,6 +42,9 @@ from airflow_provider_tremendous.core.connection import (
 )
 from airflow_provider_tremendous.core.connection_checks import normalise_host
 from airflow_provider_tremendous.core.errors import TremendousConfigurationError
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -250,25 +254,14 @@ RULES = ConnectionRules(
 )
 
 
-def settings_from_connection(
-    conn: ConnectionLike,
-    *,
-    timeout: float | None = None,
-    max_retries: int | None = None,
-    rate_limit_per_second: float | None = None,
-) -> TremendousSettings:
-    """Validate ``conn`` and return its settings; hook arguments override the connection's extras.
+def settings_from_connection(conn: ConnectionLike, **overrides: Unpack[ConnectionOverrides]) -> TremendousSettings:
+    """Validate ``conn`` and return its settings; hook arguments (``timeout``, ``max_retries``,
+    ``rate_limit_per_second``: :class:`~airflow_provider_tremendous.core.connection.ConnectionOverrides`) override
+    the connection's extras.
 
     :raises TremendousConfigurationError: on any unsafe or incomplete connection, before any request.
     """
-    parsed = parse_connection(
-        conn,
-        RULES,
-        _read_oauth,
-        timeout=timeout,
-        max_retries=max_retries,
-        rate_limit_per_second=rate_limit_per_second,
-    )
+    parsed = parse_connection(conn, RULES, _read_oauth, **overrides)
     basics = parsed.basics
     return TremendousSettings(
         dashboard_url=str(basics.extras.get("dashboard_url") or _dashboard(basics.base_url)).rstrip("/"),

@@ -98,10 +98,7 @@ def create_customer(state: SandboxState, body: Any) -> dict[str, Any]:
 
 
 def get_customer(state: SandboxState, ident: str) -> dict[str, Any]:
-    customer = state.collections[CUSTOMERS].get(ident)
-    if customer is None:
-        raise not_found("Customer", ident)
-    return customer
+    return state.get_one(CUSTOMERS, ident, not_found, "Customer")
 
 
 def _store_account(state: SandboxState, customer: str, ident: str, name: str, email: str) -> dict[str, Any]:
@@ -226,10 +223,7 @@ def create_deposit(state: SandboxState, body: Any) -> tuple[int, dict[str, Any]]
 
 
 def get_deposit(state: SandboxState, ident: str) -> dict[str, Any]:
-    deposit = state.collections[DEPOSITS].get(ident)
-    if deposit is None:
-        raise not_found("Deposit", ident)
-    return public(deposit)
+    return public(state.get_one(DEPOSITS, ident, not_found, "Deposit"))
 
 
 def set_balance(state: SandboxState, ident: str, amount: float) -> dict[str, Any]:

@@ -266,10 +266,7 @@ def _complete(state: SandboxState, ident: str) -> None:
 
 
 def find_order(state: SandboxState, ident: str) -> dict[str, Any]:
-    order = state.collections[ORDERS].get(ident)
-    if order is None:
-        raise not_found("Order", ident)
-    return order
+    return state.get_one(ORDERS, ident, not_found, "Order")
 
 
 def _in_dates(created: str, query: Mapping[str, str]) -> bool:
@@ -318,16 +315,11 @@ def resend_order(state: SandboxState, ident: str, body: Any) -> dict[str, Any]:
 
 
 def get_line_item(state: SandboxState, ident: str) -> dict[str, Any]:
-    item = state.collections[LINE_ITEMS].get(ident)
-    if item is None:
-        raise not_found("Line item", ident)
-    return public(item)
+    return public(state.get_one(LINE_ITEMS, ident, not_found, "Line item"))
 
 
 def resend_line_item(state: SandboxState, ident: str, body: Any) -> dict[str, Any]:
-    item = state.collections[LINE_ITEMS].get(ident)
-    if item is None:
-        raise not_found("Line item", ident)
+    item = state.get_one(LINE_ITEMS, ident, not_found, "Line item")
     return resend_order(state, item["referenceOrderID"], body)
 
 

@@ -28,10 +28,7 @@ def _require(body: dict[str, Any], *names: str) -> None:
 
 def get_one(state: SandboxState, collection: str, ident: str, kind: str) -> dict[str, Any]:
     """An object of ``collection`` by id, or a 404 naming ``kind``."""
-    obj = state.collections[collection].get(ident)
-    if obj is None:
-        raise not_found(kind, ident)
-    return obj
+    return state.get_one(collection, ident, not_found, kind)
 
 
 # -- organizations --------------------------------------------------------------------------------------------

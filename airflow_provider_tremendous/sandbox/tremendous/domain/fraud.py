@@ -55,9 +55,7 @@ def list_fraud_reviews(state: SandboxState, query: Mapping[str, str]) -> dict[st
 
 def review_action(state: SandboxState, reward_id: str, action: str | None) -> dict[str, Any]:
     """Get (``None``), block or release the review of a reward."""
-    review = state.collections["fraud_reviews"].get(reward_id)
-    if review is None:
-        raise not_found("Fraud review", reward_id)
+    review = state.get_one("fraud_reviews", reward_id, not_found, "Fraud review")
     if action is not None:
         if review["status"] != "flagged":
             raise SandboxAPIError(422, f"Fraud review is {review['status']}, not flagged", {"id": reward_id})

@@ -110,10 +110,7 @@ def pay_invoice(state: SandboxState, invoice_id: str) -> None:
 
 def get_invoice(state: SandboxState, invoice_id: str) -> dict[str, Any]:
     """An invoice (deleted ones too)."""
-    invoice = state.collections["invoices"].get(invoice_id)
-    if invoice is None:
-        raise not_found("Invoice", invoice_id)
-    return invoice
+    return state.get_one("invoices", invoice_id, not_found, "Invoice")
 
 
 def delete_invoice(state: SandboxState, invoice_id: str) -> dict[str, Any]:

@@ -281,10 +281,7 @@ def list_rewards(state: SandboxState, query: Mapping[str, str]) -> dict[str, Any
 
 def get_reward(state: SandboxState, reward_id: str) -> dict[str, Any]:
     """A reward by id."""
-    reward = state.collections["rewards"].get(reward_id)
-    if reward is None:
-        raise not_found("Reward", reward_id)
-    return reward
+    return state.get_one("rewards", reward_id, not_found, "Reward")
 
 
 # -- reward actions -------------------------------------------------------------------------------------------

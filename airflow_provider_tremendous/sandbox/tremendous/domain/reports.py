@@ -112,9 +112,7 @@ def _finished(state: SandboxState, report_id: str) -> None:
 
 def get_report(state: SandboxState, report_id: str) -> tuple[int, dict[str, Any]]:
     """The report and the status code: 202 while it is still being generated."""
-    report = state.collections["reports"].get(report_id)
-    if report is None:
-        raise not_found("Report", report_id)
+    report = state.get_one("reports", report_id, not_found, "Report")
     status = 202 if report["status"] in IN_PROGRESS else 200
     message = {"CREATED": "Report created", "PROCESSING": "Report is being generated"}.get(report["status"], "")
     return status, {"report": public(report), "message": message or f"Report {report['status'].lower()}"}
@@ -122,10 +120,7 @@ def get_report(state: SandboxState, report_id: str) -> tuple[int, dict[str, Any]
 
 def fail_report(state: SandboxState, report_id: str) -> None:
     """Admin: make a report still in progress end in FAILED."""
-    report = state.collections["reports"].get(report_id)
-    if report is None:
-        raise not_found("Report", report_id)
-    report["_fail"] = True
+    state.get_one("reports", report_id, not_found, "Report")["_fail"] = True
 
 
 def download(state: SandboxState, token: str) -> str:
