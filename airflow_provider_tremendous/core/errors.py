@@ -56,6 +56,7 @@ class ApiError(ProviderError):
     :param method: HTTP method of the failed call.
     :param path: path of the failed call, relative to the base URL.
     :param body: the raw response body (truncated), for bodies that are not the documented JSON shape.
+    :param request_id: the vendor's id of the failed request; shown at the end of the text when there is one.
     """
 
     status: int = 0
@@ -101,6 +102,8 @@ class ApiError(ProviderError):
         if self.payload:
             rendered = json.dumps(self.payload, default=str, sort_keys=True)
             text += f" | payload: {rendered[:_MAX_PAYLOAD_CHARS]}"
+        if self.request_id:
+            text += f" | request id {self.request_id}"
         return text
 
 
@@ -200,9 +203,19 @@ def parse_error_body(content: bytes) -> tuple[str, Any, str]:
 
 
 def build_api_error(
-    *, status: int, content: bytes, method: str, path: str, retry_after: float | None = None
+    *,
+    status: int,
+    content: bytes,
+    method: str,
+    path: str,
+    retry_after: float | None = None,
+    request_id: str | None = None,
 ) -> ApiError:
-    """Turn an error response into the matching exception, with a fallback message for empty bodies."""
+    """Turn an error response into the matching exception, with a fallback message for empty bodies.
+
+    :param request_id: the response's ``X-Request-ID``; kept on the error and shown at the end of its text (an
+        error without one reads exactly as before).
+    """
     message, payload, raw = parse_error_body(content)
     if not message:
         message = raw.strip()[:200] or f"HTTP {status} with an empty body"
@@ -216,6 +229,7 @@ def build_api_error(
         body=raw,
         retry_after=retry_after,
         vendor="Tremendous",
+        request_id=request_id,
     )
 
 

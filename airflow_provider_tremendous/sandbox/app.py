@@ -19,7 +19,11 @@ from airflow_provider_tremendous.sandbox.errors import SandboxAPIError
 from airflow_provider_tremendous.sandbox.gateway import Gateway
 from airflow_provider_tremendous.sandbox.state import SandboxState
 from airflow_provider_tremendous.sandbox.tangocard import routes as tango_routes
-from airflow_provider_tremendous.sandbox.tangocard.domain.errors import TangoSandboxError, tango_error_body
+from airflow_provider_tremendous.sandbox.tangocard.domain.errors import (
+    TangoSandboxError,
+    tango_error_body,
+    tango_error_headers,
+)
 from airflow_provider_tremendous.sandbox.tremendous import domain  # noqa: F401 - registers transitions
 from airflow_provider_tremendous.sandbox.tremendous.domain import account, fraud, funding, orders, reports  # noqa: F401
 from airflow_provider_tremendous.sandbox.tremendous.routes import account as account_routes
@@ -91,6 +95,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             body["path"] = request.url.path
             if request.app.state.sandbox.config.settings.tango_mask_invalid_values:  # the lenient reading
                 body["errors"] = [{**item, "invalidValue": "****"} for item in body["errors"]]
+            return JSONResponse(body, status_code=error.status, headers=tango_error_headers(body))
         return JSONResponse(body, status_code=error.status)
 
     @app.exception_handler(RequestValidationError)
@@ -102,7 +107,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         message = "Not found" if error.status_code == 404 else str(error.detail)
         if request.url.path.startswith("/raas/"):
             body = tango_error_body(error.status_code, f"{error.status_code}.000", message, path=request.url.path)
-            return JSONResponse(body, error.status_code)
+            return JSONResponse(body, error.status_code, headers=tango_error_headers(body))
         return JSONResponse({"errors": {"message": message, "payload": {}}}, error.status_code)
 
     @app.exception_handler(Exception)
@@ -110,5 +115,5 @@ def _install_error_handlers(app: FastAPI) -> None:
         log.exception("Sandbox bug on %s %s", request.method, request.url.path)
         if request.url.path.startswith("/raas/"):
             body = tango_error_body(500, "500.000", f"Sandbox internal error: {error}", path=request.url.path)
-            return JSONResponse(body, 500)
+            return JSONResponse(body, 500, headers=tango_error_headers(body))
         return JSONResponse({"errors": {"message": f"Sandbox internal error: {error}", "payload": {}}}, 500)

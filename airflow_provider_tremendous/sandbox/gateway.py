@@ -23,7 +23,7 @@ from typing import Any
 
 from airflow_provider_tremendous.sandbox.config import FaultConfig
 from airflow_provider_tremendous.sandbox.state import SandboxState
-from airflow_provider_tremendous.sandbox.tangocard.domain.errors import tango_error_body
+from airflow_provider_tremendous.sandbox.tangocard.domain.errors import tango_error_body, tango_error_headers
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -37,13 +37,14 @@ TANGO_PREFIX = "/raas/v2"
 TRANSPORTS: dict[tuple[str, int], Any] = {}
 
 
-async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+async def _send_json(send: Send, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
     raw = json.dumps(body).encode()
+    extra = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in (headers or {}).items()]
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode())],
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode()), *extra],
         }
     )
     await send({"type": "http.response.body", "body": raw})
@@ -80,6 +81,10 @@ class Dialect:
         detail = {"message": message, "payload": {}}
         return {"error": detail} if status == 429 else {"errors": detail}
 
+    def error_headers(self, body: dict[str, Any]) -> dict[str, str]:
+        """Headers sent with an error answer of the gateway (none for Tremendous)."""
+        return {}
+
 
 class TangoDialect(Dialect):
     """Tango Card: Basic auth with any non-empty platform name and key (one emulated platform per name), or a
@@ -112,8 +117,18 @@ class TangoDialect(Dialect):
             default_key = "401.001"
         return tango_error_body(status, i18n_key or default_key, message, path=path)
 
+    def error_headers(self, body: dict[str, Any]) -> dict[str, str]:
+        """``X-REQUEST-ID``, equal to the body's ``requestId``, as Tango sends it."""
+        return tango_error_headers(body)
+
 
 DIALECTS = (Dialect(), TangoDialect())
+
+
+async def _send_error(send: Send, dialect: Dialect, status: int, message: str, path: str) -> None:
+    """An error answer of the gateway itself, in ``dialect``'s body and headers."""
+    body = dialect.error(status, message, path)
+    await _send_json(send, status, body, dialect.error_headers(body))
 
 
 class TokenBuckets:
@@ -162,12 +177,12 @@ class Gateway:
             await asyncio.sleep(faults.latency_ms / 1000)
         caller, refusal = dialect.caller(scope, self.state.config.settings.production_keys)
         if caller is None:
-            await _send_json(send, 401, dialect.error(401, refusal, path))
+            await _send_error(send, dialect, 401, refusal, path)
             return
         rate = dialect.rate_limit(faults)
         if rate and not self.buckets.allow(caller, rate):
             self.stats["rate_limited"] += 1
-            await _send_json(send, 429, dialect.error(429, "Too many requests", path))
+            await _send_error(send, dialect, 429, "Too many requests", path)
             return
         affected = (faults.path_prefix is None or path[len(dialect.prefix) :].startswith(faults.path_prefix)) and (
             faults.method is None or scope["method"] == faults.method.upper()
@@ -181,11 +196,11 @@ class Gateway:
             return
         if affected and faults.rate_limited_rate and self.rng.random() < faults.rate_limited_rate:
             self.stats["rate_limited"] += 1
-            await _send_json(send, 429, dialect.error(429, "Too many requests", path))
+            await _send_error(send, dialect, 429, "Too many requests", path)
             return
         if affected and faults.error_rate and self.rng.random() < faults.error_rate:
             self.stats["error_before_commit"] += 1
-            await _send_json(send, 500, dialect.error(500, "Internal server error (injected before commit)", path))
+            await _send_error(send, dialect, 500, "Internal server error (injected before commit)", path)
             return
         after = self.rng.random() if affected else 1.0
         if after < faults.error_after_commit_rate + faults.drop_after_commit_rate:
@@ -220,4 +235,4 @@ class Gateway:
         if drop and transport is not None:
             transport.abort()
             return
-        await _send_json(send, 500, dialect.error(500, "Internal server error (injected after commit)", scope["path"]))
+        await _send_error(send, dialect, 500, "Internal server error (injected after commit)", scope["path"])

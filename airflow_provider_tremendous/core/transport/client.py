@@ -1,55 +1,44 @@
 """The request core: rate limit → send → OAuth refresh → error mapping, under one retry policy.
 
-:class:`SyncApiClient` and :class:`AsyncApiClient` differ only in how they wait and send; every decision (what
-to retry, how long to wait, when to refresh a token, which error to raise) is made by the shared pieces in this
-package. Endpoint declarations (e.g. :mod:`airflow_provider_tremendous.vendors.tremendous.api`) hand both the
-same :class:`ApiRequest`.
+:class:`SyncApiClient` and :class:`AsyncApiClient` differ only in how they wait and send. Every decision of an
+attempt (when to wait for the rate limiter, when a closed send gate stops a request, when to renew a token and
+repeat once, when a 429 pauses the account, which error to raise) is made once, without I/O, by
+:mod:`.attempt`; each client only performs the effects it asks for, blocking or awaited. What to retry and how
+long to wait in between is :class:`RetryPolicy`'s (one set of tenacity callbacks for both). Endpoint
+declarations (e.g. :mod:`airflow_provider_tremendous.vendors.tremendous.api`) hand both the same
+:class:`ApiRequest`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import hashlib
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 
 from airflow.providers.common.compat.sdk import mask_secret
 
-from airflow_provider_tremendous.core.errors import TremendousNotSentError
 from airflow_provider_tremendous.core.transport.aio import HttpxTransport
+from airflow_provider_tremendous.core.transport.attempt import (
+    MAX_HOLDS,
+    SEND_GATE,
+    Acquire,
+    Attempt,
+    Effect,
+    Send,
+    Sleep,
+    attempt_steps,
+    send_gate,
+)
 from airflow_provider_tremendous.core.transport.profile import ClientSettings, CredentialsLike, ErrorFactory
 from airflow_provider_tremendous.core.transport.ratelimit import RateLimiter, shared_rate_limiter
-from airflow_provider_tremendous.core.transport.request import ApiRequest, RawResponse, raise_for_status
-from airflow_provider_tremendous.core.transport.retry import MAX_RETRY_AFTER, RATE_LIMIT_MIN_WAIT, RetryPolicy
+from airflow_provider_tremendous.core.transport.request import ApiRequest, RawResponse
+from airflow_provider_tremendous.core.transport.retry import RetryPolicy
 from airflow_provider_tremendous.core.transport.sync import RequestsTransport
 from airflow_provider_tremendous.core.transport.tokens import acquire_async
 
-#: How many pauses in a row one request waits out before it is sent anyway (each is a fresh 429 from the API).
-MAX_HOLDS = 10
-#: The caller's send gate: why a request that changes something must not be sent now (``None``: send). Checked
-#: after the rate limiter's wait, right before the request leaves, so a payout that stops while requests wait for
-#: their turn sends none of them (reads are never gated: a look-up must still resolve an uncertain order).
-SEND_GATE: contextvars.ContextVar[Callable[[], str | None] | None] = contextvars.ContextVar("send_gate", default=None)
-
-
-@contextmanager
-def send_gate(reason: Callable[[], str | None]) -> Iterator[None]:
-    """Within this block (this thread or task), a request other than a GET is sent only while ``reason()`` is
-    ``None``; otherwise :class:`TremendousNotSentError` is raised and nothing leaves."""
-    token = SEND_GATE.set(reason)
-    try:
-        yield
-    finally:
-        SEND_GATE.reset(token)
-
-
-def _check_gate(request: ApiRequest) -> None:
-    gate = SEND_GATE.get()
-    reason = gate() if gate is not None and request.method != "GET" else None
-    if reason:
-        raise TremendousNotSentError(reason)
+#: Kept here too: callers import the send gate (and tests the hold count) from this module.
+__all__ = ["MAX_HOLDS", "SEND_GATE", "AsyncApiClient", "SyncApiClient", "send_gate"]
 
 
 class _ClientCore:
@@ -80,10 +69,10 @@ class _ClientCore:
             settings.base_url, account, settings.rate_limit_per_second, margin
         )
 
-    def _pause_on_rate_limit(self, response: RawResponse) -> None:
-        """A 429 pauses every request of this account in the process, not just the one that got it."""
-        if response.status == 429:
-            self.limiter.pause(max(RATE_LIMIT_MIN_WAIT, min(response.retry_after or 0.0, MAX_RETRY_AFTER)))
+    def _new_attempt(self, request: ApiRequest) -> Attempt:
+        """One attempt of ``request`` with this client's credentials, limiter and error factory (see
+        :mod:`.attempt`); the client performs its effects."""
+        return Attempt(attempt_steps(request, self.credentials, self.limiter, self.errors))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.settings.base_url!r}, env={self.settings.environment!r})"
@@ -112,41 +101,30 @@ class SyncApiClient(_ClientCore):
         return self.policy.retrying(request, self._sleep)(self._attempt, request)
 
     def _attempt(self, request: ApiRequest) -> RawResponse:
-        seen = self.credentials.generation  # before needs_token: a renewal in between is then not repeated
-        if request.authenticated and self.credentials.needs_token:
-            self._refresh(seen)
-        generation = self.credentials.generation
-        for _ in range(MAX_HOLDS):  # a 429 pause that began while this caller waited for its slot holds it too
-            delay = max(self.limiter.reserve(), self.limiter.pause_left())
-            if delay > 0:
-                self._sleep(delay)
-            if not self.limiter.held():
-                break
-        _check_gate(request)
-        response = self.transport.send(request, self.credentials.headers(request))
-        if self.credentials.should_refresh(request, response):
-            self._refresh(generation)
-            _check_gate(request)  # a stop during the token refresh: the resend does not leave
-            response = self.transport.send(request, self.credentials.headers(request))
-        self._pause_on_rate_limit(response)
-        raise_for_status(request, response, self.errors)
-        return response
+        """One attempt, its effects performed by blocking: sleep, send with requests, take the lock, call."""
+        attempt = self._new_attempt(request)
+        step = attempt.start()
+        while not isinstance(step, RawResponse):
+            outcome: object = None
+            failure: BaseException | None = None
+            try:
+                outcome = self._perform(step)
+            except BaseException as error:  # thrown into the attempt: it releases the lock it holds, then re-raises
+                failure = error
+            step = attempt.resume(outcome, failure)
+        return step
 
-    def _refresh(self, seen_generation: int) -> None:
-        """Renew the token unless another client of the credential did since ``seen_generation`` (one token
-        request per process however many threads got a 401: they wait on the lock, then find it renewed)."""
-        credentials = self.credentials
-        with credentials.lock:
-            if credentials.generation != seen_generation:
-                return  # another thread refreshed while we waited
-            credentials.before_refresh()
-            token_request = credentials.refresh_request()
-            response = self.transport.send(token_request, {})
-            if credentials.another_token_after(response):  # rotated by another task process meanwhile
-                token_request = credentials.refresh_request()
-                response = self.transport.send(token_request, {})
-            credentials.apply_refresh(token_request, response)
-            credentials.after_refresh()
+    def _perform(self, effect: Effect) -> object:
+        """Perform one effect of an attempt, blocking; return its outcome."""
+        if isinstance(effect, Send):
+            return self.transport.send(effect.request, effect.headers)
+        if isinstance(effect, Sleep):
+            self._sleep(effect.seconds)
+        elif isinstance(effect, Acquire):
+            effect.lock.acquire()
+        else:
+            return effect.call()
+        return None
 
     def close(self) -> None:
         """Release pooled connections."""
@@ -177,46 +155,32 @@ class AsyncApiClient(_ClientCore):
         return response
 
     async def _attempt(self, request: ApiRequest) -> RawResponse:
-        seen = self.credentials.generation
-        if request.authenticated and self.credentials.needs_token:
-            await self._refresh(seen)
-        generation = self.credentials.generation
-        for _ in range(MAX_HOLDS):  # a 429 pause that began while this caller waited for its slot holds it too
-            delay = max(self.limiter.reserve(), self.limiter.pause_left())
-            if delay > 0:
-                await self._sleep(delay)
-            if not self.limiter.held():
-                break
-        _check_gate(request)
-        response = await self.transport.send(request, self.credentials.headers(request))
-        if self.credentials.should_refresh(request, response):
-            await self._refresh(generation)
-            _check_gate(request)  # a stop during the token refresh: the resend does not leave
-            response = await self.transport.send(request, self.credentials.headers(request))
-        self._pause_on_rate_limit(response)
-        raise_for_status(request, response, self.errors)
-        return response
+        """One attempt, its effects awaited: sleep, send with httpx, take the lock without blocking the loop
+        (:func:`acquire_async`: the same process-wide threading lock as sync threads and other event loops), and
+        run a blocking step (loading or keeping a rotated refresh token) in a worker thread."""
+        attempt = self._new_attempt(request)
+        step = attempt.start()
+        while not isinstance(step, RawResponse):
+            outcome: object = None
+            failure: BaseException | None = None
+            try:
+                outcome = await self._perform(step)
+            except BaseException as error:  # a cancellation too: the attempt releases the lock it holds, re-raises
+                failure = error
+            step = attempt.resume(outcome, failure)
+        return step
 
-    async def _refresh(self, seen_generation: int) -> None:
-        """The sync client's single-flight renewal, for coroutines: the same process-wide threading lock (so
-        coroutines of any event loop and sync threads exclude each other), taken without blocking the loop
-        (:func:`acquire_async`), and the same generation check, so N coroutines that got a 401 cause one token
-        request. Blocking steps (loading or keeping a rotated refresh token) run in a worker thread."""
-        credentials = self.credentials
-        await acquire_async(credentials.lock)
-        try:
-            if credentials.generation != seen_generation:
-                return  # another coroutine or thread refreshed while we waited
-            await asyncio.to_thread(credentials.before_refresh)
-            token_request = credentials.refresh_request()
-            response = await self.transport.send(token_request, {})
-            if await asyncio.to_thread(credentials.another_token_after, response):  # rotated by another process
-                token_request = credentials.refresh_request()
-                response = await self.transport.send(token_request, {})
-            credentials.apply_refresh(token_request, response)
-            await asyncio.to_thread(credentials.after_refresh)
-        finally:
-            credentials.lock.release()
+    async def _perform(self, effect: Effect) -> object:
+        """Perform one effect of an attempt, awaited; return its outcome."""
+        if isinstance(effect, Send):
+            return await self.transport.send(effect.request, effect.headers)
+        if isinstance(effect, Sleep):
+            await self._sleep(effect.seconds)
+        elif isinstance(effect, Acquire):
+            await acquire_async(effect.lock)
+        else:
+            return await asyncio.to_thread(effect.call)
+        return None
 
     async def aclose(self) -> None:
         """Release pooled connections."""

@@ -64,8 +64,16 @@ class CredentialsLike(Protocol):
 
 
 class ErrorFactory(Protocol):
-    """Builds the typed exception for an error response."""
+    """Builds the typed exception for an error response; ``request_id`` is the response's ``X-Request-ID`` header
+    (``None`` without one), which a vendor may prefer to read from its error body."""
 
     def __call__(
-        self, *, status: int, content: bytes, method: str, path: str, retry_after: float | None = None
+        self,
+        *,
+        status: int,
+        content: bytes,
+        method: str,
+        path: str,
+        retry_after: float | None = None,
+        request_id: str | None = None,
     ) -> TremendousAPIError: ...

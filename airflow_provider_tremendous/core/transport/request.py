@@ -101,6 +101,15 @@ class RawResponse:
         return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
 
     @property
+    def request_id(self) -> str | None:
+        """The vendor's id of this request from an ``X-Request-ID`` header (any case), to quote to its support;
+        ``None`` when the header is absent or empty."""
+        for key, value in self.headers.items():
+            if key.lower() == "x-request-id":
+                return value.strip() or None
+        return None
+
+    @property
     def content_type(self) -> str:
         """The media type without parameters, e.g. ``application/json``."""
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -118,7 +127,8 @@ class RawResponse:
 def raise_for_status(
     request: ApiRequest, response: RawResponse, errors: Callable[..., TremendousAPIError] = build_api_error
 ) -> None:
-    """Raise the matching typed API error for a 4xx/5xx; ``errors`` is the vendor's error factory."""
+    """Raise the matching typed API error for a 4xx/5xx; ``errors`` is the vendor's error factory, given the
+    response's ``X-Request-ID`` (if any) as ``request_id``."""
     if response.status < 400:
         return
     raise errors(
@@ -127,6 +137,7 @@ def raise_for_status(
         method=request.method,
         path=request.shown_path,
         retry_after=response.retry_after,
+        request_id=response.request_id,
     )
 
 

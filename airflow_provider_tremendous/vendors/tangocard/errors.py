@@ -134,9 +134,19 @@ def _read(content: bytes) -> tuple[Mapping[str, Any], str]:
 
 
 def build_tangocard_error(
-    *, status: int, content: bytes, method: str, path: str, retry_after: float | None = None
+    *,
+    status: int,
+    content: bytes,
+    method: str,
+    path: str,
+    retry_after: float | None = None,
+    request_id: str | None = None,
 ) -> TangoCardAPIError:
-    """Turn a Tango Card error response into its typed exception (tolerant of any body, JSON or not)."""
+    """Turn a Tango Card error response into its typed exception (tolerant of any body, JSON or not).
+
+    :param request_id: the response's ``X-REQUEST-ID`` header: the request id when the body carries no
+        ``requestId`` (Tango sends both; the body's wins).
+    """
     data, raw = _read(content)
     i18n_key = str(data.get("i18nKey") or data.get("code") or "")
     field_errors = [dict(item) for item in data.get("errors") or [] if isinstance(item, Mapping)]  # redacted
@@ -152,5 +162,5 @@ def build_tangocard_error(
         retry_after=retry_after,
         i18n_key=i18n_key,
         errors=field_errors,
-        request_id=str(data.get("requestId") or ""),
+        request_id=str(data.get("requestId") or request_id or ""),
     )

@@ -40,6 +40,12 @@ def tango_error_body(
     }
 
 
+def tango_error_headers(body: Mapping[str, Any]) -> dict[str, str]:
+    """The headers of a Tango error answer: ``X-REQUEST-ID``, the same id as the body's ``requestId`` (Tango
+    returns both)."""
+    return {"X-REQUEST-ID": str(body["requestId"])}
+
+
 def field_error(path: str, message: str, invalid_value: Any = None, constraint: str = "") -> dict[str, Any]:
     """One entry of ``errors[]``."""
     return {"path": path, "i18nKey": "", "message": message, "invalidValue": invalid_value, "constraint": constraint}
