@@ -47,7 +47,7 @@ MOVED: dict[str, str] = {
     "connection_checks": "core.connection_checks",
     "connection_form": "hooks.connection_form",
     "currencies": "core.currencies",
-    "errors": "core.errors",
+    "errors": "vendors.tremendous.errors",
     "external_ids": "core.external_ids",
     "limits": "core.limits",
     "markers": "core.markers",

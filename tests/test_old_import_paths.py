@@ -23,6 +23,16 @@ PACKAGE = "airflow_provider_tremendous"
 OLD_CLASSES: dict[str, list[str]] = json.loads((Path(__file__).parent / "data" / "public_classes_0_1.json").read_text())
 
 
+OLD_ALL: dict[str, list[str]] = json.loads((Path(__file__).parent / "data" / "public_all_0_1.json").read_text())
+
+
+@pytest.mark.parametrize("module", sorted(OLD_ALL))
+def test_every_name_an_old_module_exported_still_imports(module: str) -> None:
+    """``__all__`` of each 0.1 module (re-exports included, e.g. ``models.TremendousModel``)."""
+    imported = importlib.import_module(module)
+    assert not [name for name in OLD_ALL[module] if not hasattr(imported, name)]
+
+
 @pytest.mark.parametrize("module", sorted(OLD_CLASSES))
 def test_every_old_module_path_and_class_imports(module: str) -> None:
     imported = importlib.import_module(module)

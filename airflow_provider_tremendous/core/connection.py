@@ -27,7 +27,7 @@ from typing import Any, Generic, Protocol, TypedDict, TypeVar
 from urllib.parse import urlsplit
 
 from airflow_provider_tremendous.core.connection_checks import check_credentials, non_sandbox_hosts
-from airflow_provider_tremendous.core.errors import TremendousConfigurationError
+from airflow_provider_tremendous.core.errors import ConfigurationError
 
 SANDBOX = "sandbox"
 PRODUCTION = "production"
@@ -67,7 +67,7 @@ def read_extras(conn: ConnectionLike) -> dict[str, Any]:
     try:
         extras = conn.extra_dejson
     except (TypeError, ValueError) as error:  # pragma: no cover - Airflow already parses extras
-        raise TremendousConfigurationError(f"connection extra is not valid JSON: {error}") from error
+        raise ConfigurationError(f"connection extra is not valid JSON: {error}") from error
     if isinstance(extras, str):  # some secrets backends store extras double-encoded
         extras = json.loads(extras)
     return dict(extras or {})
@@ -76,7 +76,7 @@ def read_extras(conn: ConnectionLike) -> dict[str, Any]:
 def extra_number(extras: Mapping[str, Any], name: str, default: float | None, conn_id: str) -> float | None:
     """The extra ``name`` as a number (``default`` when absent or empty).
 
-    :raises TremendousConfigurationError: when it is not a number, naming the connection and the extra.
+    :raises ConfigurationError: when it is not a number, naming the connection and the extra.
     """
     value = extras.get(name)
     if value in (None, ""):
@@ -84,9 +84,7 @@ def extra_number(extras: Mapping[str, Any], name: str, default: float | None, co
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise TremendousConfigurationError(
-            f"Connection '{conn_id}': extra '{name}' must be a number, got {value!r}."
-        ) from None
+        raise ConfigurationError(f"Connection '{conn_id}': extra '{name}' must be a number, got {value!r}.") from None
 
 
 def extra_text(extras: Mapping[str, Any], name: str) -> str | None:
@@ -98,14 +96,14 @@ def extra_text(extras: Mapping[str, Any], name: str) -> str | None:
 def read_environment(extras: Mapping[str, Any], conn_id: str) -> tuple[str, bool]:
     """The environment (``sandbox`` unless the extra says otherwise) and whether the extra set it explicitly.
 
-    :raises TremendousConfigurationError: when the extra holds neither ``sandbox`` nor ``production``.
+    :raises ConfigurationError: when the extra holds neither ``sandbox`` nor ``production``.
     """
     raw = extras.get("environment")
     if raw in (None, ""):
         return SANDBOX, False
     value = str(raw).strip().lower()
     if value not in (SANDBOX, PRODUCTION):
-        raise TremendousConfigurationError(
+        raise ConfigurationError(
             f"Connection '{conn_id}': extra 'environment' must be 'sandbox' or 'production', got {raw!r}."
         )
     return value, True
@@ -237,7 +235,7 @@ def parse_connection(
 
     :param read_oauth: the vendor's own reading: returns its OAuth settings (``None`` without OAuth) and raises
         when the credentials are missing or do not fit the environment.
-    :raises TremendousConfigurationError: on any unsafe or incomplete connection.
+    :raises ConfigurationError: on any unsafe or incomplete connection.
     """
     conn_id = conn.conn_id or rules.default_conn_id
     extras = read_extras(conn)
@@ -254,9 +252,7 @@ def parse_connection(
     urls = [base_url, *([oauth.token_url] if oauth is not None else [])]
     hosts = non_sandbox_hosts(conn_id, urls, rules.sandbox_hosts)
     if hosts and not (explicit and environment == PRODUCTION):
-        raise TremendousConfigurationError(
-            rules.production_host_message.format(conn_id=conn_id, hosts=", ".join(hosts))
-        )
+        raise ConfigurationError(rules.production_host_message.format(conn_id=conn_id, hosts=", ".join(hosts)))
     limits = client_limits(
         extras,
         conn_id,

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import urllib3
 
-from airflow_provider_tremendous.core.errors import TremendousConfigurationError
+from airflow_provider_tremendous.core.errors import ConfigurationError
 
 
 def normalise_host(host: str) -> str:
@@ -45,7 +45,7 @@ def non_sandbox_hosts(conn_id: str, urls: Iterable[str], sandbox_hosts: frozense
     """The normalised hosts of ``urls`` that are neither in ``sandbox_hosts`` nor loopback: each needs
     ``environment=production``.
 
-    :raises TremendousConfigurationError: when a URL has no host or an invalid one.
+    :raises ConfigurationError: when a URL has no host or an invalid one.
     """
     found = []
     for url in urls:
@@ -64,11 +64,11 @@ def checked_host(conn_id: str, url: str) -> str:
     production); a user name or password in the URL; a host that urllib3 (the sync client's parser) and urlsplit
     (httpx's reading) do not agree on; no valid host.
 
-    :raises TremendousConfigurationError: naming the connection and what is wrong.
+    :raises ConfigurationError: naming the connection and what is wrong.
     """
 
     def refuse(why: str) -> NoReturn:
-        raise TremendousConfigurationError(
+        raise ConfigurationError(
             f"Connection '{conn_id}': the host URL {why} (the URL is not shown). Give a plain https://host/path URL."
         )
 
@@ -107,7 +107,7 @@ def check_credentials(conn_id: str, fields: Mapping[str, str | None], *, spaces:
             continue
         allowed = PRINTABLE_ASCII | ({" "} if name in spaces else set())
         if not set(value) <= allowed:
-            raise TremendousConfigurationError(
+            raise ConfigurationError(
                 f"Connection '{conn_id}': the {name} field holds a control, whitespace or non-ASCII character "
                 "(the value is not shown). Copy the credential again without line breaks or invisible characters."
             )

@@ -13,7 +13,6 @@ The names of release 0.1 (``TremendousError``, ``TremendousAPIError``...) are al
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from typing import Any
 
 from airflow.providers.common.compat.sdk import AirflowException, AirflowFailException
@@ -179,58 +178,6 @@ def error_class_for(status: int) -> type[ApiError]:
     if status >= 500:
         return ServerError
     return _BY_STATUS.get(status, ApiError)
-
-
-def parse_error_body(content: bytes) -> tuple[str, Any, str]:
-    """Read an error body defensively: ``{"errors": {...}}``, ``{"error": {...}}``, either as a string, or not JSON.
-
-    :return: ``(message, payload, raw_text)``; the message is empty when the body carries none.
-    """
-    text = content.decode("utf-8", errors="replace")
-    try:
-        data = json.loads(text) if text.strip() else None
-    except ValueError:
-        return "", None, text[:_MAX_PAYLOAD_CHARS]
-    if not isinstance(data, Mapping):
-        return "", None, text[:_MAX_PAYLOAD_CHARS]
-    detail = data.get("errors", data.get("error"))
-    if isinstance(detail, Mapping):
-        message = detail.get("message") or ""
-        return str(message), detail.get("payload"), text[:_MAX_PAYLOAD_CHARS]
-    if isinstance(detail, str):
-        return detail, None, text[:_MAX_PAYLOAD_CHARS]
-    return str(data.get("message") or ""), None, text[:_MAX_PAYLOAD_CHARS]
-
-
-def build_api_error(
-    *,
-    status: int,
-    content: bytes,
-    method: str,
-    path: str,
-    retry_after: float | None = None,
-    request_id: str | None = None,
-) -> ApiError:
-    """Turn an error response into the matching exception, with a fallback message for empty bodies.
-
-    :param request_id: the response's ``X-Request-ID``; kept on the error and shown at the end of its text (an
-        error without one reads exactly as before).
-    """
-    message, payload, raw = parse_error_body(content)
-    if not message:
-        message = raw.strip()[:200] or f"HTTP {status} with an empty body"
-    cls = error_class_for(status)
-    return cls(
-        status=status,
-        message=message,
-        payload=payload,
-        method=method,
-        path=path,
-        body=raw,
-        retry_after=retry_after,
-        vendor="Tremendous",
-        request_id=request_id,
-    )
 
 
 class NotSentError(ProviderError):

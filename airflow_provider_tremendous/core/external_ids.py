@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import InputError
 
 
 def _slug(text: str, limit: int) -> str:
@@ -49,7 +49,7 @@ def single_order_key(given: Any, is_production: bool, derive: Callable[[], str],
     if given not in (None, ""):
         return str(given)
     if is_production:
-        raise TremendousInputError(
+        raise InputError(
             f"{name}: a production connection needs an explicit idempotency key, derived from what is being paid "
             f"(e.g. {name}='survey-42-respondent-17'), so that a new DAG run for the same person finds the first "
             "order instead of paying again; nothing was sent"

@@ -25,7 +25,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, NoReturn, Protocol
 
-from airflow_provider_tremendous.core.errors import TremendousError
+from airflow_provider_tremendous.core.errors import ProviderError
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class JsonStore(Protocol):
 _ABSENT = object()
 
 
-class UnreadableVariableError(TremendousError):
+class UnreadableVariableError(ProviderError):
     """A Variable exists but its value cannot be read: treat it as unknown, never as absent."""
 
 
@@ -136,7 +136,7 @@ def task_state_store(context: Any) -> TaskStateStore | None:
     return TaskStateStore(store) if store is not None else None
 
 
-class MarkerUnavailableError(TremendousError):
+class MarkerUnavailableError(ProviderError):
     """No durable store took the marker: whatever it was to protect must not be done now."""
 
 

@@ -31,10 +31,10 @@ from typing import Any, Generic, TypeVar
 from airflow.providers.common.compat.sdk import AirflowFailException
 
 from airflow_provider_tremendous.core.errors import (
-    TremendousAPIError,
-    TremendousError,
-    TremendousNotSentError,
-    TremendousTransportError,
+    ApiError,
+    NotSentError,
+    ProviderError,
+    TransportError,
 )
 from airflow_provider_tremendous.core.markers import TaskMarkers
 
@@ -61,25 +61,25 @@ def _rank(marker: dict[str, Any]) -> int:
     return _RANKS.get(str(marker.get("state")), 0)
 
 
-class UncertainSendError(TremendousError, AirflowFailException):
+class UncertainSendError(ProviderError, AirflowFailException):
     """An earlier try's request may have moved money and cannot be confirmed: not sent again automatically."""
 
 
-class ConcurrentSendError(TremendousError, AirflowFailException):
+class ConcurrentSendError(ProviderError, AirflowFailException):
     """Another task instance is sending the same movement right now: not sent here."""
 
 
-class ReusedKeyError(TremendousError, AirflowFailException):
+class ReusedKeyError(ProviderError, AirflowFailException):
     """The idempotency key already names another movement (amount, account, card): nothing sent."""
 
 
 def proves_not_sent(error: BaseException) -> bool:
     """Whether ``error`` proves the request moved no money: it never left this machine, or the vendor refused it."""
-    if isinstance(error, TremendousNotSentError):
+    if isinstance(error, NotSentError):
         return True
-    if isinstance(error, TremendousTransportError):
+    if isinstance(error, TransportError):
         return not error.may_have_reached_server
-    return isinstance(error, TremendousAPIError) and error.status in _REFUSED
+    return isinstance(error, ApiError) and error.status in _REFUSED
 
 
 @dataclass
@@ -197,5 +197,5 @@ class SendOnce(Generic[Result]):
         try refuses rather than resends); the outcome of this try stands."""
         try:
             self._mark(state, attempt, extra)
-        except TremendousError as error:
+        except ProviderError as error:
             log.warning("%s: %s; a later try will treat this attempt as uncertain", self.what, error)

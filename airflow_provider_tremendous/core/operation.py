@@ -33,7 +33,7 @@ from airflow.providers.common.compat.sdk import mask_secret
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import to_jsonable_python
 
-from airflow_provider_tremendous.core.errors import TremendousResponseError, describe_validation_error
+from airflow_provider_tremendous.core.errors import ResponseError, describe_validation_error
 from airflow_provider_tremendous.core.pagination import Page
 from airflow_provider_tremendous.core.paging import PageCursor, Paging
 from airflow_provider_tremendous.core.transport.request import (
@@ -192,7 +192,7 @@ class Operation(Generic[P, T]):
         return TypeAdapter(self.return_type)
 
     def parse(self, request: ApiRequest, response: RawResponse) -> T:
-        """Read ``response`` as the stub's return type; raise :class:`TremendousResponseError` if it is not."""
+        """Read ``response`` as the stub's return type; raise :class:`ResponseError` if it is not."""
         rtype = self.return_type
         if rtype is type(None):
             return None  # type: ignore[return-value]
@@ -203,7 +203,7 @@ class Operation(Generic[P, T]):
         data = self._decode_json(request, response)
         if self.key is not None:
             if not isinstance(data, Mapping) or self.key not in data:
-                raise TremendousResponseError(
+                raise ResponseError(
                     f"{self.method} {request.shown_path}: the response has no '{self.key}' field "
                     f"(status {response.status}): {_excerpt(request, response)}"
                 )
@@ -214,7 +214,7 @@ class Operation(Generic[P, T]):
         try:
             result: T = self._adapter.validate_python(data)
         except ValidationError as error:  # the inputs are left out: they may be links, codes or card tokens
-            raise TremendousResponseError(
+            raise ResponseError(
                 f"{self.method} {request.shown_path}: the response does not have the expected shape: "
                 f"{describe_validation_error(error)}"
             ) from None
@@ -225,7 +225,7 @@ class Operation(Generic[P, T]):
         try:
             return json.loads(response.content.decode(response.charset))
         except (ValueError, LookupError):
-            raise TremendousResponseError(
+            raise ResponseError(
                 f"{self.method} {request.shown_path}: expected JSON, got {response.content_type or 'no content type'} "
                 f"(status {response.status}): {_excerpt(request, response)}"
             ) from None

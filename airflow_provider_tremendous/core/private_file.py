@@ -16,13 +16,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from airflow_provider_tremendous.core.errors import TremendousConfigurationError
+from airflow_provider_tremendous.core.errors import ConfigurationError
 
 
 def append_private_records(path: str | os.PathLike[str], records: Iterable[Mapping[str, Any]]) -> int:
     """Append ``records`` as JSON lines to ``path`` (created ``0600``), and return how many were written.
 
-    :raises TremendousConfigurationError: when ``path`` exists as something other than a private regular file of
+    :raises ConfigurationError: when ``path`` exists as something other than a private regular file of
         this user (mode wider than ``0600``, another owner, a symlink, a directory, a FIFO); nothing is written then.
     """
     lines = [json.dumps(dict(record), sort_keys=True, default=str) + "\n" for record in records]
@@ -37,7 +37,7 @@ def check_private_file(path: str | os.PathLike[str]) -> None:
     """Make sure ``path`` can take secrets (creating it empty, ``0600``), *before* anything is paid: a file refused
     after the payment would leave the secret uncaptured.
 
-    :raises TremendousConfigurationError: as :func:`append_private_records` would.
+    :raises ConfigurationError: as :func:`append_private_records` would.
     """
     with _open_private(path):
         pass
@@ -69,14 +69,14 @@ def _open_private(path: str | os.PathLike[str]) -> Any:
     try:
         descriptor = os.open(target, flags, 0o600)
     except OSError as error:
-        raise TremendousConfigurationError(
+        raise ConfigurationError(
             f"cannot write the secrets file {str(target)!r}: {error.strerror} (a symlink is refused)"
         ) from None
     info = os.fstat(descriptor)
     owner = getattr(os, "getuid", lambda: info.st_uid)()
     if not stat.S_ISREG(info.st_mode) or info.st_uid != owner or info.st_mode & 0o077:
         os.close(descriptor)
-        raise TremendousConfigurationError(
+        raise ConfigurationError(
             f"refusing to write secrets to {str(target)!r}: it exists with mode {stat.S_IMODE(info.st_mode):04o} "
             "or another owner, or is not a regular file; it must be a file of this user readable by nobody else "
             "(chmod 600), or not exist"

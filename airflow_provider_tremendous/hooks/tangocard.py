@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from airflow_provider_tremendous.core.connection import ConnectionLike
-from airflow_provider_tremendous.core.errors import TremendousConfigurationError, TremendousError
+from airflow_provider_tremendous.core.errors import ConfigurationError, ProviderError
 from airflow_provider_tremendous.hooks.base import ApiHookBase, AsyncClientMixin, ClientParts, SyncClientMixin
 from airflow_provider_tremendous.vendors.tangocard.api import TangoCardOperations
 from airflow_provider_tremendous.vendors.tangocard.auth import TangoCardCredentials
@@ -66,7 +66,7 @@ class TangoCardHook(SyncClientMixin[TangoCardSettings], TangoCardHookBase, Tango
         """Check the credentials with a cheap authenticated call; never shows the key."""
         try:
             accounts = self.list_accounts()
-        except TremendousError as error:
+        except ProviderError as error:
             return False, str(error)
         return True, (
             f"Connected to Tango Card {self.settings.environment} ({self.settings.base_url}): "
@@ -79,7 +79,7 @@ class TangoCardHook(SyncClientMixin[TangoCardSettings], TangoCardHookBase, Tango
         customer = customer or self.settings.customer_identifier
         account = account or self.settings.account_identifier
         if not customer or not account:
-            raise TremendousConfigurationError(
+            raise ConfigurationError(
                 f"Connection '{self.tangocard_conn_id}': no customer/account given. Pass customer_identifier and "
                 "account_identifier, or set them in the connection's extra."
             )
@@ -93,7 +93,7 @@ class TangoCardHook(SyncClientMixin[TangoCardSettings], TangoCardHookBase, Tango
         """The order placed with this ``externalRefID`` in the account, or ``None`` when there is none."""
         account = account or self.settings.account_identifier
         if not account:  # externalRefIDs are unique per account only: never match another account's order
-            raise TremendousConfigurationError(
+            raise ConfigurationError(
                 f"Connection '{self.tangocard_conn_id}': find_order needs the account (pass account= or set "
                 "account_identifier in the connection's extra)."
             )

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-from airflow_provider_tremendous.core.errors import TremendousError, TremendousNotFoundError, build_api_error
+from airflow_provider_tremendous.core.errors import NotFoundError, ProviderError
 from airflow_provider_tremendous.hooks.base import ApiHookBase, AsyncClientMixin, ClientParts, SyncClientMixin
 from airflow_provider_tremendous.vendors.tremendous.api import TremendousOperations
 from airflow_provider_tremendous.vendors.tremendous.auth import Credentials
@@ -31,6 +31,7 @@ from airflow_provider_tremendous.vendors.tremendous.connection import (
     TremendousSettings,
     settings_from_connection,
 )
+from airflow_provider_tremendous.vendors.tremendous.errors import build_api_error
 from airflow_provider_tremendous.vendors.tremendous.models import (
     BalanceTransaction,
     FundingSource,
@@ -76,7 +77,7 @@ class TremendousHook(SyncClientMixin[TremendousSettings], TremendousHookBase, Tr
         """Check the key with a cheap authenticated call; never shows the key."""
         try:
             organizations = self.list_organizations()
-        except TremendousError as error:
+        except ProviderError as error:
             return False, str(error)
         names = ", ".join(org.name or org.id or "?" for org in organizations) or "no organization"
         return (
@@ -116,7 +117,7 @@ class TremendousHook(SyncClientMixin[TremendousSettings], TremendousHookBase, Tr
         """The order with this id or external_id, or ``None`` when there is none."""
         try:
             return self.get_order(id_or_external_id)
-        except TremendousNotFoundError:
+        except NotFoundError:
             return None
 
 

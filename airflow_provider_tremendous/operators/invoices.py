@@ -8,7 +8,7 @@ from decimal import Decimal
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import InputError
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator
 from airflow_provider_tremendous.operators.links import INVOICE_URL_KEY, TremendousInvoiceLink
 
@@ -60,7 +60,7 @@ class TremendousCreateInvoiceOperator(TremendousBaseOperator):
         try:
             return float(parse_amount(self.amount, maximum=MAX_INVOICE))
         except AmountError as error:
-            raise TremendousInputError(f"amount: {error}; nothing was sent") from None
+            raise InputError(f"amount: {error}; nothing was sent") from None
 
     def _po_number(self, context: Any) -> str:
         if self.po_number:

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.core.checks import Verdict
 from airflow_provider_tremendous.core.errors import (
-    TremendousConflictError,
-    TremendousError,
-    TremendousUnprocessableError,
+    ConflictError,
+    ProviderError,
+    UnprocessableError,
 )
 from airflow_provider_tremendous.core.external_ids import single_order_key, task_instance_external_id
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator, TremendousWaitingOperator
@@ -47,8 +47,8 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
         dashboard, or with ``TremendousHook().generate_reward_link``). Not templated on purpose: a fixed path.
     :return: the order as a JSON-safe dict (id, external_id, status, payment, rewards with their delivery method and
         status, never the redemption link).
-    :raises TremendousInputError: the reward is invalid (nothing sent).
-    :raises TremendousConflictError: the external_id was already used for a different reward.
+    :raises InputError: the reward is invalid (nothing sent).
+    :raises ConflictError: the external_id was already used for a different reward.
     """
 
     template_fields: Sequence[str] = ("reward", "funding_source_id", "external_id", "tremendous_conn_id")
@@ -116,8 +116,8 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
             return existing
         try:
             response = self.hook.create_order.with_http_info(body)
-        except TremendousConflictError as error:
-            raise TremendousConflictError(
+        except ConflictError as error:
+            raise ConflictError(
                 status=error.status,
                 message=(
                     f"external_id {external_id!r} already belongs to an order with different parameters "
@@ -158,7 +158,7 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
         if "amount" in changed and Decimal(str(found["amount"])) == Decimal(str(asked["amount"])):
             changed.remove("amount")
         if changed:
-            raise TremendousConflictError(
+            raise ConflictError(
                 status=409,
                 message=(
                     f"external_id {body['external_id']!r} already belongs to order {order.id} with another "
@@ -197,8 +197,8 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
                 records += [self._generated(order, reward_id) for reward_id in missing]
                 missing = []
             written = append_private_records(path, records)
-        except TremendousError as error:  # paid, link not captured: say so; a retry finds the order and tries again
-            raise TremendousError(
+        except ProviderError as error:  # paid, link not captured: say so; a retry finds the order and tries again
+            raise ProviderError(
                 f"Order {order.id} was paid (status {order.status}); its redemption links were not written: {error}"
             ) from error
         self.log.info("Wrote %d redemption link(s) of order %s to the private file given", written, order.id)
@@ -214,7 +214,7 @@ class TremendousCreateOrderOperator(TremendousWaitingOperator):
     def _generated(self, order: Order, reward_id: str) -> dict[str, str]:
         link = self.hook.generate_reward_link(reward_id).link
         if not link:
-            raise TremendousError(f"generate_link answered without a link for reward {reward_id}")
+            raise ProviderError(f"generate_link answered without a link for reward {reward_id}")
         return {"order_id": order.id, "external_id": order.external_id or "", "reward_id": reward_id, "link": link}
 
 
@@ -238,7 +238,7 @@ class _OrderDecisionOperator(TremendousBaseOperator):
         context["ti"].xcom_push(key=ORDER_URL_KEY, value=self.hook.dashboard_url("orders", self.order_id))
         try:
             order = getattr(self.hook, f"{self.action}_order")(self.order_id)
-        except TremendousUnprocessableError:
+        except UnprocessableError:
             order = self.hook.get_order(self.order_id)
             if order.normalized_status != self.outcome_status:
                 raise
@@ -251,7 +251,7 @@ class TremendousApproveOrderOperator(_OrderDecisionOperator):
     """Approve an order in ``PENDING APPROVAL`` (by id or external_id); it is paid and executed.
 
     :param order_id: order id or external_id; templated.
-    :raises TremendousPaymentRequiredError: the balance cannot pay it.
+    :raises PaymentRequiredError: the balance cannot pay it.
     """
 
     action = "approve"

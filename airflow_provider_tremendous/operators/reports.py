@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tremendous.core.checks import Verdict
-from airflow_provider_tremendous.core.errors import TremendousRateLimitError, TremendousWaitTimeoutError
+from airflow_provider_tremendous.core.errors import RateLimitError, WaitTimeoutError
 from airflow_provider_tremendous.operators.base import TremendousWaitingOperator
 from airflow_provider_tremendous.operators.links import REPORT_URL_KEY, TremendousReportLink
 from airflow_provider_tremendous.triggers.waiting import raise_if_failed
@@ -68,9 +68,9 @@ class TremendousCreateReportOperator(TremendousWaitingOperator):
                 report = self.hook.create_report(body)
                 self.log.info("Report %s created (%s)", report.id, report.status)
                 return report
-            except TremendousRateLimitError as error:
+            except RateLimitError as error:
                 if time.time() + self.poll_interval > deadline:
-                    raise TremendousWaitTimeoutError(f"Could not start a report before the timeout: {error}") from error
+                    raise WaitTimeoutError(f"Could not start a report before the timeout: {error}") from error
                 self.log.warning("Report concurrency limit reached; trying again in %.0f s", self.poll_interval)
                 time.sleep(self.poll_interval)
 

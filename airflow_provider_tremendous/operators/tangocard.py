@@ -13,8 +13,8 @@ from airflow.providers.common.compat.sdk import AirflowFailException
 
 from airflow_provider_tremendous.core.checks import Verdict
 from airflow_provider_tremendous.core.errors import (
-    TremendousError,
-    TremendousInputError,
+    InputError,
+    ProviderError,
 )
 from airflow_provider_tremendous.core.limits import text_problems
 from airflow_provider_tremendous.core.recipients import check_email
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from airflow_provider_tremendous.vendors.tangocard.models import Order
 
 
-class TangoCardReplayMismatchError(TremendousError, AirflowFailException):
+class TangoCardReplayMismatchError(ProviderError, AirflowFailException):
     """The ``externalRefID`` already belongs to an order for another item, amount or recipient: nothing was paid
     now, and retrying the same input cannot change that."""
 
@@ -125,7 +125,7 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
         self.credentials_path = credentials_path
 
     def build_body(self, context: Any) -> dict[str, Any]:
-        """The validated ``POST /orders`` body (raises :class:`TremendousInputError` before anything is sent)."""
+        """The validated ``POST /orders`` body (raises :class:`InputError` before anything is sent)."""
         customer, account = self.hook.account_ids(self.customer_identifier, self.account_identifier)
         recipient = {k: v for k, v in (self.recipient or {}).items() if v}
         send_email = bool(recipient.get("email")) if self.send_email is None else bool(self.send_email)
@@ -133,14 +133,14 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
             try:
                 recipient["email"] = check_email(str(recipient["email"])).sent
             except ValueError as error:
-                raise TremendousInputError(f"recipient.email: {error}; nothing was sent") from None
+                raise InputError(f"recipient.email: {error}; nothing was sent") from None
         if send_email and not (recipient.get("email") and recipient.get("firstName")):
-            raise TremendousInputError(
+            raise InputError(
                 "recipient: an emailed reward needs recipient email and firstName (or send_email=False); "
                 "nothing was sent"
             )
         if not str(self.utid or "").strip():
-            raise TremendousInputError("utid: give the catalog item to send (see TangoCardHook().get_catalog())")
+            raise InputError("utid: give the catalog item to send (see TangoCardHook().get_catalog())")
         body: dict[str, Any] = {
             "customerIdentifier": customer,
             "accountIdentifier": account,
@@ -159,7 +159,7 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
         body = {k: v for k, v in body.items() if v not in (None, "", {})}
         problems = text_problems("tangocard", body)
         if problems:
-            raise TremendousInputError("; ".join(f"{field}: {reason}" for field, reason in problems))
+            raise InputError("; ".join(f"{field}: {reason}" for field, reason in problems))
         return body
 
     def execute(self, context: Any) -> dict[str, Any]:
@@ -246,8 +246,8 @@ class TangoCardCreateOrderOperator(TangoCardBaseOperator):
         try:
             if ident not in recorded_values(str(self.credentials_path), "referenceOrderID"):
                 append_private_records(str(self.credentials_path), [record])
-        except TremendousError as error:  # placed, credentials not captured: say so; a retry finds the order
-            raise TremendousError(
+        except ProviderError as error:  # placed, credentials not captured: say so; a retry finds the order
+            raise ProviderError(
                 f"Order {ident} was placed (status {order.status}); its credentials were not written: {error}"
             ) from error
         self.log.info("The credentials of order %s are in the private file given", ident)

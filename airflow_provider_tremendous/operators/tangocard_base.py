@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import InputError
 from airflow_provider_tremendous.core.external_ids import single_order_key, task_instance_external_id
 from airflow_provider_tremendous.core.money import MAX_REWARD, TANGO_MAX, AmountError, parse_amount
 from airflow_provider_tremendous.hooks.task_hook import TANGOCARD_DEFAULT_CONN_ID, TangoCardTaskHookMixin
@@ -37,7 +37,7 @@ def _amount(value: Any, name: str = "amount", maximum: Decimal = MAX_REWARD) -> 
     try:
         return parse_amount(value, maximum=min(maximum, TANGO_MAX))
     except AmountError as error:
-        raise TremendousInputError(f"{name}: {error}; nothing was sent") from None
+        raise InputError(f"{name}: {error}; nothing was sent") from None
 
 
 def _ti_parts(context: Any) -> tuple[str, str, str, int]:
@@ -78,7 +78,7 @@ class TangoCardBaseOperator(TangoCardTaskHookMixin, WaitingOperator):  # type: i
         if given and not EXTERNAL_REF.fullmatch(str(given)):
             if for_order and EARLIER_EXTERNAL_REF.fullmatch(str(given)):
                 return alphanumeric_key(str(given))
-            raise TremendousInputError(
+            raise InputError(
                 f"external_ref_id {given!r} must be 1-{MAX_EXTERNAL_REF} letters and digits (A-Z, a-z, 0-9), as "
                 "Tango Card documents; nothing was sent. (A deposit cannot be looked up: if an earlier version "
                 "deposited with this key, check the account's deposits before using another.)"

@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from airflow_provider_tremendous.core.errors import TremendousError, TremendousInputError
+from airflow_provider_tremendous.core.errors import InputError, ProviderError
 from airflow_provider_tremendous.core.markers import TaskMarkers
 from airflow_provider_tremendous.core.money import TANGO_MAX
 from airflow_provider_tremendous.core.once import SendOnce, UncertainSendError
@@ -89,7 +89,7 @@ class _FundingOperator(TangoCardBaseOperator):
         failure here must not fail — and so retry — the task)."""
         try:
             balance = self.hook.get_account(account).current_balance
-        except TremendousError as error:
+        except ProviderError as error:
             self.log.warning("Funds moved; the balance of %s could not be read afterwards: %s", account, error)
             return None
         return float(balance) if balance is not None else None
@@ -128,7 +128,7 @@ class TangoCardFundAccountOperator(_FundingOperator):
     def execute(self, context: Any) -> dict[str, Any]:
         customer, account = self.hook.account_ids(self.customer_identifier, self.account_identifier)
         if not str(self.credit_card_token or "").strip():
-            raise TremendousInputError("credit_card_token: give the token of a registered card; nothing was charged")
+            raise InputError("credit_card_token: give the token of a registered card; nothing was charged")
         amount = _amount(self.amount, maximum=TANGO_MAX)
         ref = self._key(context, self.external_ref_id, for_order=False)
         body = {
@@ -203,9 +203,7 @@ class TangoCardTransferFundsOperator(_FundingOperator):
     def execute(self, context: Any) -> dict[str, Any]:
         source, target = str(self.transfer_from or "").strip(), str(self.transfer_to or "").strip()
         if not source or not target or source == target:
-            raise TremendousInputError(
-                "transfer_from and transfer_to: give two different account identifiers; nothing was moved"
-            )
+            raise InputError("transfer_from and transfer_to: give two different account identifiers; nothing was moved")
         amount = _amount(self.amount, maximum=TANGO_MAX)
         ref = self._key(context, self.external_ref_id, for_order=False)
         body: dict[str, Any] = {"transferFrom": source, "transferTo": target, "amount": float(amount)}

@@ -43,13 +43,13 @@ if TYPE_CHECKING:
 CLOCK_SKEW = dt.timedelta(seconds=2)
 #: Errors that may hide an order the API did create: look it up by its idempotency key before reporting failure.
 AMBIGUOUS = (
-    e.TremendousTransportError,
-    e.TremendousServerError,
-    e.TremendousRateLimitError,
-    e.TremendousResponseError,  # a success status with an unreadable body: the order may well exist
+    e.TransportError,
+    e.ServerError,
+    e.RateLimitError,
+    e.ResponseError,  # a success status with an unreadable body: the order may well exist
 )
 #: Errors after which sending more rows is pointless: every row would fail the same way.
-STOPPING = (e.TremendousPaymentRequiredError, e.TremendousUnauthorizedError, e.TremendousForbiddenError)
+STOPPING = (e.PaymentRequiredError, e.UnauthorizedError, e.ForbiddenError)
 #: How long a run waits for the vendor to charge the order that teaches it the fee (``max_fee_percent`` avoids it).
 FEE_WAIT_SECONDS = 120.0
 
@@ -128,7 +128,7 @@ class VendorAdapter:
         soon (waiting for approval) or never (failed, canceled)."""
         raise NotImplementedError
 
-    def rejected(self, row: dict[str, Any], error: e.TremendousAPIError) -> Outcome:
+    def rejected(self, row: dict[str, Any], error: e.ApiError) -> Outcome:
         """A definite refusal (4xx): the row is not paid, and retrying the same request will not change that."""
         return self.failed(row, str(error), permanent=True)
 
@@ -160,7 +160,7 @@ class VendorAdapter:
         try:
             with send_gate(gate):  # a stop while this order waits for its turn: it is not sent
                 placed, replay = self.submit(row)
-        except e.TremendousNotSentError as error:
+        except e.NotSentError as error:
             if gate.checks <= 1:  # nothing of this row ever left
                 return Outcome.for_row(row, NOT_SENT, error=f"not sent: the run stopped ({error.reason})")
             return self.resolve(row, error)  # an earlier attempt may have reached the vendor: look it up
@@ -169,7 +169,7 @@ class VendorAdapter:
             return self.failed(row, str(error), permanent=True)
         except AMBIGUOUS as error:
             return self.resolve(row, error)
-        except e.TremendousAPIError as error:
+        except e.ApiError as error:
             if error.in_progress:  # still in process after every retry: it exists or soon will
                 return self.resolve(row, error)
             return self.rejected(row, error)
@@ -208,7 +208,7 @@ class VendorAdapter:
                     return self.ended_unpaid(row, str(outcome.order_id), unpriced.ended)
                 why = str(unpriced)
                 break
-            except e.TremendousError as error:
+            except e.ProviderError as error:
                 why = f"it could not be read ({error})"
                 break
             if charge is not None:
@@ -238,7 +238,7 @@ class VendorAdapter:
                 if conflict is not None:
                     return conflict
                 order, problems = self._look_up_earlier(row)
-            except e.TremendousError as error:
+            except e.ProviderError as error:
                 return self._unchecked(row, error)
         if order is not None and order.status.upper() in ENDED_UNPAID:
             return self.ended_unpaid(row, order.order_id, order.status)
@@ -289,7 +289,7 @@ class VendorAdapter:
         self.stop(f"{reason} setting", fatal=True)
         return self.failed(row, f"not sent: {reason} setting (it may have been paid under that setting)", True)
 
-    def _unchecked(self, row: dict[str, Any], error: e.TremendousError) -> Outcome:
+    def _unchecked(self, row: dict[str, Any], error: e.ProviderError) -> Outcome:
         if isinstance(error, STOPPING):
             self.stop(f"{error.status} {error.message}")
         return Outcome.for_row(
@@ -303,7 +303,7 @@ class VendorAdapter:
         """The answer was lost: the order may exist. Look it up before calling it failed."""
         try:
             placed = self.lookup(row["external_id"])
-        except e.TremendousError as failed_lookup:
+        except e.ProviderError as failed_lookup:
             return Outcome.for_row(
                 row,
                 UNKNOWN,

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import InputError
 from airflow_provider_tremendous.core.money import AmountError, decimals_for, parse_amount
 from airflow_provider_tremendous.payouts.outcomes import (
     ALREADY_EXISTED,
@@ -52,7 +52,7 @@ def parse_fee_percent(value: Any) -> Decimal | None:
     try:
         return parse_amount(value, decimals=4, maximum=HUNDRED)
     except AmountError as error:
-        raise TremendousInputError(
+        raise InputError(
             f"max_fee_percent: {error}; give the highest fee your products charge, as a percentage of the face "
             "value (e.g. 2.5, or 0 when every product is fee-free); nothing was sent"
         ) from None
@@ -229,11 +229,11 @@ class Budget:
             self.careful = True  # fees already learned fit; only their rounding leaves doubt: one row at a time
             reason = None
         if reason:
-            raise TremendousInputError(f"{reason}; nothing was sent")
+            raise InputError(f"{reason}; nothing was sent")
         if self.learning and self.rate == 0 and self.scope.rows_to_pay > 1:
             reason = self.over(funding_hint, rate=Decimal("0.000001"))
             if reason:
-                raise TremendousInputError(
+                raise InputError(
                     f"{reason.split(' (')[0]} with any fee at all, and the fee is known only once orders are charged; "
                     f"pass max_fee_percent (0 if your products are fee-free) or raise the limit; nothing was sent"
                 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.core.errors import TremendousError, TremendousInputError
+from airflow_provider_tremendous.core.errors import InputError, ProviderError
 from airflow_provider_tremendous.payouts.outcomes import FAILED, INVALID, Outcome
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class RunGuards:
         payout already paid under other keys: refuse unless that check is waived, rather than skip it."""
         if history.complete or self.options.allow_shared_recipients:
             return
-        raise TremendousInputError(
+        raise InputError(
             f"payout {self.options.payout_id}: the vendor's listing of this account's orders is capped (too many "
             "orders at the same instant to list them all), so a recipient this payout already paid under another key "
             "cannot be recognised; nothing was sent. Rows are still looked up by their own keys: pass "
@@ -50,7 +50,7 @@ class RunGuards:
             return
         foreign = [line for ident, line in journal.legacy.items() if ident not in history.by_id]
         if foreign:
-            raise TremendousInputError(foreign_payments(self.result_path, foreign))
+            raise InputError(foreign_payments(self.result_path, foreign))
 
     def _held(self, row: dict[str, Any]) -> Outcome | None:
         """The row's outcome from the vendor's listing alone (paid before, its key used for another payment, or its
@@ -81,7 +81,7 @@ class RunGuards:
             else:
                 try:
                     self.reissue_checked[ident] = reissue_problem(row, self.adapter.find, [])
-                except TremendousError as error:
+                except ProviderError as error:
                     self.reissue_checked[ident] = (
                         f"not sent: the earlier generations of this re-issue could not be checked ({error}); a "
                         "retry checks again"
@@ -134,7 +134,7 @@ class RunGuards:
             if outcome is not None and outcome.outcome == INVALID:
                 problems.append(f"row {row['row']} (key {row['key']}): {outcome.error}")
         if problems:
-            raise TremendousInputError(
+            raise InputError(
                 f"{len(problems)} rows pay a recipient this payout already paid under another key; nothing was "
                 "sent:\n" + "\n".join(problems[:25])
             )

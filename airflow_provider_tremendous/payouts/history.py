@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import InputError
 from airflow_provider_tremendous.core.recipients import email_identity, invisible_characters
 from airflow_provider_tremendous.payouts.adapter import PayoutAdapter, VendorOrder
 from airflow_provider_tremendous.payouts.keys import canonical_key, mode_conflict, prefixes
@@ -158,7 +158,7 @@ def read_history(
     orders = list(adapter.orders_with_prefix(tuple(prefixes(payout_id, adapter.vendor)), created_after))
     conflict = mode_conflict(payout_id, adapter.vendor, keep_case, (order.external_id for order in orders))
     if conflict:
-        raise TremendousInputError(conflict)
+        raise InputError(conflict)
     history = PayoutHistory.of(
         payout_id,
         orders,
@@ -167,7 +167,7 @@ def read_history(
         fold_matching=not keep_case,
     )
     if keep_case and not history.complete:
-        raise TremendousInputError(
+        raise InputError(
             f"payout {payout_id}: keep_case=True is pinned by the payout's own orders, and the vendor lists only the "
             f"newest {adapter.list_cap:,} orders of this account, so the setting cannot be checked; continue it with "
             "keep_case=False (the default), or pay under a new payout_id; nothing was sent"

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import InputError
 from airflow_provider_tremendous.core.recipients import invisible_characters
 
 MAX_EXTERNAL_ID = 100  # fits Tremendous (255) and Tango Card (100)
@@ -67,7 +67,7 @@ LEGACY_V1 = IdScheme(1)
 def check_payout_id(payout_id: str) -> str:
     """A payout id names one payout run for good (e.g. ``survey-42-2026-11``): letters, digits, ``.``, ``_``, ``-``."""
     if not isinstance(payout_id, str) or not PAYOUT_ID.match(payout_id):
-        raise TremendousInputError(
+        raise InputError(
             f"payout_id {payout_id!r} must be 1-60 letters, digits, '.', '_' or '-' (e.g. 'survey-42-2026-11'); "
             "it is the prefix of every order's external_id, so it must stay the same for this payout"
         )

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
-from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import InputError
 from airflow_provider_tremendous.payouts.keys import IdScheme, RowIds, row_ids, shard_of
 from airflow_provider_tremendous.payouts.outcomes import fee_class
 from airflow_provider_tremendous.payouts.rows import PayoutRow, RowSpec, row_errors
@@ -101,7 +101,7 @@ def _check_columns(raw: dict[str, Any], spec: RowSpec) -> None:
     wanted = [spec.key_field, *spec.columns.values(), *spec.custom_field_columns.values()]
     missing = [column for column in wanted if column not in raw]
     if missing:
-        raise TremendousInputError(
+        raise InputError(
             f"rows have no column {', '.join(repr(c) for c in missing)}; their columns are {sorted(raw)[:20]}. "
             "Fix the header, or point key_field/columns at the right names; nothing was sent"
         )
@@ -330,7 +330,7 @@ def _check_reissued(spec: RowSpec, keys: dict[str, Any]) -> None:
     """A re-issue naming a key no valid row has is a typo or a stale list: refuse before anything is sent."""
     missing = sorted(key for key in spec.reissue if key not in keys)
     if missing:
-        raise TremendousInputError(
+        raise InputError(
             f"reissue: {len(missing)} key(s) match no valid row ({', '.join(map(repr, missing[:10]))}); keys are "
             "compared as key_field values are (trimmed, case-folded, 17.0 = 17). Fix the reissue list; nothing "
             "was sent"

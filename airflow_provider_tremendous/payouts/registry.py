@@ -33,7 +33,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import InputError
 from airflow_provider_tremendous.core.markers import JsonStore, VariableStore
 from airflow_provider_tremendous.payouts.ledger import PRODUCTION, Identity
 
@@ -120,9 +120,7 @@ class PayoutRegistry:
             return
         lost = self._lost()
         if lost is not None:
-            raise TremendousInputError(
-                concurrent_message(self.identity.payout_id, f"{lost} while this run read the vendor")
-            )
+            raise InputError(concurrent_message(self.identity.payout_id, f"{lost} while this run read the vendor"))
         self._write_lease()
 
     def _lost(self) -> str | None:
@@ -142,11 +140,11 @@ class PayoutRegistry:
             return
         try:
             step()
-        except TremendousInputError:
+        except InputError:
             raise
         except Exception as error:
             if self.identity.environment == PRODUCTION:
-                raise TremendousInputError(
+                raise InputError(
                     f"payout {self.identity.payout_id}: the payout registry (Airflow Variable "
                     f"{registry_key(self.identity.payout_id)}) could not be used ({type(error).__name__}: {error}); "
                     "nothing was sent. It is how runs on other workers and DAG runs see this payout's accounts "
@@ -177,7 +175,7 @@ class PayoutRegistry:
             return
         others = self.other_places()
         if others:
-            raise TremendousInputError(other_place_message(self.identity, others[0], len(others)))
+            raise InputError(other_place_message(self.identity, others[0], len(others)))
 
     def record_place(self, since: str) -> None:
         """Record, before the first order, that this payout pays from this production place, refusing when another
@@ -201,7 +199,7 @@ class PayoutRegistry:
         self._settle()
         mine = (self.store.get(key) or {}).get("places") or {}
         if self.place not in mine:
-            raise TremendousInputError(
+            raise InputError(
                 f"payout {self.identity.payout_id}: another run recorded another account for this payout at the "
                 "same moment; nothing was sent. Run the payout from one account at a time"
             )
@@ -252,7 +250,7 @@ class PayoutRegistry:
                 self.release()
             self.generation = (self.store.get(self._shards_key()) or {}).get("generation")
         if conflict is not None:
-            raise TremendousInputError(concurrent_message(self.identity.payout_id, conflict))
+            raise InputError(concurrent_message(self.identity.payout_id, conflict))
 
     def _record_shard_count(self) -> None:
         """Record the shard count of the runs now sending. A change of count starts a new *generation*, so a run

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import InputError
 from airflow_provider_tremendous.payouts.keys import canonical_key
 from airflow_provider_tremendous.payouts.outcomes import ENDED_UNPAID
 
@@ -25,30 +25,30 @@ MAX_REISSUES = 200
 
 
 def parse_reissue(value: Mapping[Any, Any] | None, keep_case: bool) -> dict[str, int]:
-    """The operator's ``reissue`` mapping as canonical key → generation, or :class:`TremendousInputError` with
+    """The operator's ``reissue`` mapping as canonical key → generation, or :class:`InputError` with
     the fix (nothing is sent)."""
     if not value:
         return {}
     if not isinstance(value, Mapping):
-        raise TremendousInputError(
+        raise InputError(
             f"reissue must map keys to re-issue generations (e.g. {{'r17': 1}}), got {type(value).__name__}"
         )
     if len(value) > MAX_REISSUES:
-        raise TremendousInputError(f"reissue names {len(value)} keys; at most {MAX_REISSUES} per payout run")
+        raise InputError(f"reissue names {len(value)} keys; at most {MAX_REISSUES} per payout run")
     parsed: dict[str, int] = {}
     for written, generation in value.items():
         try:
             key = canonical_key(written, keep_case)
         except ValueError as error:
-            raise TremendousInputError(f"reissue key {written!r} {error}; nothing was sent") from None
+            raise InputError(f"reissue key {written!r} {error}; nothing was sent") from None
         number = _generation(generation)
         if number is None:
-            raise TremendousInputError(
+            raise InputError(
                 f"reissue[{written!r}] = {generation!r}: give the re-issue generation, a whole number from 1 (the "
                 "first re-issue) up; nothing was sent"
             )
         if parsed.get(key, number) != number:
-            raise TremendousInputError(f"reissue names key {key!r} twice with different generations; nothing was sent")
+            raise InputError(f"reissue names key {key!r} twice with different generations; nothing was sent")
         parsed[key] = number
     return parsed
 

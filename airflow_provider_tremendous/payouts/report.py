@@ -8,7 +8,7 @@ from collections.abc import Callable, Container, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import InputError
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.payouts.adapter import PayoutAdapter, VendorOrder
@@ -131,7 +131,7 @@ def open_budget(
                 covers = (external_id, row[0])
         problem = budget.seed(order_id, charge, covers, identities, shared, learn=number < len(known))
         if problem:
-            raise TremendousInputError(f"{problem}; nothing was sent")
+            raise InputError(f"{problem}; nothing was sent")
     budget.preflight(adapter.funding_hint)
     return budget
 
@@ -183,7 +183,7 @@ def need_fee_bound(caps: dict[str, Decimal | None], shard: tuple[int, int], fee_
     elif fee_classes > 1:
         why = f"rows of {fee_classes} campaigns/product lists (each may charge its own fee, unknown until charged)"
     if why:
-        raise TremendousInputError(
+        raise InputError(
             f"max_fee_percent: max_total_amount and max_amount_per_recipient need a declared fee bound for {why}; "
             "pass the highest fee your products charge, or 0 if they are fee-free; nothing was sent"
         )

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.core.errors import TremendousError, TremendousInputError
+from airflow_provider_tremendous.core.errors import InputError, ProviderError
 from airflow_provider_tremendous.payouts.guards import RunGuards
 from airflow_provider_tremendous.payouts.keys import IdScheme, prefix, prefixes
 from airflow_provider_tremendous.payouts.ledger import (
@@ -52,11 +52,11 @@ if TYPE_CHECKING:
 DEFAULT_LOOKBACK_DAYS = 400.0
 
 
-class PayoutError(TremendousError):
+class PayoutError(ProviderError):
     """Some rows could not be paid (see the result file); the others were paid exactly once."""
 
 
-class PayoutStopped(PayoutError, TremendousInputError):
+class PayoutStopped(PayoutError, InputError):
     """The run stopped before paying every row — a cap or the balance would have been exceeded, the fee could not
     be learned or was above ``max_fee_percent``, the vendor refused for funds or credentials, the payout's
     keep_case setting differs — whatever ``fail_on_error`` says. Rows paid stay paid once; a retry pays the rest."""
@@ -224,11 +224,9 @@ class PayoutRun(RunGuards):
     def _check_guards(self) -> None:
         prepared, options = self.prepared, self.options
         if prepared.rows_total == 0:
-            raise TremendousInputError("rows: the input has no rows; nothing to pay")
+            raise InputError("rows: the input has no rows; nothing to pay")
         if options.max_rows is not None and prepared.rows_total > options.max_rows:
-            raise TremendousInputError(
-                f"{prepared.rows_total} rows exceed max_rows={options.max_rows}; nothing was sent"
-            )
+            raise InputError(f"{prepared.rows_total} rows exceed max_rows={options.max_rows}; nothing was sent")
         if prepared.invalid and options.on_invalid == "fail":
             where = rejects_path(self.result_path)
             writer = ResultFile(
@@ -239,7 +237,7 @@ class PayoutRun(RunGuards):
             finally:
                 writer.close(compact=False)
             problems = "\n".join(str(p) for p in prepared.invalid_examples[:25])
-            raise TremendousInputError(
+            raise InputError(
                 f"{prepared.invalid} of {prepared.rows_total} rows are invalid; nothing was sent. Fix them, or pass "
                 f"on_invalid='skip' to pay the valid rows. All problems: {where}\n{problems}"
             )
@@ -257,7 +255,7 @@ class PayoutRun(RunGuards):
             )
         if journal.elsewhere and self.identity.environment == PRODUCTION and not self.options.allow_other_accounts:
             line = journal.elsewhere[0]
-            raise TremendousInputError(
+            raise InputError(
                 f"payout {self.options.payout_id}: {self.result_path} records {len(journal.elsewhere)} payments of it "
                 f"on another production account ({line.get('vendor')} account {line.get('account')}, e.g. key "
                 f"{line.get('key')!r}, order {line.get('order_id')}), and this connection pays from "

@@ -1,7 +1,7 @@
 """Reading payout rows, one at a time: a list of dicts, a CSV or JSONL file, or an Airflow object-storage URI.
 
 Rows are streamed (never all in memory) and numbered from 1; file problems (no header, bytes that are not
-UTF-8, a line that is not JSON) raise :class:`TremendousInputError` naming the row or line.
+UTF-8, a line that is not JSON) raise :class:`InputError` naming the row or line.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import InputError
 
 RawRow = tuple[int, dict[str, Any]]
 
@@ -34,7 +34,7 @@ def _open(location: str) -> IO[bytes]:
         return ObjectStoragePath(location).open("rb")  # type: ignore[no-any-return,no-untyped-call]
     path = Path(location)
     if not path.is_file():
-        raise TremendousInputError(f"rows: no such file {location!r} (give a list of dicts, a .csv or .jsonl path)")
+        raise InputError(f"rows: no such file {location!r} (give a list of dicts, a .csv or .jsonl path)")
     return path.open("rb")
 
 
@@ -47,11 +47,11 @@ def _csv_rows(handle: IO[bytes], location: str) -> Iterator[RawRow | RowProblem]
     try:
         header = next(reader, None)
         if header is None or not any(cell.strip() for cell in header):
-            raise TremendousInputError(f"{location}: the file is empty (expected a header line and rows)")
+            raise InputError(f"{location}: the file is empty (expected a header line and rows)")
         names = [cell.strip() for cell in header]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
-            raise TremendousInputError(f"{location}: the header repeats column(s) {duplicates}")
+            raise InputError(f"{location}: the header repeats column(s) {duplicates}")
         for number, cells in enumerate(reader, start=1):
             if not any(cell.strip() for cell in cells):
                 continue  # blank line
@@ -60,7 +60,7 @@ def _csv_rows(handle: IO[bytes], location: str) -> Iterator[RawRow | RowProblem]
                 continue
             yield number, dict(zip(names, cells, strict=True))
     except UnicodeDecodeError as error:
-        raise TremendousInputError(
+        raise InputError(
             f"{location}: not UTF-8 text near line {reader.line_num + 1} ({error.reason}); re-export as UTF-8"
         ) from None
 
@@ -80,7 +80,7 @@ def _jsonl_rows(handle: IO[bytes], location: str) -> Iterator[RawRow | RowProble
                 continue
             yield number, value
     except UnicodeDecodeError as error:
-        raise TremendousInputError(f"{location}: not UTF-8 text ({error.reason}); re-export as UTF-8") from None
+        raise InputError(f"{location}: not UTF-8 text ({error.reason}); re-export as UTF-8") from None
 
 
 def iter_rows(rows: Any) -> Iterator[RawRow | RowProblem]:
@@ -90,10 +90,10 @@ def iter_rows(rows: Any) -> Iterator[RawRow | RowProblem]:
             yield (number, dict(row)) if isinstance(row, Mapping) else RowProblem(number, "is not a dict")
         return
     if not isinstance(rows, (str, Path)) or not str(rows).strip():
-        raise TremendousInputError(f"rows must be a list of dicts or a file path/URI, got {type(rows).__name__}")
+        raise InputError(f"rows must be a list of dicts or a file path/URI, got {type(rows).__name__}")
     location = str(rows).strip()
     suffix = location.lower().rsplit(".", 1)[-1]
     if suffix not in ("csv", "jsonl", "ndjson"):
-        raise TremendousInputError(f"rows: {location!r} must end in .csv, .jsonl or .ndjson")
+        raise InputError(f"rows: {location!r} must end in .csv, .jsonl or .ndjson")
     with _open(location) as handle:
         yield from (_csv_rows if suffix == "csv" else _jsonl_rows)(handle, location)

@@ -8,7 +8,7 @@ from typing import Any
 from airflow.providers.common.compat.sdk import AirflowSensorTimeout, BaseSensorOperator, PokeReturnValue
 
 from airflow_provider_tremendous.core.checks import Check, run_check
-from airflow_provider_tremendous.core.errors import TremendousWaitTimeoutError
+from airflow_provider_tremendous.core.errors import WaitTimeoutError
 from airflow_provider_tremendous.hooks.task_hook import DEFAULT_CONN_ID, TaskHookMixin
 from airflow_provider_tremendous.triggers.waiting import (
     default_deferrable,
@@ -71,7 +71,7 @@ class ProviderSensor(TaskHookMixin, BaseSensorOperator):
         """Resume after the trigger: success returns the data; failure, error and timeout raise."""
         try:
             verdict = verdict_from_event(event)
-        except TremendousWaitTimeoutError as error:
+        except WaitTimeoutError as error:
             raise AirflowSensorTimeout(str(error)) from error
         raise_if_failed(verdict)
         self.log.info("Done: %s", verdict.message)

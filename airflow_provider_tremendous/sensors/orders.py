@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import InputError
 from airflow_provider_tremendous.sensors.base import TremendousBaseSensor
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ class TremendousOrderSensor(TremendousBaseSensor):
             items = [part.strip() for part in items.split(",") if part.strip()]
         ids = [str(item["id"]) if isinstance(item, dict) else str(item) for item in items or []]
         if not ids:
-            raise TremendousInputError("order_ids is empty: there is nothing to wait for")
+            raise InputError("order_ids is empty: there is nothing to wait for")
         return ids
 
     def _rules(self) -> dict[str, Any]:
@@ -100,12 +100,10 @@ class TremendousOrderSensor(TremendousBaseSensor):
 
         summaries = [self.payout] if isinstance(self.payout, dict) else list(self.payout or [])
         if not summaries or not all(isinstance(s, dict) and "external_id_prefix" in s for s in summaries):
-            raise TremendousInputError(
-                "payout must be the summary (or shard summaries) of TremendousBulkPayoutOperator"
-            )
+            raise InputError("payout must be the summary (or shard summaries) of TremendousBulkPayoutOperator")
         prefixes = {tuple(s.get("external_id_prefixes") or [s["external_id_prefix"]]) for s in summaries}
         if len(prefixes) != 1:
-            raise TremendousInputError(f"payout summaries of different payouts: {sorted(prefixes)}")
+            raise InputError(f"payout summaries of different payouts: {sorted(prefixes)}")
         prefix = list(prefixes.pop())
         starts = [s["created_after"] for s in summaries if s.get("created_after")]
         if summaries[0].get("vendor") == "tangocard":
@@ -150,7 +148,7 @@ class TremendousOrderSensor(TremendousBaseSensor):
 
             ids = paid_order_ids(str(self.result_path))
             if not ids:
-                raise TremendousInputError(f"{self.result_path} records no paid order to wait for")
+                raise InputError(f"{self.result_path} records no paid order to wait for")
             self.order_ids = ids
         return OrdersCheck(
             self._ids(),

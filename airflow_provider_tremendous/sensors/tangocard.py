@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from airflow_provider_tremendous.core.checks import Check
-from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import InputError
 from airflow_provider_tremendous.hooks.task_hook import TANGOCARD_DEFAULT_CONN_ID as DEFAULT_CONN_ID
 from airflow_provider_tremendous.hooks.task_hook import TangoCardTaskHookMixin
 from airflow_provider_tremendous.sensors.base import ProviderSensor
@@ -63,7 +63,7 @@ class TangoCardOrderSensor(TangoCardBaseSensor):
             items = [part.strip() for part in items.split(",") if part.strip()]
         ids = [str(i["referenceOrderID"]) if isinstance(i, dict) else str(i) for i in items or []]
         if not ids:
-            raise TremendousInputError("reference_order_ids is empty: there is nothing to wait for")
+            raise InputError("reference_order_ids is empty: there is nothing to wait for")
         return ids
 
     def build_check(self) -> Check:

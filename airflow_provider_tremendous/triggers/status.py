@@ -10,7 +10,7 @@ from typing import Any
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider_tremendous.core.checks import Check, arun_check
-from airflow_provider_tremendous.core.errors import TremendousError
+from airflow_provider_tremendous.core.errors import ProviderError
 from airflow_provider_tremendous.core.transport.request import ApiRequest
 from airflow_provider_tremendous.core.transport.retry import is_retryable
 from airflow_provider_tremendous.vendors import TREMENDOUS, async_hook, load_checks
@@ -83,7 +83,7 @@ class StatusTrigger(BaseTrigger):
         while True:
             try:
                 verdict = await arun_check(check, hook)
-            except TremendousError as error:
+            except ProviderError as error:
                 if not is_retryable(error, _READ):
                     return {"status": "error", "message": str(error), "data": {}}
                 self.log.warning("Transient API error while waiting, polling on: %s", error)

@@ -11,9 +11,9 @@ from airflow.providers.common.compat.sdk import conf
 
 from airflow_provider_tremendous.core.checks import Check, Verdict, run_check
 from airflow_provider_tremendous.core.errors import (
-    TremendousError,
-    TremendousWaitFailedError,
-    TremendousWaitTimeoutError,
+    ProviderError,
+    WaitFailedError,
+    WaitTimeoutError,
 )
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def poll_until_done(check: Check, hook: Any, poll_interval: float, deadline: flo
             return verdict
         remaining = deadline - time.time()
         if remaining <= 0:
-            raise TremendousWaitTimeoutError(f"Timed out waiting; last state: {verdict.message}")
+            raise WaitTimeoutError(f"Timed out waiting; last state: {verdict.message}")
         log.info("Waiting: %s (next check in %.0f s)", verdict.message, min(poll_interval, remaining))
         time.sleep(min(poll_interval, remaining))
 
@@ -62,18 +62,18 @@ def poll_until_done(check: Check, hook: Any, poll_interval: float, deadline: flo
 def verdict_from_event(event: dict[str, Any] | None) -> Verdict:
     """Read a trigger event; raise on ``timeout`` and ``error`` events."""
     if not event:
-        raise TremendousError("The trigger ended without an event")
+        raise ProviderError("The trigger ended without an event")
     status = event.get("status")
     if status == "timeout":
-        raise TremendousWaitTimeoutError(f"Timed out waiting: {event.get('message')}")
+        raise WaitTimeoutError(f"Timed out waiting: {event.get('message')}")
     if status == "error":
-        raise TremendousError(f"Waiting failed: {event.get('message')}")
+        raise ProviderError(f"Waiting failed: {event.get('message')}")
     if status not in ("success", "failure"):
-        raise TremendousError(f"Unexpected trigger event: {event!r}")
+        raise ProviderError(f"Unexpected trigger event: {event!r}")
     return Verdict(status, str(event.get("message", "")), dict(event.get("data") or {}))
 
 
 def raise_if_failed(verdict: Verdict) -> None:
     """A terminal failure fails the task without retries (retrying cannot un-fail an order)."""
     if verdict.state == "failure":
-        raise TremendousWaitFailedError(verdict.message)
+        raise WaitFailedError(verdict.message)

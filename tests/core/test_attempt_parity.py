@@ -32,6 +32,7 @@ from airflow_provider_tremendous.core.transport.attempt import (
 from airflow_provider_tremendous.core.transport.ratelimit import RateLimiter
 from airflow_provider_tremendous.core.transport.request import ApiRequest, RawResponse
 from airflow_provider_tremendous.core.transport.tokens import clear_token_slots
+from airflow_provider_tremendous.vendors.tremendous.errors import build_api_error
 from tests.conftest import conn_json
 from tests.support.hooks import ORDER, ORDER_BODY, recording_async_hook, recording_hook
 from tests.support.http_stub import Reply, StubServer
@@ -266,7 +267,7 @@ def test_the_attempt_alone_asks_for_each_effect_in_order() -> None:
     credentials = _Credentials()
     request = ApiRequest("GET", "/orders/ORD1")
     answers = iter([RawResponse(401, {}, b""), RawResponse(200, {}, b"{}"), RawResponse(429, {}, b"{}")])
-    attempt = Attempt(attempt_steps(request, credentials, limiter, e.build_api_error))
+    attempt = Attempt(attempt_steps(request, credentials, limiter, build_api_error))
     effects: list[object] = []
     step = attempt.start()
     with pytest.raises(e.RateLimitError):

@@ -6,6 +6,7 @@ import pytest
 
 from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.hooks import TremendousHook
+from airflow_provider_tremendous.vendors.tremendous.errors import build_api_error
 from tests.support.http_stub import Reply, StubServer
 
 
@@ -27,7 +28,7 @@ from tests.support.http_stub import Reply, StubServer
     ],
 )
 def test_status_maps_to_class(status: int, cls: type[e.TremendousAPIError]) -> None:
-    error = e.build_api_error(status=status, content=b"{}", method="GET", path="/orders")
+    error = build_api_error(status=status, content=b"{}", method="GET", path="/orders")
     assert type(error) is cls
     assert isinstance(error, e.TremendousError)
     assert error.status == status
@@ -52,13 +53,13 @@ def test_status_maps_to_class(status: int, cls: type[e.TremendousAPIError]) -> N
     ],
 )
 def test_error_bodies_are_parsed_defensively(body: bytes, message: str, payload: object) -> None:
-    error = e.build_api_error(status=502, content=body, method="POST", path="/orders")
+    error = build_api_error(status=502, content=body, method="POST", path="/orders")
     assert error.message == message
     assert error.payload == payload
 
 
 def test_error_text_names_status_method_path_message_and_payload() -> None:
-    error = e.build_api_error(
+    error = build_api_error(
         status=422,
         content=b'{"errors":{"message":"Invalid email","payload":{"reward":{"recipient":{"email":"invalid"}}}}}',
         method="POST",

@@ -13,6 +13,7 @@ from airflow_provider_tremendous.core.transport.profile import ErrorFactory
 from airflow_provider_tremendous.core.transport.request import ApiRequest, RawResponse, raise_for_status
 from airflow_provider_tremendous.hooks import TremendousHook
 from airflow_provider_tremendous.vendors.tangocard import errors as te
+from airflow_provider_tremendous.vendors.tremendous.errors import build_api_error
 from tests.support.hooks import recording_async_hook
 from tests.support.http_stub import Reply, StubServer
 
@@ -21,7 +22,7 @@ INVALID = {"errors": {"message": "Invalid email", "payload": {"reward": {"recipi
 REQUEST = ApiRequest("POST", "/orders")
 
 
-def _raised(response: RawResponse, errors: ErrorFactory = e.build_api_error) -> e.ApiError:
+def _raised(response: RawResponse, errors: ErrorFactory = build_api_error) -> e.ApiError:
     with pytest.raises(e.ApiError) as caught:
         raise_for_status(REQUEST, response, errors)
     return caught.value

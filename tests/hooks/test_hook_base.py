@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from airflow_provider_tremendous.core.errors import build_api_error
 from airflow_provider_tremendous.core.transport import SyncApiClient
 from airflow_provider_tremendous.core.transport.tokens import token_request
 from airflow_provider_tremendous.hooks.tangocard import TangoCardAsyncHook, TangoCardHook
@@ -17,6 +16,7 @@ from airflow_provider_tremendous.vendors.tangocard.connection import tangocard_s
 from airflow_provider_tremendous.vendors.tangocard.errors import build_tangocard_error
 from airflow_provider_tremendous.vendors.tremendous.auth import Credentials
 from airflow_provider_tremendous.vendors.tremendous.connection import settings_from_connection
+from airflow_provider_tremendous.vendors.tremendous.errors import build_api_error
 
 
 def test_every_hook_answers_the_neutral_conn_id_and_keeps_its_own_name() -> None:

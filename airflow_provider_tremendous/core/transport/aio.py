@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from airflow_provider_tremendous.core.errors import TremendousTransportError
+from airflow_provider_tremendous.core.errors import TransportError
 from airflow_provider_tremendous.core.transport.request import ApiRequest, RawResponse
 
 #: httpx failures after which the server cannot have seen the request.
@@ -20,7 +20,7 @@ class HttpxTransport:
         self.client = client or httpx.AsyncClient(timeout=timeout, follow_redirects=False)
 
     async def send(self, request: ApiRequest, headers: dict[str, str]) -> RawResponse:
-        """Send ``request``; map every failure without a response to :class:`TremendousTransportError`."""
+        """Send ``request``; map every failure without a response to :class:`TransportError`."""
         try:
             response = await self.client.request(
                 request.method,
@@ -31,7 +31,7 @@ class HttpxTransport:
                 headers=headers,
             )
         except httpx.HTTPError as error:
-            raise TremendousTransportError(
+            raise TransportError(
                 request.scrub(f"{type(error).__name__}: {error}"),
                 method=request.method,
                 path=request.shown_path,

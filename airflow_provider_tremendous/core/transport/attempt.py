@@ -3,8 +3,8 @@
 An attempt is a generator (:func:`attempt_steps`) that yields *effects* — "sleep N seconds", "send this
 request", "take this lock", "run this blocking step" — and is sent the outcome of each (the
 :class:`RawResponse` of a send, the result of a blocking step, ``None`` otherwise). It returns the successful
-response, or raises the typed error (an API error, :class:`TremendousNotSentError`). A failure of an effect (a
-:class:`TremendousTransportError` from a transport, a cancelled coroutine) is thrown into the generator at the
+response, or raises the typed error (an API error, :class:`NotSentError`). A failure of an effect (a
+:class:`TransportError` from a transport, a cancelled coroutine) is thrown into the generator at the
 ``yield`` that asked for it, so a held lock is released and the failure leaves the attempt unchanged.
 
 The clients (:mod:`.client`) only perform the effects: :class:`SyncApiClient` by blocking (``time.sleep``,
@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from airflow_provider_tremendous.core.errors import TremendousNotSentError
+from airflow_provider_tremendous.core.errors import NotSentError
 from airflow_provider_tremendous.core.transport.profile import CredentialsLike, ErrorFactory
 from airflow_provider_tremendous.core.transport.ratelimit import RateLimiter
 from airflow_provider_tremendous.core.transport.request import ApiRequest, RawResponse, raise_for_status
@@ -41,7 +41,7 @@ SEND_GATE: contextvars.ContextVar[Callable[[], str | None] | None] = contextvars
 @contextmanager
 def send_gate(reason: Callable[[], str | None]) -> Iterator[None]:
     """Within this block (this thread or task), a request other than a GET is sent only while ``reason()`` is
-    ``None``; otherwise :class:`TremendousNotSentError` is raised and nothing leaves."""
+    ``None``; otherwise :class:`NotSentError` is raised and nothing leaves."""
     token = SEND_GATE.set(reason)
     try:
         yield
@@ -50,11 +50,11 @@ def send_gate(reason: Callable[[], str | None]) -> Iterator[None]:
 
 
 def check_gate(request: ApiRequest) -> None:
-    """Raise :class:`TremendousNotSentError` when the caller's send gate is closed for ``request`` (never a GET)."""
+    """Raise :class:`NotSentError` when the caller's send gate is closed for ``request`` (never a GET)."""
     gate = SEND_GATE.get()
     reason = gate() if gate is not None and request.method != "GET" else None
     if reason:
-        raise TremendousNotSentError(reason)
+        raise NotSentError(reason)
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Sleep:
 @dataclass(frozen=True)
 class Send:
     """Send ``request`` with ``headers``; the outcome is its :class:`RawResponse` (a transport raises
-    :class:`TremendousTransportError` when no response arrived)."""
+    :class:`TransportError` when no response arrived)."""
 
     request: ApiRequest
     headers: dict[str, str]

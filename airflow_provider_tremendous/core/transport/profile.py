@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from typing import Protocol
 
-from airflow_provider_tremendous.core.errors import TremendousAPIError
+from airflow_provider_tremendous.core.errors import ApiError
 from airflow_provider_tremendous.core.transport.request import ApiRequest, RawResponse
 
 
@@ -76,4 +76,4 @@ class ErrorFactory(Protocol):
         path: str,
         retry_after: float | None = None,
         request_id: str | None = None,
-    ) -> TremendousAPIError: ...
+    ) -> ApiError: ...

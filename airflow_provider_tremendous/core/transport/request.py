@@ -15,7 +15,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
-from airflow_provider_tremendous.core.errors import TremendousAPIError, build_api_error
+from airflow_provider_tremendous.core.errors import ApiError
 from airflow_provider_tremendous.core.version import __version__
 
 #: The User-Agent every vendor's credentials put in the headers of an API request (one name for the provider).
@@ -124,9 +124,7 @@ class RawResponse:
         return "utf-8"
 
 
-def raise_for_status(
-    request: ApiRequest, response: RawResponse, errors: Callable[..., TremendousAPIError] = build_api_error
-) -> None:
+def raise_for_status(request: ApiRequest, response: RawResponse, errors: Callable[..., ApiError]) -> None:
     """Raise the matching typed API error for a 4xx/5xx; ``errors`` is the vendor's error factory, given the
     response's ``X-Request-ID`` (if any) as ``request_id``."""
     if response.status < 400:

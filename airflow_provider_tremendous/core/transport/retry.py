@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from tenacity import AsyncRetrying, RetryCallState, Retrying, stop_after_attempt
 
 from airflow_provider_tremendous.core.errors import (
-    TremendousAPIError,
-    TremendousRateLimitError,
-    TremendousServerError,
-    TremendousTransportError,
+    ApiError,
+    RateLimitError,
+    ServerError,
+    TransportError,
 )
 from airflow_provider_tremendous.core.transport.request import ApiRequest
 
@@ -44,13 +44,13 @@ MAX_RETRY_AFTER = 300.0
 
 def is_retryable(error: BaseException, request: ApiRequest) -> bool:
     """Whether ``request`` may be sent again after ``error`` without risking a second effect."""
-    if isinstance(error, TremendousRateLimitError):
+    if isinstance(error, RateLimitError):
         return True
-    if isinstance(error, TremendousAPIError) and error.in_progress:
+    if isinstance(error, ApiError) and error.in_progress:
         return request.retry_safe  # the first request with this idempotency key is still being processed
-    if isinstance(error, TremendousServerError):
+    if isinstance(error, ServerError):
         return request.retry_safe
-    if isinstance(error, TremendousTransportError):
+    if isinstance(error, TransportError):
         return request.retry_safe or not error.may_have_reached_server
     return False
 
@@ -72,11 +72,11 @@ class RetryPolicy:
         """Seconds to wait before the next attempt, after ``attempt_number`` attempts failed with ``error``."""
         step = min(self.max_wait, self.min_wait * (2 ** max(0, attempt_number - 1)))
         backoff = random.uniform(step / 2, step)
-        if isinstance(error, TremendousRateLimitError):
+        if isinstance(error, RateLimitError):
             if error.retry_after is not None:
                 return min(MAX_RETRY_AFTER, max(error.retry_after, RATE_LIMIT_MIN_WAIT))
             return max(RATE_LIMIT_MIN_WAIT, backoff)
-        if isinstance(error, TremendousAPIError):
+        if isinstance(error, ApiError):
             return max(backoff, error.min_retry_wait)
         return backoff
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import requests
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
-from airflow_provider_tremendous.core.errors import TremendousTransportError
+from airflow_provider_tremendous.core.errors import TransportError
 from airflow_provider_tremendous.core.transport.request import ApiRequest, RawResponse
 
 #: Keep-alive connections per host, shared by threads using one hook.
@@ -42,7 +42,7 @@ class RequestsTransport:
             self.session.mount("https://", adapter)
 
     def send(self, request: ApiRequest, headers: dict[str, str]) -> RawResponse:
-        """Send ``request``; map every failure without a response to :class:`TremendousTransportError`."""
+        """Send ``request``; map every failure without a response to :class:`TransportError`."""
         try:
             response = self.session.request(
                 request.method,
@@ -56,14 +56,14 @@ class RequestsTransport:
             )
             content = response.content
         except requests.exceptions.InvalidHeader:  # raised while preparing: never sent
-            raise TremendousTransportError(
+            raise TransportError(
                 "InvalidHeader: a request header value is not valid (not shown: it may be a credential)",
                 method=request.method,
                 path=request.shown_path,
                 may_have_reached_server=False,
             ) from None
         except requests.exceptions.RequestException as error:
-            raise TremendousTransportError(
+            raise TransportError(
                 request.scrub(f"{type(error).__name__}: {error}"),
                 method=request.method,
                 path=request.shown_path,

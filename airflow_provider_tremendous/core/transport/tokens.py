@@ -27,7 +27,7 @@ from typing import Any
 from airflow.providers.common.compat.sdk import mask_secret
 
 from airflow_provider_tremendous.core.connection_checks import PRINTABLE_ASCII
-from airflow_provider_tremendous.core.errors import TremendousResponseError
+from airflow_provider_tremendous.core.errors import ResponseError
 from airflow_provider_tremendous.core.transport.request import ApiRequest
 
 #: How long a coroutine waiting for a renewal sleeps between tries of the lock (seconds, doubling to the max).
@@ -166,13 +166,13 @@ def read_token_answer(content: bytes, fix: str) -> dict[str, Any]:
         data = json.loads(content)
         token = data["access_token"]
     except (ValueError, KeyError, TypeError) as error:
-        raise TremendousResponseError(f"The OAuth token endpoint answered without an access_token; {fix}.") from error
+        raise ResponseError(f"The OAuth token endpoint answered without an access_token; {fix}.") from error
     for name in ("access_token", "refresh_token"):
         value = data.get(name)
         if value is None or (name == "refresh_token" and value == ""):
             continue
         if not isinstance(value, str) or not value or not set(value) <= PRINTABLE_ASCII:
-            raise TremendousResponseError(
+            raise ResponseError(
                 f"The OAuth token endpoint answered an {name} holding a control, whitespace or non-ASCII character "
                 f"(not shown); it cannot be sent as a header. {fix[0].upper()}{fix[1:]}."
             )

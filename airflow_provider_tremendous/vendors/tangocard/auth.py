@@ -8,7 +8,7 @@ user name, SHA-256 of the client secret and password): two connections that shar
 before ``expires_in``: some Tango documentation limits token issuance to one per 20 hours, so asking for a new
 token per hook would soon be refused. Tokens are never written outside the process (a task process fetches its
 own). The grants have no refresh token; ``invalid_grant`` (a wrong service-account password) raises
-:class:`TremendousOAuthGrantError`, which Airflow does not retry.
+:class:`OAuthGrantError`, which Airflow does not retry.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import time
 
 from airflow.providers.common.compat.sdk import mask_secret
 
-from airflow_provider_tremendous.core.errors import TremendousOAuthGrantError, TremendousResponseError
+from airflow_provider_tremendous.core.errors import OAuthGrantError, ResponseError
 from airflow_provider_tremendous.core.transport.request import USER_AGENT, ApiRequest, RawResponse, raise_for_status
 from airflow_provider_tremendous.core.transport.tokens import (
     SlotBacked,
@@ -124,7 +124,7 @@ class TangoCardCredentials(SlotBacked):
     def apply_refresh(self, request: ApiRequest, response: RawResponse) -> None:
         """Cache the token from a token-endpoint response."""
         if is_invalid_grant(response.status, response.content):
-            raise TremendousOAuthGrantError(
+            raise OAuthGrantError(
                 f"Connection '{self._settings.conn_id}': the Tango Card token endpoint refused the grant "
                 f"({self.grant_type}, invalid_grant). Fix: check the service account's oauth_username and "
                 "oauth_password (or the client credentials) in the connection's extra, or use the platform name "
@@ -135,9 +135,7 @@ class TangoCardCredentials(SlotBacked):
         try:
             lifetime = float(data.get("expires_in") or 300)
         except (ValueError, TypeError) as error:
-            raise TremendousResponseError(
-                "The Tango Card OAuth token endpoint answered an unreadable expires_in."
-            ) from error
+            raise ResponseError("The Tango Card OAuth token endpoint answered an unreadable expires_in.") from error
         self._slot.access_token = data["access_token"]
         self._slot.expires_at = time.monotonic() + lifetime if math.isfinite(lifetime) else math.inf
         self._slot.generation += 1

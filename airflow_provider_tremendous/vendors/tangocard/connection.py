@@ -29,7 +29,7 @@ from airflow_provider_tremendous.core.connection import (
     ConnectionRules,
     parse_connection,
 )
-from airflow_provider_tremendous.core.errors import TremendousConfigurationError
+from airflow_provider_tremendous.core.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -107,7 +107,7 @@ def _oauth(extras: Mapping[str, Any], conn_id: str) -> TangoOAuthSettings | None
     if not client_id:
         return None
     if not extras.get("oauth_client_secret"):
-        raise TremendousConfigurationError(f"Connection '{conn_id}': OAuth needs oauth_client_secret in the extra.")
+        raise ConfigurationError(f"Connection '{conn_id}': OAuth needs oauth_client_secret in the extra.")
     return TangoOAuthSettings(
         token_url=str(extras.get("oauth_token_url") or SANDBOX_TOKEN_URL),
         client_id=str(client_id),
@@ -122,7 +122,7 @@ def _read_oauth(basics: ConnectionBasics) -> TangoOAuthSettings | None:
     """Tango's own reading: the OAuth settings, else the refusal of a missing platform name or key."""
     oauth = _oauth(basics.extras, basics.conn_id)
     if oauth is None and not (basics.login and basics.password):
-        raise TremendousConfigurationError(
+        raise ConfigurationError(
             f"Connection '{basics.conn_id}' needs the Tango Card platform name as login and the platform key as "
             "password (or OAuth client credentials in the extra)."
         )
@@ -157,7 +157,7 @@ def tangocard_settings_from_connection(
     ``rate_limit_per_second``: :class:`~airflow_provider_tremendous.core.connection.ConnectionOverrides`) override
     the connection's extras.
 
-    :raises TremendousConfigurationError: on any unsafe or incomplete connection, before any request.
+    :raises ConfigurationError: on any unsafe or incomplete connection, before any request.
     """
     parsed = parse_connection(conn, RULES, _read_oauth, **overrides)
     basics = parsed.basics

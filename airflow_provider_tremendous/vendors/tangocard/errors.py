@@ -26,7 +26,7 @@ _MAX_BODY = 2000
 IN_PROCESS_MIN_WAIT = 2.0
 
 
-class TangoCardAPIError(e.TremendousAPIError):
+class TangoCardAPIError(e.ApiError):
     """Tango Card answered with an error status.
 
     :ivar i18n_key: Tango's error key (``402.001``, ``409.002``, ``422.025``...), stable across message wording.
@@ -64,39 +64,39 @@ class TangoCardAPIError(e.TremendousAPIError):
         return text
 
 
-class TangoCardBadRequestError(TangoCardAPIError, e.TremendousBadRequestError):
+class TangoCardBadRequestError(TangoCardAPIError, e.BadRequestError):
     """400: malformed request or missing fields."""
 
 
-class TangoCardUnauthorizedError(TangoCardAPIError, e.TremendousUnauthorizedError):
+class TangoCardUnauthorizedError(TangoCardAPIError, e.UnauthorizedError):
     """401: wrong platform name or key (401.002), or an expired OAuth token."""
 
 
-class TangoCardPaymentRequiredError(TangoCardAPIError, e.TremendousPaymentRequiredError):
+class TangoCardPaymentRequiredError(TangoCardAPIError, e.PaymentRequiredError):
     """402: insufficient funds in the account (402.001)."""
 
 
-class TangoCardForbiddenError(TangoCardAPIError, e.TremendousForbiddenError):
+class TangoCardForbiddenError(TangoCardAPIError, e.ForbiddenError):
     """403: not allowed (e.g. 403.016 fraud velocity, 403.023 resend too soon)."""
 
 
-class TangoCardNotFoundError(TangoCardAPIError, e.TremendousNotFoundError):
+class TangoCardNotFoundError(TangoCardAPIError, e.NotFoundError):
     """404: no such customer, account, order or line item."""
 
 
-class TangoCardConflictError(TangoCardAPIError, e.TremendousConflictError):
+class TangoCardConflictError(TangoCardAPIError, e.ConflictError):
     """409: a duplicate identifier (409.024, or an existing customer/account)."""
 
 
-class TangoCardUnprocessableError(TangoCardAPIError, e.TremendousUnprocessableError):
+class TangoCardUnprocessableError(TangoCardAPIError, e.UnprocessableError):
     """422: the request is well formed but invalid (amount out of range, inactive item...)."""
 
 
-class TangoCardRateLimitError(TangoCardAPIError, e.TremendousRateLimitError):
+class TangoCardRateLimitError(TangoCardAPIError, e.RateLimitError):
     """429: over the 1 request/second limit; the request was not processed."""
 
 
-class TangoCardServerError(TangoCardAPIError, e.TremendousServerError):
+class TangoCardServerError(TangoCardAPIError, e.ServerError):
     """5xx: Tango failed; an order may still be processed, so only retry with the same externalRefID."""
 
 

@@ -12,11 +12,11 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from airflow_provider_tremendous.core.models import TremendousModel
+from airflow_provider_tremendous.core.models import ApiModel
 from airflow_provider_tremendous.vendors.tangocard.naming import tango_name
 
 
-class TangoModel(TremendousModel):
+class TangoModel(ApiModel):
     """A Tango Card API object."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, alias_generator=tango_name)

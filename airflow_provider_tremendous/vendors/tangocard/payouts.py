@@ -106,7 +106,7 @@ class TangoCardPayoutAdapter(VendorAdapter):
         self.extras = options.email_fields()
         problems = text_problems("tangocard", self.extras)
         if problems:
-            raise e.TremendousInputError("; ".join(f"{field}: {reason}" for field, reason in problems))
+            raise e.InputError("; ".join(f"{field}: {reason}" for field, reason in problems))
 
     @cached_property
     def _items(self) -> dict[str, CatalogItem]:
@@ -141,7 +141,7 @@ class TangoCardPayoutAdapter(VendorAdapter):
             return Decimal(1)
         rate = self._rates.get((funding, currency.upper()))
         if not rate:
-            raise e.TremendousInputError(
+            raise e.InputError(
                 f"no exchange rate from {funding} to {currency}: Tango Card does not price it for this account"
             )
         return Decimal(1) / rate
@@ -218,7 +218,7 @@ class TangoCardPayoutAdapter(VendorAdapter):
         response = self.hook.create_order.with_http_info(body)
         return _placed(response.data), response.status_code == 200  # a replay is compared with the row
 
-    def rejected(self, row: dict[str, Any], error: e.TremendousAPIError) -> Outcome:
+    def rejected(self, row: dict[str, Any], error: e.ApiError) -> Outcome:
         if isinstance(error, TangoCardConflictError):  # 409.024 "already exists": find it rather than call it failed
             return self.resolve(row, error)
         return super().rejected(row, error)

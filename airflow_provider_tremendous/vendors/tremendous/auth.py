@@ -12,12 +12,12 @@ access token, and the *rotated* refresh token the token endpoint returned, so a 
 token that was already exchanged. Renewals are single-flight per process (the slot's lock and generation). Across
 task processes nothing is kept by default; ``oauth_refresh_token_variable`` keeps the rotated refresh token (only
 that) in an Airflow Variable (:mod:`.refresh_store`). A refused refresh token (``invalid_grant``) raises
-:class:`TremendousOAuthGrantError`, which Airflow does not retry.
+:class:`OAuthGrantError`, which Airflow does not retry.
 """
 
 from __future__ import annotations
 
-from airflow_provider_tremendous.core.errors import TremendousOAuthGrantError
+from airflow_provider_tremendous.core.errors import OAuthGrantError
 from airflow_provider_tremendous.core.transport.refresh_store import RefreshTokenVariable
 from airflow_provider_tremendous.core.transport.request import USER_AGENT, ApiRequest, RawResponse, raise_for_status
 from airflow_provider_tremendous.core.transport.tokens import (
@@ -30,6 +30,7 @@ from airflow_provider_tremendous.core.transport.tokens import (
     token_slot,
 )
 from airflow_provider_tremendous.vendors.tremendous.connection import TremendousSettings
+from airflow_provider_tremendous.vendors.tremendous.errors import build_api_error
 
 
 class Credentials(SlotBacked):
@@ -119,7 +120,7 @@ class Credentials(SlotBacked):
         """Store the token from a token-endpoint response, and a rotated refresh token (process-wide)."""
         if is_invalid_grant(response.status, response.content):
             raise self._refused()
-        raise_for_status(request, response)
+        raise_for_status(request, response, build_api_error)
         data = read_token_answer(response.content, "check the token URL")
         self._slot.access_token = data["access_token"]
         rotated = str(data.get("refresh_token") or "")
@@ -136,7 +137,7 @@ class Credentials(SlotBacked):
             if self._store is not None:
                 self._slot.unsaved = not self._store.save(self._slot.refresh_token)
 
-    def _refused(self) -> TremendousOAuthGrantError:
+    def _refused(self) -> OAuthGrantError:
         kept = (
             f" The Variable '{self._store.name}' that keeps rotated tokens is ignored once the connection holds "
             "a new refresh token."
@@ -145,7 +146,7 @@ class Credentials(SlotBacked):
             "in the extra."
         )
         self._slot.refresh_token = ""  # the next try starts again from the Variable or the connection
-        return TremendousOAuthGrantError(
+        return OAuthGrantError(
             f"Connection '{self._conn_id}': the OAuth token endpoint refused the refresh token (invalid_grant): it "
             "was revoked, expired, or already used (refresh tokens rotate and the old one is refused). "
             "Fix: re-authorize the app and put the new refresh token in the connection's extra "

@@ -41,7 +41,7 @@ from airflow_provider_tremendous.core.connection import (
     parse_connection,
 )
 from airflow_provider_tremendous.core.connection_checks import normalise_host
-from airflow_provider_tremendous.core.errors import TremendousConfigurationError
+from airflow_provider_tremendous.core.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -116,11 +116,11 @@ def _refresh_token_variable(value: Any, conn_id: str) -> str:
     if text.lower() in ("", "false", "no", "0"):
         return ""
     if len(text) > 250:
-        raise TremendousConfigurationError(
+        raise ConfigurationError(
             f"Connection '{conn_id}': extra 'oauth_refresh_token_variable' is longer than a Variable name may be."
         )
     if not any(word in text.lower() for word in HIDDEN_NAME_WORDS):
-        raise TremendousConfigurationError(
+        raise ConfigurationError(
             f"Connection '{conn_id}': extra 'oauth_refresh_token_variable' {text!r} would show the refresh token in "
             "Airflow's UI and CLI (Airflow hides the values of Variables whose names contain 'token' or 'secret'). "
             f"Use a name ending in '_refresh_token', e.g. '{text}_refresh_token', or true for the default name."
@@ -195,9 +195,7 @@ def _oauth(extras: Mapping[str, Any], base_url: str, conn_id: str) -> OAuthSetti
         return None
     missing = [n for n in ("oauth_client_id", "oauth_client_secret", "oauth_refresh_token") if not extras.get(n)]
     if missing:
-        raise TremendousConfigurationError(
-            f"Connection '{conn_id}': OAuth needs {', '.join(missing)} in the extra as well."
-        )
+        raise ConfigurationError(f"Connection '{conn_id}': OAuth needs {', '.join(missing)} in the extra as well.")
     parts = urlsplit(base_url)
     token_url = extras.get("oauth_token_url") or f"{parts.scheme}://{parts.netloc}/oauth/token"
     return OAuthSettings(
@@ -212,12 +210,12 @@ def _oauth(extras: Mapping[str, Any], base_url: str, conn_id: str) -> OAuthSetti
 def _guard_key(conn_id: str, environment: str, explicit: bool, key: str) -> None:
     """Refuse a key whose prefix says the other environment (the hosts are judged by the shared flow after)."""
     if key.startswith("TEST_") and environment == PRODUCTION:
-        raise TremendousConfigurationError(
+        raise ConfigurationError(
             f"Connection '{conn_id}' holds a sandbox key (TEST_...) but sets environment=production. "
             "Use a PROD_ key for production, or set the extra 'environment' to 'sandbox'."
         )
     if key.startswith("PROD_") and environment == SANDBOX:
-        raise TremendousConfigurationError(
+        raise ConfigurationError(
             f"Connection '{conn_id}' holds a production key (PROD_...) but its environment is sandbox"
             f"{'' if explicit else ' (the default)'}. Production is used only when the connection's extra sets "
             '"environment": "production" explicitly.'
@@ -228,7 +226,7 @@ def _read_oauth(basics: ConnectionBasics) -> OAuthSettings | None:
     """Tremendous's own reading: the OAuth settings, then the refusals of a missing or mismatched API key."""
     oauth = _oauth(basics.extras, basics.base_url, basics.conn_id)
     if not basics.password and oauth is None:
-        raise TremendousConfigurationError(
+        raise ConfigurationError(
             f"Connection '{basics.conn_id}' has no API key: put the Tremendous API key in the connection's password "
             "field (or configure OAuth in the extra)."
         )
@@ -259,7 +257,7 @@ def settings_from_connection(conn: ConnectionLike, **overrides: Unpack[Connectio
     ``rate_limit_per_second``: :class:`~airflow_provider_tremendous.core.connection.ConnectionOverrides`) override
     the connection's extras.
 
-    :raises TremendousConfigurationError: on any unsafe or incomplete connection, before any request.
+    :raises ConfigurationError: on any unsafe or incomplete connection, before any request.
     """
     parsed = parse_connection(conn, RULES, _read_oauth, **overrides)
     basics = parsed.basics

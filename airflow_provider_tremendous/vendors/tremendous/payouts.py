@@ -95,7 +95,7 @@ class TremendousPayoutAdapter(VendorAdapter):
         if not currency:
             currency = next((org.currency_code for org in self.hook.list_organizations() if org.currency_code), None)
         if not currency:
-            raise e.TremendousInputError(
+            raise e.InputError(
                 "the organization's currency could not be read (neither the balance nor the organization gives "
                 "it): amounts cannot be priced; nothing was sent"
             )
@@ -105,7 +105,7 @@ class TremendousPayoutAdapter(VendorAdapter):
         """The organization owning the key (``GET /organizations`` lists only it first), and the environment."""
         organizations = self.hook.list_organizations()
         if not organizations:
-            raise e.TremendousInputError("the API lists no organization for this key: the paying account is unknown")
+            raise e.InputError("the API lists no organization for this key: the paying account is unknown")
         environment = self.hook.settings.environment
         return account_fingerprint(self.vendor, environment, str(organizations[0].id)), environment
 
@@ -117,7 +117,7 @@ class TremendousPayoutAdapter(VendorAdapter):
         if product_id not in self._catalog:  # not listed for this organization: ask once, remember the answer
             try:
                 self._catalog[product_id] = self.hook.get_product(product_id)
-            except e.TremendousNotFoundError:
+            except e.NotFoundError:
                 return None
         return self._catalog[product_id]
 
@@ -125,7 +125,7 @@ class TremendousPayoutAdapter(VendorAdapter):
         if campaign_id not in self._campaigns:
             try:
                 self._campaigns[campaign_id] = list(self.hook.get_campaign(campaign_id).products)
-            except e.TremendousNotFoundError:
+            except e.NotFoundError:
                 self._campaigns[campaign_id] = None
         return self._campaigns[campaign_id]
 
@@ -165,7 +165,7 @@ class TremendousPayoutAdapter(VendorAdapter):
         rates = {"USD": 1.0, **self._rates}
         if not rates.get(currency) or not rates.get(funding):
             missing = currency if not rates.get(currency) else funding
-            raise e.TremendousInputError(f"no exchange rate for {missing}: the API does not price it")
+            raise e.InputError(f"no exchange rate for {missing}: the API does not price it")
         return Decimal(str(rates[funding])) / Decimal(str(rates[currency]))
 
     def charge_of(self, order_id: str) -> Charge | None:
@@ -196,8 +196,8 @@ class TremendousPayoutAdapter(VendorAdapter):
         order = self.hook.find_order(external_id)
         return _placed(order) if order is not None else None
 
-    def rejected(self, row: dict[str, Any], error: e.TremendousAPIError) -> Outcome:
-        if isinstance(error, e.TremendousConflictError):
+    def rejected(self, row: dict[str, Any], error: e.ApiError) -> Outcome:
+        if isinstance(error, e.ConflictError):
             return self.failed(
                 row,
                 "external_id already used for a different reward (amount or recipient changed "

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from airflow_provider_tremendous.core.errors import TremendousInputError
+from airflow_provider_tremendous.core.errors import InputError
 from airflow_provider_tremendous.core.limits import PRODUCT_ID, text_problems, too_long
 from airflow_provider_tremendous.core.money import MAX_REWARD, AmountError, decimals_for, parse_amount
 from airflow_provider_tremendous.core.recipients import check_email, check_phone, invisible_characters
@@ -132,27 +132,25 @@ def describe_validation_error(error: ValidationError, where: str) -> str:
 
 
 def validate_reward(reward: Any, where: str = "reward") -> dict[str, Any]:
-    """Check ``reward`` and return it as a JSON-safe dict, or raise :class:`TremendousInputError`."""
+    """Check ``reward`` and return it as a JSON-safe dict, or raise :class:`InputError`."""
     if not isinstance(reward, dict):
-        raise TremendousInputError(f"{where} must be a dict in the API's reward shape, got {type(reward).__name__}")
+        raise InputError(f"{where} must be a dict in the API's reward shape, got {type(reward).__name__}")
     try:
         spec = RewardSpec.model_validate(reward)
     except ValidationError as error:
-        raise TremendousInputError(
-            "Invalid reward, nothing was sent:\n" + describe_validation_error(error, where)
-        ) from None
+        raise InputError("Invalid reward, nothing was sent:\n" + describe_validation_error(error, where)) from None
     checked = spec.model_dump(mode="json", exclude_none=True)
     problems = text_problems("tremendous", checked)
     if problems:
         lines = "\n".join(f"{where} {field}: {reason}" for field, reason in problems)
-        raise TremendousInputError(f"Invalid reward, nothing was sent:\n{lines}")
+        raise InputError(f"Invalid reward, nothing was sent:\n{lines}")
     return checked
 
 
 def validate_external_id(external_id: Any) -> str:
     """An external_id must be a non-empty string of at most 255 characters."""
     if not isinstance(external_id, str) or not external_id.strip() or len(external_id) > MAX_EXTERNAL_ID:
-        raise TremendousInputError(
+        raise InputError(
             f"external_id must be a non-empty string of at most {MAX_EXTERNAL_ID} characters, got {external_id!r}"
         )
     return external_id

@@ -23,13 +23,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from airflow_provider_tremendous.core.errors import TremendousError, describe_validation_error
+from airflow_provider_tremendous.core.errors import ProviderError, describe_validation_error
 
 SIGNATURE_HEADER = "Tremendous-Webhook-Signature"
 log = logging.getLogger(__name__)
 
 
-class TremendousWebhookError(TremendousError):
+class TremendousWebhookError(ProviderError):
     """A delivery whose signature does not verify, or whose body is not a Tremendous event."""
 
 

@@ -36,7 +36,7 @@ class OrdersAPI:
 
         With an ``external_id`` the call is idempotent: the same ``external_id`` and payload return the original
         order with status 201 (see ``create_order.with_http_info``); a different payload raises
-        :class:`~airflow_provider_tremendous.core.errors.TremendousConflictError` (409). Only such calls are retried
+        :class:`~airflow_provider_tremendous.core.errors.ConflictError` (409). Only such calls are retried
         after a failure that may have reached the server.
         """
 

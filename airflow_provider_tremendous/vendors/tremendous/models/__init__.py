@@ -1,6 +1,6 @@
 """Pydantic models of the Tremendous API's resources, tolerant of unknown fields and enum values."""
 
-from airflow_provider_tremendous.core.models import TremendousModel
+from airflow_provider_tremendous.core.models import ApiModel, TremendousModel
 from airflow_provider_tremendous.core.pagination import Page
 from airflow_provider_tremendous.vendors.tremendous.models.account import (
     Campaign,
@@ -37,6 +37,7 @@ from airflow_provider_tremendous.vendors.tremendous.models.orders import (
 from airflow_provider_tremendous.vendors.tremendous.models.reports import Report, ReportStatus, Webhook
 
 __all__ = [
+    "ApiModel",
     "BalanceTransaction",
     "Campaign",
     "ConnectedOrganization",

@@ -7,10 +7,10 @@ from typing import Any
 
 from pydantic import Field as PydanticField
 
-from airflow_provider_tremendous.core.models import TremendousModel
+from airflow_provider_tremendous.core.models import ApiModel
 
 
-class Organization(TremendousModel):
+class Organization(ApiModel):
     """A Tremendous organization (the account an API key belongs to, or a sub-organization)."""
 
     id: str | None = None
@@ -21,7 +21,7 @@ class Organization(TremendousModel):
     created_at: dt.date | dt.datetime | None = None
 
 
-class Member(TremendousModel):
+class Member(ApiModel):
     """A member of the organization."""
 
     id: str
@@ -35,7 +35,7 @@ class Member(TremendousModel):
     events: list[dict[str, Any]] | None = None
 
 
-class Role(TremendousModel):
+class Role(ApiModel):
     """A member role."""
 
     id: str
@@ -43,7 +43,7 @@ class Role(TremendousModel):
     description: str | None = None
 
 
-class Field(TremendousModel):
+class Field(ApiModel):
     """A custom field definition."""
 
     id: str | None = None
@@ -54,7 +54,7 @@ class Field(TremendousModel):
     scope: str | None = None
 
 
-class Campaign(TremendousModel):
+class Campaign(ApiModel):
     """A campaign: a reusable set of products and branding for rewards."""
 
     id: str | None = None
@@ -67,7 +67,7 @@ class Campaign(TremendousModel):
     email_style: dict[str, Any] | None = None
 
 
-class Sku(TremendousModel):
+class Sku(ApiModel):
     """A denomination band of a product."""
 
     min: float
@@ -75,7 +75,7 @@ class Sku(TremendousModel):
     currency_code: str | None = None
 
 
-class Product(TremendousModel):
+class Product(ApiModel):
     """A reward product (gift card, PayPal, Visa card, charity...)."""
 
     id: str

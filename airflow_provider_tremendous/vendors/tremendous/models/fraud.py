@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from airflow_provider_tremendous.core.models import TremendousModel
+from airflow_provider_tremendous.core.models import ApiModel
 from airflow_provider_tremendous.vendors.tremendous.models.orders import Reward
 
 
-class FraudReview(TremendousModel):
+class FraudReview(ApiModel):
     """A reward held for fraud review (``flagged``, then ``blocked`` or ``released``)."""
 
     status: str | None = None
@@ -26,14 +26,14 @@ class FraudReview(TremendousModel):
     related_rewards: dict[str, Any] | None = None
 
 
-class FraudRule(TremendousModel):
+class FraudRule(ApiModel):
     """A configured fraud rule."""
 
     rule_type: str | None = None
     config: dict[str, Any] | None = None
 
 
-class ConnectedOrganization(TremendousModel):
+class ConnectedOrganization(ApiModel):
     """An organization connected through Tremendous Connect."""
 
     id: str
@@ -42,7 +42,7 @@ class ConnectedOrganization(TremendousModel):
     organization: dict[str, Any] | None = None
 
 
-class ConnectedOrganizationMember(TremendousModel):
+class ConnectedOrganizationMember(ApiModel):
     """A member of a connected organization."""
 
     id: str
@@ -53,7 +53,7 @@ class ConnectedOrganizationMember(TremendousModel):
     member: dict[str, Any] | None = None
 
 
-class ConnectedOrganizationMemberSession(TremendousModel):
+class ConnectedOrganizationMemberSession(ApiModel):
     """An embedded onboarding session for a connected organization member."""
 
     connected_organization_member_id: str | None = None

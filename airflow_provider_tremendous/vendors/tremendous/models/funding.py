@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from airflow_provider_tremendous.core.models import TremendousModel
+from airflow_provider_tremendous.core.models import ApiModel
 from airflow_provider_tremendous.vendors.tremendous.models.orders import Payment
 
 
-class FundingSourceMeta(TremendousModel):
+class FundingSourceMeta(ApiModel):
     """Funding source details; for the balance, ``available_amount`` is what can be spent now."""
 
     available_amount: float | None = None
@@ -18,7 +18,7 @@ class FundingSourceMeta(TremendousModel):
     currency_code: str | None = None
 
 
-class FundingSource(TremendousModel):
+class FundingSource(ApiModel):
     """A funding source: the balance, a bank account, a card or an invoice arrangement."""
 
     id: str
@@ -41,7 +41,7 @@ class InvoiceStatus:
     FAILURE = frozenset({DELETED})
 
 
-class Invoice(TremendousModel):
+class Invoice(ApiModel):
     """An invoice; paying it adds funds to the balance."""
 
     id: str
@@ -57,7 +57,7 @@ class Invoice(TremendousModel):
     paid_at: dt.datetime | None = None
 
 
-class Topup(TremendousModel):
+class Topup(ApiModel):
     """A topup of a funding source into the balance."""
 
     id: str | None = None
@@ -77,7 +77,7 @@ class Topup(TremendousModel):
     expected_settlement_at: dt.date | None = None
 
 
-class BalanceTransactionOrder(TremendousModel):
+class BalanceTransactionOrder(ApiModel):
     """The order a balance transaction belongs to, when known."""
 
     id: str | None = None
@@ -85,7 +85,7 @@ class BalanceTransactionOrder(TremendousModel):
     payment: Payment | None = None
 
 
-class BalanceTransaction(TremendousModel):
+class BalanceTransaction(ApiModel):
     """A movement of the balance. It has no id; ``balance`` may be null while the API catches up."""
 
     created_at: dt.datetime | None = None

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from airflow_provider_tremendous.core.models import TremendousModel
+from airflow_provider_tremendous.core.models import ApiModel
 
 
 class OrderStatus:
@@ -51,14 +51,14 @@ class DeliveryStatus:
     FAILED = "FAILED"
 
 
-class Money(TremendousModel):
+class Money(ApiModel):
     """A reward value: ``denomination`` in ``currency_code``."""
 
     denomination: float
     currency_code: str | None = None
 
 
-class Recipient(TremendousModel):
+class Recipient(ApiModel):
     """Who receives a reward."""
 
     name: str | None = None
@@ -66,7 +66,7 @@ class Recipient(TremendousModel):
     phone: str | None = None
 
 
-class Delivery(TremendousModel):
+class Delivery(ApiModel):
     """How a reward is delivered and how far that got; ``link`` only for LINK rewards on create.
 
     ``link`` is bearer money (whoever opens it redeems the reward): it is left out of ``repr``, ``model_dump`` and
@@ -78,7 +78,7 @@ class Delivery(TremendousModel):
     link: str | None = Field(default=None, repr=False, exclude=True)
 
 
-class CustomField(TremendousModel):
+class CustomField(ApiModel):
     """A custom field value attached to a reward."""
 
     id: str | None = None
@@ -86,7 +86,7 @@ class CustomField(TremendousModel):
     label: str | None = None
 
 
-class Reward(TremendousModel):
+class Reward(ApiModel):
     """A reward: one payout to one recipient (an order holds one reward)."""
 
     id: str | None = None
@@ -100,21 +100,21 @@ class Reward(TremendousModel):
     delivery: Delivery | None = None
 
 
-class RewardLink(TremendousModel):
+class RewardLink(ApiModel):
     """The answer of ``generate_reward_link``; ``link`` (bearer money) is left out of ``repr`` and dumps."""
 
     id: str | None = None
     link: str | None = Field(default=None, repr=False, exclude=True)
 
 
-class Refund(TremendousModel):
+class Refund(ApiModel):
     """Refunded amount of a canceled order or reward."""
 
     total: float
     currency_code: str | None = None
 
 
-class Payment(TremendousModel):
+class Payment(ApiModel):
     """What an executed order cost: subtotal + fees - discount = total, in the organization's currency."""
 
     subtotal: float | None = None
@@ -125,7 +125,7 @@ class Payment(TremendousModel):
     refund: Refund | None = None
 
 
-class Order(TremendousModel):
+class Order(ApiModel):
     """An order. ``status`` is a plain string; see :class:`OrderStatus` for its meaning."""
 
     id: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from airflow_provider_tremendous.core.models import TremendousModel
+from airflow_provider_tremendous.core.models import ApiModel
 
 
 class ReportStatus:
@@ -16,7 +16,7 @@ class ReportStatus:
     FAILED = "FAILED"
 
 
-class Report(TremendousModel):
+class Report(ApiModel):
     """A report being generated; ``url`` is set (valid 7 days) once ``READY_FOR_DOWNLOAD``."""
 
     id: str | None = None
@@ -26,7 +26,7 @@ class Report(TremendousModel):
     url: str | None = None
 
 
-class Webhook(TremendousModel):
+class Webhook(ApiModel):
     """The organization's webhook; ``private_key`` signs deliveries (a secret: do not log it)."""
 
     id: str | None = None
