@@ -111,6 +111,27 @@ MOVED: dict[str, str] = {
 }
 
 
+#: Functions an old module had that now live elsewhere: old module -> {name: "new module:attribute"}.
+MOVED_ATTRIBUTES: dict[str, dict[str, str]] = {
+    "checks": {"load_all": "vendors:load_checks"},
+}
+
+
+def _moved_attribute(old: str, name: str) -> Any:
+    """``name`` of the old module ``old`` at its new home (warns), or ``AttributeError``."""
+    target = MOVED_ATTRIBUTES.get(old, {}).get(name)
+    if target is None:
+        raise AttributeError(f"module '{_PACKAGE}.{old}' has no attribute {name!r}")
+    module, _, attribute = target.partition(":")
+    warnings.warn(
+        f"'{_PACKAGE}.{old}.{name}' moved to '{_PACKAGE}.{module}.{attribute}'; the old name is removed in the next "
+        "minor release.",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return getattr(importlib.import_module(f"{_PACKAGE}.{module}"), attribute)
+
+
 def _old_packages() -> frozenset[str]:
     """Old names that had children in :data:`MOVED` (they must stay importable as packages)."""
     return frozenset(old.rsplit(".", 1)[0] for old in MOVED if "." in old)
@@ -125,7 +146,9 @@ class _Forwarding(types.ModuleType):
         self._target = target
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._target, name)
+        if hasattr(self._target, name):
+            return getattr(self._target, name)
+        return _moved_attribute(self.__name__[len(_PACKAGE) + 1 :], name)
 
 
 class _MovedLoader(importlib.abc.Loader):

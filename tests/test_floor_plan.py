@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 EVERY_CHECK_KIND = {
     "balance",
     "invoice",
@@ -43,8 +45,8 @@ def test_a_dag_file_does_not_import_the_trigger_machinery() -> None:
 
 
 def test_a_tango_card_task_carries_no_tremendous_connection() -> None:
-    """A Tango Card operator or sensor names its connection ``tangocard_conn_id`` only (0.1 also set
-    ``tremendous_conn_id`` to the Tango Card connection id); ``connection_id`` is the neutral way to read either."""
+    """A Tango Card operator or sensor keeps its connection in ``tangocard_conn_id`` only (0.1 also stored it in
+    ``tremendous_conn_id``, still readable with a warning); ``connection_id`` is the neutral way to read either."""
     from airflow_provider_tremendous import (
         TangoCardBalanceSensor,
         TangoCardCreateOrderOperator,
@@ -60,5 +62,8 @@ def test_a_tango_card_task_carries_no_tremendous_connection() -> None:
         TremendousCreateOrderOperator(task_id="order", reward={}, tremendous_conn_id="tr"),
         TremendousBalanceSensor(task_id="balance", min_available_amount=1, tremendous_conn_id="tr"),
     ]
-    assert all(not hasattr(task, "tremendous_conn_id") and task.connection_id == "tc" for task in tango)
+    assert all("tremendous_conn_id" not in vars(task) and task.connection_id == "tc" for task in tango)
+    for task in tango:  # 0.1 code reading it still gets the Tango Card connection, with a warning
+        with pytest.warns(DeprecationWarning, match="tangocard_conn_id"):
+            assert task.tremendous_conn_id == "tc"
     assert all(not hasattr(task, "tangocard_conn_id") and task.connection_id == "tr" for task in tremendous)

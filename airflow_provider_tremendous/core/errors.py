@@ -60,8 +60,9 @@ class ApiError(ProviderError):
 
     status: int = 0
     title: str = "API error"
-    #: Which API answered, for messages (a vendor's error classes or error reader set it).
-    vendor: str = ""
+    #: Which API answered, for messages: a vendor's error classes or error reader set it. An error built without one
+    #: reads as release 0.1's did, which named its first vendor (``TremendousNotFoundError`` is this very class).
+    vendor: str = "Tremendous"
     #: The vendor's id of the failed request (a response header or body field), to quote to its support.
     request_id: str | None = None
     #: Whether the vendor says an earlier request with the same idempotency key is still being processed, so the

@@ -12,25 +12,21 @@ from __future__ import annotations
 
 import asyncio
 from functools import cached_property
-from typing import Any, Generic, TypedDict, TypeVar
+from typing import Any, Generic, TypeVar
 
 from airflow.providers.common.compat.connection import get_async_connection
 from airflow.providers.common.compat.sdk import BaseHook
 
 from airflow_provider_tremendous.core.connection import ConnectionLike, ConnectionOverrides
 from airflow_provider_tremendous.core.transport import ApiRequest, AsyncApiClient, RawResponse, SyncApiClient
-from airflow_provider_tremendous.core.transport.profile import ClientSettings, CredentialsLike, ErrorFactory
+from airflow_provider_tremendous.core.transport.profile import (
+    ClientParts,
+    ClientSettings,
+)
 from airflow_provider_tremendous.hooks.connection_form import form_widgets, hook_ui_field_behaviour
 
 SettingsT = TypeVar("SettingsT", bound=ClientSettings)
 AsyncHookT = TypeVar("AsyncHookT", bound="AsyncClientMixin[Any]")
-
-
-class ClientParts(TypedDict):
-    """What a vendor gives the vendor-neutral clients: its credentials and how its error bodies are read."""
-
-    credentials: CredentialsLike
-    errors: ErrorFactory
 
 
 class ApiHookBase(BaseHook, Generic[SettingsT]):

@@ -20,14 +20,14 @@ from typing import Any
 
 from airflow_provider_tremendous.core.connection import ConnectionLike
 from airflow_provider_tremendous.core.errors import ConfigurationError, ProviderError
-from airflow_provider_tremendous.hooks.base import ApiHookBase, AsyncClientMixin, ClientParts, SyncClientMixin
+from airflow_provider_tremendous.core.transport.profile import ClientParts
+from airflow_provider_tremendous.hooks.base import ApiHookBase, AsyncClientMixin, SyncClientMixin
 from airflow_provider_tremendous.vendors.tangocard.api import TangoCardOperations
-from airflow_provider_tremendous.vendors.tangocard.auth import TangoCardCredentials
 from airflow_provider_tremendous.vendors.tangocard.connection import (
     TangoCardSettings,
     tangocard_settings_from_connection,
 )
-from airflow_provider_tremendous.vendors.tangocard.errors import TangoCardNotFoundError, build_tangocard_error
+from airflow_provider_tremendous.vendors.tangocard.errors import TangoCardNotFoundError
 from airflow_provider_tremendous.vendors.tangocard.models import Account, LineItem, Order
 
 
@@ -56,7 +56,7 @@ class TangoCardHookBase(ApiHookBase[TangoCardSettings]):
     @classmethod
     def _client_parts(cls, settings: TangoCardSettings) -> ClientParts:
         """Basic or cached OAuth credentials and Tango's error bodies (``httpCode``, ``i18nKey``, ``errors[]``)."""
-        return {"credentials": TangoCardCredentials(settings), "errors": build_tangocard_error}
+        return settings.client_parts()
 
 
 class TangoCardHook(SyncClientMixin[TangoCardSettings], TangoCardHookBase, TangoCardOperations):

@@ -51,6 +51,18 @@ class TangoCardTaskHookMixin(TaskHookMixin):
     def connection_id(self) -> str:
         return str(self.tangocard_conn_id)
 
+    @property
+    def tremendous_conn_id(self) -> str:  # type: ignore[override]
+        """Release 0.1 kept the Tango Card connection here too; read ``tangocard_conn_id`` (or ``connection_id``)."""
+        import warnings
+
+        warnings.warn(
+            "A Tango Card task's tremendous_conn_id is deprecated: read tangocard_conn_id or connection_id.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return str(self.tangocard_conn_id)
+
     @cached_property
     def hook(self) -> TangoCardHook:  # type: ignore[override]
         """The Tango Card hook (created when first used, never at DAG parse time)."""

@@ -23,15 +23,14 @@ from typing import Any
 from urllib.parse import quote
 
 from airflow_provider_tremendous.core.errors import NotFoundError, ProviderError
-from airflow_provider_tremendous.hooks.base import ApiHookBase, AsyncClientMixin, ClientParts, SyncClientMixin
+from airflow_provider_tremendous.core.transport.profile import ClientParts
+from airflow_provider_tremendous.hooks.base import ApiHookBase, AsyncClientMixin, SyncClientMixin
 from airflow_provider_tremendous.vendors.tremendous.api import TremendousOperations
-from airflow_provider_tremendous.vendors.tremendous.auth import Credentials
 from airflow_provider_tremendous.vendors.tremendous.connection import (
     ConnectionLike,
     TremendousSettings,
     settings_from_connection,
 )
-from airflow_provider_tremendous.vendors.tremendous.errors import build_api_error
 from airflow_provider_tremendous.vendors.tremendous.models import (
     BalanceTransaction,
     FundingSource,
@@ -63,7 +62,7 @@ class TremendousHookBase(ApiHookBase[TremendousSettings]):
     @classmethod
     def _client_parts(cls, settings: TremendousSettings) -> ClientParts:
         """Bearer credentials (API key, or OAuth with refresh) and Tremendous's error bodies."""
-        return {"credentials": Credentials(settings), "errors": build_api_error}
+        return settings.client_parts()
 
 
 class TremendousHook(SyncClientMixin[TremendousSettings], TremendousHookBase, TremendousOperations):

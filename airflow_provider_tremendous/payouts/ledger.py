@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from airflow_provider_tremendous.payouts.outcomes import PAID, UNKNOWN, Charge, Outcome
+from airflow_provider_tremendous.payouts.protocol import account_fingerprint as account_fingerprint  # 0.1's home
 
 IDENTITY = ["payout_id", "vendor", "account", "environment"]
 COLUMNS = [

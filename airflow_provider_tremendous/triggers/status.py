@@ -57,12 +57,14 @@ class StatusTrigger(BaseTrigger):
         self.hook_params = hook_params or {}
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
-        """Classpath and JSON-safe kwargs (matching ``__init__``)."""
+        """Classpath and JSON-safe kwargs (matching ``__init__``), in release 0.1's form (its class name and
+        ``tremendous_conn_id``): during a rolling upgrade or a rollback, a triggerer still on 0.1 runs a wait this
+        release deferred. The release that drops the 0.1 names switches to ``StatusTrigger`` and ``conn_id``."""
         return (
-            f"{type(self).__module__}.{type(self).__qualname__}",
+            f"{type(self).__module__}.TremendousStatusTrigger",
             {
                 "check": self.check,
-                "conn_id": self.conn_id,
+                "tremendous_conn_id": self.conn_id,
                 "poll_interval": self.poll_interval,
                 "deadline": self.deadline,
                 "hook_params": self.hook_params,

@@ -26,11 +26,12 @@ def test_every_hook_answers_the_neutral_conn_id_and_keeps_its_own_name() -> None
     assert TangoCardAsyncHook().conn_id == "tangocard_default" == TangoCardAsyncHook().hook_conn_id
 
 
-def test_a_client_needs_the_vendor_parts() -> None:
+def test_a_client_takes_its_vendor_parts_from_its_settings_never_from_a_default_vendor() -> None:
     conn = SimpleNamespace(conn_id="t", host=None, port=None, password="TEST_k", extra_dejson={})
     settings = settings_from_connection(conn)
-    with pytest.raises(TypeError):
-        SyncApiClient(settings)  # type: ignore[call-arg]  # no fallback to any vendor's credentials
+    anonymous = SimpleNamespace(**{name: getattr(settings, name) for name in ("base_url", "environment", "timeout")})
+    with pytest.raises(TypeError, match="client_parts"):
+        SyncApiClient(anonymous)  # type: ignore[arg-type]  # settings of no vendor: no fallback to any vendor
     client = TremendousHook.sync_client_for(settings)
     assert isinstance(client.credentials, Credentials) and client.errors is build_api_error
 

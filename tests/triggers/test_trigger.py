@@ -28,7 +28,9 @@ async def _events(trigger: TremendousStatusTrigger) -> list[dict[str, Any]]:
 def test_serialization_round_trip() -> None:
     trigger = _trigger(OrdersCheck(["a", "b"], created_after="2026-11-01T00:00:00+00:00"))
     classpath, kwargs = trigger.serialize()
-    assert classpath == "airflow_provider_tremendous.triggers.status.StatusTrigger"
+    # 0.1's class name and kwargs, so that a triggerer still on 0.1 (rolling upgrade, rollback) runs it
+    assert classpath == "airflow_provider_tremendous.triggers.status.TremendousStatusTrigger"
+    assert set(kwargs) == {"check", "tremendous_conn_id", "poll_interval", "deadline", "hook_params", "vendor"}
     import json
 
     assert json.loads(json.dumps(kwargs)) == kwargs, "kwargs are plain JSON"

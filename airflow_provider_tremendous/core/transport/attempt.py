@@ -21,7 +21,7 @@ import functools
 import threading
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from airflow_provider_tremendous.core.errors import NotSentError
@@ -70,7 +70,8 @@ class Send:
     :class:`TransportError` when no response arrived)."""
 
     request: ApiRequest
-    headers: dict[str, str]
+    #: Never in the repr: they hold the credential (a step is a local of every frame that sends).
+    headers: dict[str, str] = field(repr=False)
 
 
 @dataclass(frozen=True)

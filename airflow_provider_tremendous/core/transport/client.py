@@ -41,6 +41,18 @@ from airflow_provider_tremendous.core.transport.tokens import acquire_async
 __all__ = ["MAX_HOLDS", "SEND_GATE", "AsyncApiClient", "SyncApiClient", "send_gate"]
 
 
+def _vendor_parts(
+    settings: ClientSettings, credentials: CredentialsLike | None, errors: ErrorFactory | None
+) -> tuple[CredentialsLike, ErrorFactory]:
+    """The parts a client was not given, from its settings: a vendor's settings name their own credentials and
+    error reader (``client_parts()``), so ``SyncApiClient(settings)`` works as in release 0.1, for every vendor."""
+    parts = getattr(settings, "client_parts", None)
+    if parts is None:
+        raise TypeError("pass credentials= and errors=, or settings that provide client_parts()")
+    given = parts()
+    return credentials or given["credentials"], errors or given["errors"]
+
+
 class _ClientCore:
     """Settings, credentials, retry policy, rate limiter and error factory: the parts both clients share.
 
@@ -54,9 +66,11 @@ class _ClientCore:
         settings: ClientSettings,
         policy: RetryPolicy | None,
         limiter: RateLimiter | None,
-        credentials: CredentialsLike,
-        errors: ErrorFactory,
+        credentials: CredentialsLike | None,
+        errors: ErrorFactory | None,
     ) -> None:
+        if credentials is None or errors is None:
+            credentials, errors = _vendor_parts(settings, credentials, errors)
         self.settings = settings
         for secret in settings.secrets():
             mask_secret(secret)
@@ -85,8 +99,8 @@ class SyncApiClient(_ClientCore):
         self,
         settings: ClientSettings,
         *,
-        credentials: CredentialsLike,
-        errors: ErrorFactory,
+        credentials: CredentialsLike | None = None,
+        errors: ErrorFactory | None = None,
         transport: RequestsTransport | None = None,
         policy: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,
@@ -138,8 +152,8 @@ class AsyncApiClient(_ClientCore):
         self,
         settings: ClientSettings,
         *,
-        credentials: CredentialsLike,
-        errors: ErrorFactory,
+        credentials: CredentialsLike | None = None,
+        errors: ErrorFactory | None = None,
         transport: HttpxTransport | None = None,
         policy: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,

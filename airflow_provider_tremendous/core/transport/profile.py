@@ -10,7 +10,7 @@ token refresh under a lock, 429 pauses) is written once in :mod:`.client`.
 from __future__ import annotations
 
 import threading
-from typing import Protocol
+from typing import Protocol, TypedDict
 
 from airflow_provider_tremendous.core.errors import ApiError
 from airflow_provider_tremendous.core.transport.request import ApiRequest, RawResponse
@@ -77,3 +77,10 @@ class ErrorFactory(Protocol):
         retry_after: float | None = None,
         request_id: str | None = None,
     ) -> ApiError: ...
+
+
+class ClientParts(TypedDict):
+    """What a vendor gives the vendor-neutral clients: its credentials and how its error bodies are read."""
+
+    credentials: CredentialsLike
+    errors: ErrorFactory

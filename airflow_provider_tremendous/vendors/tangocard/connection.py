@@ -30,6 +30,7 @@ from airflow_provider_tremendous.core.connection import (
     parse_connection,
 )
 from airflow_provider_tremendous.core.errors import ConfigurationError
+from airflow_provider_tremendous.core.transport.profile import ClientParts
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -93,6 +94,13 @@ class TangoCardSettings:
     def account_identity(self) -> str:
         """What names the platform for the shared rate limiter (hashed there; never logged)."""
         return f"tangocard:{self.platform_name or (self.oauth.client_id if self.oauth else '')}"
+
+    def client_parts(self) -> ClientParts:
+        """The credentials and error reader a client of these settings uses (imported here on first use)."""
+        from airflow_provider_tremendous.vendors.tangocard.auth import TangoCardCredentials
+        from airflow_provider_tremendous.vendors.tangocard.errors import build_tangocard_error
+
+        return {"credentials": TangoCardCredentials(self), "errors": build_tangocard_error}
 
     def secrets(self) -> list[str]:
         """Every secret value of this connection, for the secrets masker."""

@@ -42,6 +42,7 @@ from airflow_provider_tremendous.core.connection import (
 )
 from airflow_provider_tremendous.core.connection_checks import normalise_host
 from airflow_provider_tremendous.core.errors import ConfigurationError
+from airflow_provider_tremendous.core.transport.profile import ClientParts
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -161,6 +162,13 @@ class TremendousSettings:
     def account_identity(self) -> str:
         """What names the account for the shared rate limiter (hashed there; never logged)."""
         return self.api_key.get_secret_value() or (self.oauth.client_id if self.oauth else "")
+
+    def client_parts(self) -> ClientParts:
+        """The credentials and error reader a client of these settings uses (imported here on first use)."""
+        from airflow_provider_tremendous.vendors.tremendous.auth import Credentials
+        from airflow_provider_tremendous.vendors.tremendous.errors import build_api_error
+
+        return {"credentials": Credentials(self), "errors": build_api_error}
 
     def secrets(self) -> list[str]:
         """Every secret value of this connection, for the secrets masker."""

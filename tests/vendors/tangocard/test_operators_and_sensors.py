@@ -86,7 +86,7 @@ def test_create_order_can_wait_in_the_worker_or_defer(tremendous_sandbox: Any) -
         _order_operator(wait_for_completion=True, deferrable=True).execute(context(map_index=1))
     trigger = deferred.value.trigger
     assert isinstance(trigger, TremendousStatusTrigger) and trigger.serialize()[1]["vendor"] == "tangocard"
-    assert trigger.serialize()[1]["conn_id"] == "tangocard_default"
+    assert trigger.serialize()[1]["tremendous_conn_id"] == "tangocard_default"
 
 
 def test_fund_account_charges_once_per_task_instance(tremendous_sandbox: Any) -> None:
