@@ -10,7 +10,6 @@ A transport error's text names the HTTP library's own exception (requests vs htt
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import socket
 import threading
@@ -34,7 +33,7 @@ from airflow_provider_tremendous.core.transport.request import ApiRequest, RawRe
 from airflow_provider_tremendous.core.transport.tokens import clear_token_slots
 from airflow_provider_tremendous.vendors.tremendous.errors import build_api_error
 from tests.conftest import conn_json
-from tests.support.hooks import ORDER, ORDER_BODY, recording_async_hook, recording_hook
+from tests.support.hooks import ORDER, ORDER_BODY, oauth_connection, recording_async_hook, recording_hook
 from tests.support.http_stub import Reply, StubServer
 
 Call = Callable[[Any], Any]  # given a hook: its result (sync) or an awaitable of it (async)
@@ -125,24 +124,8 @@ def _conn(monkeypatch: pytest.MonkeyPatch, url: str, **extra: Any) -> None:
     monkeypatch.setenv("AIRFLOW_CONN_TREMENDOUS_DEFAULT", conn_json(url, **{"rate_limit_per_second": 0, **extra}))
 
 
-def _oauth_conn(monkeypatch: pytest.MonkeyPatch, stub: StubServer, access_token: str = "old-token") -> None:
-    value = {
-        "conn_type": "tremendous",
-        "host": stub.base_url,
-        "password": access_token,
-        "extra": {
-            "rate_limit_per_second": 0,
-            "oauth_client_id": "client-1",
-            "oauth_client_secret": "client-secret-xyz",
-            "oauth_refresh_token": "refresh-abc",
-            "oauth_token_url": f"http://127.0.0.1:{stub.port}/oauth/token",
-        },
-    }
-    monkeypatch.setenv("AIRFLOW_CONN_TREMENDOUS_DEFAULT", json.dumps(value))
-
-
 def test_a_401_renews_the_token_and_repeats_once(stub: StubServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    _oauth_conn(monkeypatch, stub)
+    oauth_connection(monkeypatch, stub, "old-token")
     token = Reply.json({"access_token": "new-token", "refresh_token": "refresh-rotated"})
     run = _both(stub, [EXPIRED, token, OK_ORDER], [CREATE_ORDER])
     assert run.requests == [
@@ -154,7 +137,7 @@ def test_a_401_renews_the_token_and_repeats_once(stub: StubServer, monkeypatch: 
 
 
 def test_a_second_401_after_the_renewal_is_raised(stub: StubServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    _oauth_conn(monkeypatch, stub)
+    oauth_connection(monkeypatch, stub, "old-token")
     run = _both(stub, [EXPIRED, Reply.json({"access_token": "still-bad"}), EXPIRED], [GET_ORDER])
     assert len(run.requests) == 3 and run.outcomes[0][0] == "UnauthorizedError"
 
@@ -211,14 +194,14 @@ def test_connection_refused_is_retried_even_for_a_post(stub: StubServer, monkeyp
 
 def test_a_failed_token_request_releases_the_renewal_lock(stub: StubServer, monkeypatch: pytest.MonkeyPatch) -> None:
     """The token request's transport error is thrown into the attempt, whose ``finally`` releases the lock."""
-    _oauth_conn(monkeypatch, stub)
+    oauth_connection(monkeypatch, stub, "old-token")
     run = _both(stub, [EXPIRED, Reply(drop=True)], [CREATE_ORDER])
     assert [r[1] for r in run.requests] == ["/api/v2/orders", "/oauth/token"]
     assert run.outcomes == [("TransportError", "may_have_reached_server=True")] and not run.lock_held
 
 
 async def test_a_cancelled_renewal_releases_the_lock(stub: StubServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    _oauth_conn(monkeypatch, stub, access_token="")
+    oauth_connection(monkeypatch, stub, access_token="")
     stub.add(Reply(delay=1.0, body=b"{}"))  # the token endpoint is slow: the caller gives up meanwhile
     hook = await recording_async_hook([])
     task = asyncio.create_task(hook.get_order("ORD1"))

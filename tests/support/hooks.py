@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from airflow_provider_tremendous.core.transport.ratelimit import RateLimiter
@@ -61,3 +62,21 @@ ORDER_BODY = {
         "products": ["OKMHM2X2OHYV"],
     },
 }
+
+
+def oauth_connection(monkeypatch: Any, stub: Any, access_token: str = "") -> None:
+    """Point ``tremendous_default`` at ``stub`` with OAuth (client id/secret, refresh token, the stub's token URL)
+    and ``access_token`` as the stored token (empty: fetched on first use)."""
+    value = {
+        "conn_type": "tremendous",
+        "host": stub.base_url,
+        "password": access_token,
+        "extra": {
+            "rate_limit_per_second": 0,
+            "oauth_client_id": "client-1",
+            "oauth_client_secret": "client-secret-xyz",
+            "oauth_refresh_token": "refresh-abc",
+            "oauth_token_url": f"http://127.0.0.1:{stub.port}/oauth/token",
+        },
+    }
+    monkeypatch.setenv("AIRFLOW_CONN_TREMENDOUS_DEFAULT", json.dumps(value))

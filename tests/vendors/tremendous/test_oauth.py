@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from urllib.parse import parse_qsl
 
 import pytest
 
 from airflow_provider_tremendous.core import errors as e
-from tests.support.hooks import ORDER, recording_hook
+from tests.support.hooks import ORDER, oauth_connection, recording_hook
 from tests.support.http_stub import Reply, StubServer
 
 EXPIRED = Reply.json(
@@ -16,24 +15,8 @@ EXPIRED = Reply.json(
 )
 
 
-def _oauth_conn(stub: StubServer, monkeypatch: pytest.MonkeyPatch, access_token: str = "") -> None:
-    value = {
-        "conn_type": "tremendous",
-        "host": stub.base_url,
-        "password": access_token,
-        "extra": {
-            "rate_limit_per_second": 0,
-            "oauth_client_id": "client-1",
-            "oauth_client_secret": "client-secret-xyz",
-            "oauth_refresh_token": "refresh-abc",
-            "oauth_token_url": f"http://127.0.0.1:{stub.port}/oauth/token",
-        },
-    }
-    monkeypatch.setenv("AIRFLOW_CONN_TREMENDOUS_DEFAULT", json.dumps(value))
-
-
 def test_token_is_fetched_when_none_is_stored(stub: StubServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    _oauth_conn(stub, monkeypatch)
+    oauth_connection(monkeypatch, stub)
     stub.add(Reply.json({"access_token": "fresh-token", "token_type": "bearer"}), Reply.json({"order": ORDER}))
     recording_hook([]).get_order("ORD1")
     token_call, api_call = stub.requests
@@ -52,7 +35,7 @@ def test_token_is_fetched_when_none_is_stored(stub: StubServer, monkeypatch: pyt
 def test_expired_token_is_refreshed_and_the_call_repeated_once(
     stub: StubServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _oauth_conn(stub, monkeypatch, access_token="old-token")
+    oauth_connection(monkeypatch, stub, access_token="old-token")
     stub.add(
         EXPIRED,
         Reply.json({"access_token": "new-token", "refresh_token": "refresh-rotated"}),
@@ -66,7 +49,7 @@ def test_expired_token_is_refreshed_and_the_call_repeated_once(
 
 
 def test_a_second_401_after_refresh_is_raised_not_looped(stub: StubServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    _oauth_conn(stub, monkeypatch, access_token="old-token")
+    oauth_connection(monkeypatch, stub, access_token="old-token")
     stub.add(EXPIRED, Reply.json({"access_token": "still-bad"}), EXPIRED, EXPIRED)
     with pytest.raises(e.TremendousUnauthorizedError, match="no longer valid"):
         recording_hook([]).get_order("ORD1")
@@ -76,7 +59,7 @@ def test_a_second_401_after_refresh_is_raised_not_looped(stub: StubServer, monke
 def test_token_endpoint_without_access_token_is_a_clear_error(
     stub: StubServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _oauth_conn(stub, monkeypatch)
+    oauth_connection(monkeypatch, stub)
     stub.add(Reply.json({"error": "invalid_grant"}, 200))
     with pytest.raises(e.TremendousResponseError, match="access_token"):
         recording_hook([]).get_order("ORD1")
