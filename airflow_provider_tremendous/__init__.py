@@ -7,10 +7,10 @@ does not pay for the rest at parse time.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from airflow_provider_tremendous import _moved
+from airflow_provider_tremendous.core.lazy import lazy_getattr
 from airflow_provider_tremendous.core.version import __version__
 
 _moved.install()
@@ -96,9 +96,4 @@ if TYPE_CHECKING:
     from airflow_provider_tremendous.triggers.status import StatusTrigger, TremendousStatusTrigger
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public class on first access."""
-    module = _PUBLIC.get(name)
-    if module is None:
-        raise AttributeError(f"module 'airflow_provider_tremendous' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_getattr(__name__, _PUBLIC)

@@ -6,8 +6,9 @@ does not import the HTTP machinery.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from airflow_provider_tremendous.core.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.hooks.tremendous import TremendousAsyncHook, TremendousHook
@@ -15,8 +16,4 @@ if TYPE_CHECKING:
 __all__ = ["TremendousAsyncHook", "TremendousHook"]
 
 
-def __getattr__(name: str) -> Any:
-    """Import a hook class on first access."""
-    if name in __all__:
-        return getattr(importlib.import_module("airflow_provider_tremendous.hooks.tremendous"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, dict.fromkeys(__all__, "airflow_provider_tremendous.hooks.tremendous"))

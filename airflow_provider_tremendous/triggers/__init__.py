@@ -7,8 +7,9 @@ trigger machinery until a task actually defers.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from airflow_provider_tremendous.core.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from airflow_provider_tremendous.triggers.status import StatusTrigger, TremendousStatusTrigger
@@ -16,8 +17,4 @@ if TYPE_CHECKING:
 __all__ = ["StatusTrigger", "TremendousStatusTrigger"]
 
 
-def __getattr__(name: str) -> Any:
-    """Import the trigger classes on first access."""
-    if name in __all__:
-        return getattr(importlib.import_module("airflow_provider_tremendous.triggers.status"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, dict.fromkeys(__all__, "airflow_provider_tremendous.triggers.status"))
