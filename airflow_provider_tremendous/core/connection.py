@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypedDict, TypeVar
 from urllib.parse import urlsplit
 
@@ -193,15 +193,18 @@ class ConnectionBasics:
     :param explicit: whether the extra set the environment (rather than the sandbox default).
     :param login: the login field ("" when the vendor reads none).
     :param password: the password field.
+
+    The extras and the password are kept out of the repr: they hold credentials (an API key, an OAuth client
+    secret or refresh token), and a value of this class is a local of every frame that judges a connection.
     """
 
     conn_id: str
-    extras: dict[str, Any]
+    extras: dict[str, Any] = field(repr=False)
     environment: str
     explicit: bool
     base_url: str
     login: str
-    password: str
+    password: str = field(repr=False)
 
 
 class ConnectionOverrides(TypedDict, total=False):

@@ -87,7 +87,8 @@ class Blocking:
     """Run ``call``, which may block (load or keep a rotated refresh token); the outcome is what it returns. The
     async client runs it in a worker thread so the event loop never blocks."""
 
-    call: Callable[[], object]
+    #: Never in the repr: it may hold a token endpoint's answer (the access and refresh tokens).
+    call: Callable[[], object] = field(repr=False)
 
 
 #: What an attempt asks its client to do next.

@@ -80,7 +80,8 @@ class RawResponse:
 
     status: int
     headers: Mapping[str, str]
-    content: bytes
+    #: Never in the repr: a body may hold a token, a redemption link or a reward code.
+    content: bytes = field(repr=False)
 
     @property
     def retry_after(self) -> float | None:
