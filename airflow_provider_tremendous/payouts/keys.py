@@ -120,6 +120,36 @@ def _text_key(value: Any) -> str:
     return text
 
 
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?", re.ASCII)
+
+
+def number_spelled(key: str) -> str | None:
+    """The number a canonical key spells, in one form (digits and exponent: ``17e0``), or ``None`` when the key
+    is not a number.
+
+    Canonical keys stay as they are (they make the external ids, which must not change under a payout in
+    progress); this form only finds two rows whose keys are one number spelled two ways: ``017``, ``+17``,
+    ``1.7e1`` and 17 in Arabic-Indic digits all spell ``17``, as ``17`` does. A spreadsheet that dropped leading
+    zeros in one export but not in another gives exactly that.
+    """
+    digits = "".join(_ascii_digit(character) for character in key)
+    if not _NUMBER.fullmatch(digits):
+        return None
+    sign, figures, exponent = Decimal(digits).as_tuple()  # no arithmetic: "1e999999999" costs nothing
+    significant = "".join(map(str, figures)).lstrip("0")
+    if not significant:
+        return "0"
+    trimmed = significant.rstrip("0")
+    assert isinstance(exponent, int)  # a finite number: the pattern admits no NaN or Infinity
+    return f"{'-' if sign else ''}{trimmed}e{exponent + len(significant) - len(trimmed)}"
+
+
+def _ascii_digit(character: str) -> str:
+    """``character`` as an ASCII digit when it is a decimal digit of any script, else itself."""
+    value = unicodedata.decimal(character, None)
+    return character if value is None else str(value)
+
+
 def legacy_key(value: Any) -> str | None:
     """The key as derivation v1 wrote it (``str(value).strip()``), or ``None`` if v1 had none."""
     if value is None or isinstance(value, bool):

@@ -20,7 +20,7 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from airflow_provider_tremendous.core.errors import InputError
-from airflow_provider_tremendous.payouts.keys import IdScheme, RowIds, row_ids, shard_of
+from airflow_provider_tremendous.payouts.keys import IdScheme, RowIds, number_spelled, row_ids, shard_of
 from airflow_provider_tremendous.payouts.outcomes import fee_class
 from airflow_provider_tremendous.payouts.rows import PayoutRow, RowSpec, row_errors
 from airflow_provider_tremendous.payouts.sources import RowProblem, iter_rows
@@ -149,6 +149,7 @@ class _ValidationPass:
         self.result, self.rejects = result, rejects
         self.scheme = IdScheme(keep_case=spec.keep_case)
         self.keys: dict[str, tuple[int, str | None]] = {}  # canonical key → (first row, as written there)
+        self.numbers: dict[str, tuple[int, str]] = {}  # the number a key spells → (first row, its key)
         self.recipients: dict[str, RecipientTotal] = {}
 
     def reject(self, number: int, written: Any, problems: list[tuple[str, str]]) -> None:
@@ -178,7 +179,11 @@ class _ValidationPass:
         if problems or ids is None:
             self.reject(number, written, problems)
             return None
-        problem = self.duplicate_key(ids.key, written) or self.shared_recipient(row.recipient_ids, ids.key)
+        problem = (
+            self.duplicate_key(ids.key, written)
+            or self.same_number(number, ids.key)
+            or self.shared_recipient(row.recipient_ids, ids.key)
+        )
         if problem:
             self.reject(number, written, [problem])
             return None
@@ -195,6 +200,23 @@ class _ValidationPass:
             f"duplicate key: {key!r} is already row {first}'s key{spelled}; keys are compared trimmed, case-folded "
             "and Unicode-normalised, with 17.0 = 17. Pay each person once: remove one of the rows (or pass "
             "keep_case=True if case distinguishes people)",
+        )
+
+    def same_number(self, number: int, key: str) -> tuple[str, str] | None:
+        """``(field, reason)`` when this key spells the same number as another row's key (``017`` and ``17``):
+        keys that differ only in how a number is written are one person's, as ``17`` and ``17.0`` are."""
+        spelled = number_spelled(key)
+        if spelled is None:
+            return None
+        first = self.numbers.setdefault(spelled, (number, key))
+        if first[1] == key:
+            return None
+        return (
+            self.spec.key_field,
+            f"key {key!r} is the number that row {first[0]}'s key {first[1]!r} is, written otherwise (leading "
+            "zeros, a sign, an exponent or another script's digits): one person under two spellings "
+            "would be paid twice. Write each person's key one way; if these are different people, give them keys "
+            "that differ in more than how a number is written",
         )
 
     def shared_recipient(self, identities: list[str], key: str) -> tuple[str, str] | None:
