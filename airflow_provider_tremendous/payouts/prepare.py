@@ -149,7 +149,7 @@ class _ValidationPass:
         self.result, self.rejects = result, rejects
         self.scheme = IdScheme(keep_case=spec.keep_case)
         self.keys: dict[str, tuple[int, str | None]] = {}  # canonical key → (first row, as written there)
-        self.numbers: dict[str, tuple[int, str]] = {}  # the number a key spells → (first row, its key)
+        self.numbers: dict[int, str] = {}  # hash of a number → the first key writing it not plainly
         self.recipients: dict[str, RecipientTotal] = {}
 
     def reject(self, number: int, written: Any, problems: list[tuple[str, str]]) -> None:
@@ -181,7 +181,7 @@ class _ValidationPass:
             return None
         problem = (
             self.duplicate_key(ids.key, written)
-            or self.same_number(number, ids.key)
+            or self.same_number(ids.key)
             or self.shared_recipient(row.recipient_ids, ids.key)
         )
         if problem:
@@ -202,18 +202,28 @@ class _ValidationPass:
             "keep_case=True if case distinguishes people)",
         )
 
-    def same_number(self, number: int, key: str) -> tuple[str, str] | None:
+    def same_number(self, key: str) -> tuple[str, str] | None:
         """``(field, reason)`` when this key spells the same number as another row's key (``017`` and ``17``):
-        keys that differ only in how a number is written are one person's, as ``17`` and ``17.0`` are."""
-        spelled = number_spelled(key)
-        if spelled is None:
+        keys that differ only in how a number is written are one person's, as ``17`` and ``17.0`` are.
+
+        Only keys not written plainly are remembered here, by the hash of their number and as the key string
+        :attr:`keys` already holds (a file of 100,000 zero-padded ids adds about 4 MB); a plainly written number
+        is its own form, already in :attr:`keys`. Two numbers whose hashes meet by chance (about 1 in 10**9 at
+        100,000 rows) refuse a row that could have been paid: never a payment twice."""
+        plain = number_spelled(key)
+        if plain is None:
             return None
-        first = self.numbers.setdefault(spelled, (number, key))
-        if first[1] == key:
+        earlier: str | None
+        if key == plain:
+            earlier = self.numbers.get(hash(plain))
+        else:
+            earlier = plain if plain in self.keys else self.numbers.setdefault(hash(plain), key)
+        if earlier is None or earlier == key:
             return None
+        first = f"row {self.keys[earlier][0]}'s key" if earlier in self.keys else "a refused earlier row's key"
         return (
             self.spec.key_field,
-            f"key {key!r} is the number that row {first[0]}'s key {first[1]!r} is, written otherwise (leading "
+            f"key {key!r} is the number that {first} {earlier!r} is, written otherwise (leading "
             "zeros, a sign, an exponent or another script's digits): one person under two spellings "
             "would be paid twice. Write each person's key one way; if these are different people, give them keys "
             "that differ in more than how a number is written",

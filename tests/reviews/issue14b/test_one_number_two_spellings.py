@@ -6,6 +6,7 @@ refused before the first order, naming both rows. Each test failed before the fi
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from tests.payouts.conftest import bulk
 from tests.support.context import context
 from tests.vendors.tangocard.conftest import tango_bulk
 
-SPELLINGS = ["\u0661\u0667", "017", "+17", "1.7e1", "17.00e0", "\u0967\u096d"]  # Arabic-Indic, ..., Devanagari
+SPELLINGS = ["\u0661\u0667", "017", "+17", "1.7e1", "17.00e0", "17.", "\u0967\u096d"]  # Arabic-Indic, ..., Devanagari
 
 
 def _rows(keys: list[str]) -> list[dict[str, Any]]:
@@ -41,6 +42,17 @@ def test_tango_card_refuses_one_number_written_two_ways(tremendous_sandbox: Any,
     with pytest.raises(e.InputError, match=r"row 2 .*row 1's key '17'.*written otherwise"):
         tango_bulk(tmp_path, _rows(["17", other])).execute(context())
     assert tremendous_sandbox.admin.tangocard_ledger()["orders"] == []
+
+
+@pytest.mark.parametrize(
+    ("keys", "first"), [(["017", "17"], "017"), (["017", "+17"], "017"), (["+17", "1.7e1"], "+17")]
+)
+def test_either_order_and_two_spellings_neither_plain(
+    tremendous_sandbox: Any, tmp_path: Path, keys: list[str], first: str
+) -> None:
+    with pytest.raises(e.InputError, match=rf"row 2 .*row 1's key '{re.escape(first)}'.*written otherwise"):
+        bulk(tmp_path, _rows(keys)).execute(context())
+    assert tremendous_sandbox.admin.ledger() == []
 
 
 def test_different_numbers_and_words_are_still_paid(tremendous_sandbox: Any, tmp_path: Path) -> None:
@@ -85,6 +97,18 @@ def test_every_spelling_of_a_number_is_that_number(
 def test_different_numbers_never_meet(first: int, second: int) -> None:
     if first != second:
         assert number_spelled(str(first)) != number_spelled(str(second))
+
+
+@pytest.mark.parametrize(
+    ("spellings", "plain"), [([".5", "0.50", "5e-1"], "0.5"), (["-0", "00"], "0"), (["1e3", "1000.0"], "1000")]
+)
+def test_fractions_signs_and_exponents_meet_their_plain_spelling(spellings: list[str], plain: str) -> None:
+    assert {number_spelled(key) for key in spellings} == {plain}
+
+
+def test_a_plainly_written_number_is_its_own_form() -> None:
+    """So a file of plain numeric keys keeps nothing beyond its keys in memory."""
+    assert [number_spelled(key) for key in ["17", "170", "17.5", "-3", "0"]] == ["17", "170", "17.5", "-3", "0"]
 
 
 def test_a_huge_exponent_costs_nothing() -> None:
