@@ -61,6 +61,9 @@ class BulkPayoutOperator(TremendousBaseOperator):
     :param allow_international_email: accept non-ASCII addresses (refused by default: they can imitate Latin ones).
     :param allow_shared_recipients: let two keys pay the same email or phone (refused by default: one person under
         two keys); per-recipient caps still sum them.
+    :param distinct_number_spellings: let two keys that write one number differently be two people (``7`` and
+        ``007``, ``1234`` and ``1,234``, ``12.1`` and ``12.10``). Refused by default, in every ``on_invalid`` mode:
+        one person's id written two ways (an export that dropped leading zeros) would be paid twice.
     :param custom_field_columns: custom field id → column name.
     :param funding_source_id: what pays (``balance`` by default).
     :param on_invalid: ``"fail"`` (default: nothing is sent if any row is invalid) or ``"skip"``.
@@ -145,6 +148,7 @@ class BulkPayoutOperator(TremendousBaseOperator):
         default_phone_region: str | None = None,
         allow_international_email: bool = False,
         allow_shared_recipients: bool = False,
+        distinct_number_spellings: bool = False,
         dry_run: bool = False,
         preflight_funding: bool = True,
         max_concurrency: int = 8,
@@ -185,7 +189,12 @@ class BulkPayoutOperator(TremendousBaseOperator):
 
         self.keep_case = keep_case
         self.row_rules = row_rules(
-            keep_case, decimal_separator, default_phone_region, allow_international_email, allow_shared_recipients
+            keep_case,
+            decimal_separator,
+            default_phone_region,
+            allow_international_email,
+            allow_shared_recipients,
+            distinct_number_spellings,
         )
         self.rows = rows
         self.payout_id = payout_id

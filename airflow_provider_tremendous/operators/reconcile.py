@@ -45,8 +45,8 @@ class ReconcileOperator(TremendousBaseOperator):
     :param conn_id: the connection that paid, ``tremendous`` or ``tangocard`` (default ``tremendous_conn_id``);
         templated. For Tango Card, ``customer_identifier``/``account_identifier`` name the account (default: the
         connection's extras), ``utid`` the item rows default to, and ``not_executed`` means "not COMPLETE".
-    :param keep_case, decimal_separator, default_phone_region, allow_international_email, allow_shared_recipients:
-        as on the bulk payout (keys and amounts are read the same way). A row is
+    :param keep_case, decimal_separator, default_phone_region, allow_international_email, allow_shared_recipients,
+        distinct_number_spellings: as on the bulk payout (keys and amounts are read the same way). A row is
         matched by its external id under any derivation (see docs/bulk_payouts.md), so a payout begun before
         canonical keys reconciles too.
     :param reissue: the bulk payout's ``reissue`` (key → generation): re-issued rows are expected under their
@@ -87,6 +87,7 @@ class ReconcileOperator(TremendousBaseOperator):
         default_phone_region: str | None = None,
         allow_international_email: bool = False,
         allow_shared_recipients: bool = False,
+        distinct_number_spellings: bool = False,
         reissue: dict[str, int] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -95,7 +96,12 @@ class ReconcileOperator(TremendousBaseOperator):
 
         self.keep_case = keep_case
         self.row_rules = row_rules(
-            keep_case, decimal_separator, default_phone_region, allow_international_email, allow_shared_recipients
+            keep_case,
+            decimal_separator,
+            default_phone_region,
+            allow_international_email,
+            allow_shared_recipients,
+            distinct_number_spellings,
         )
         self.conn_id = conn_id
         self.tango_options: dict[str, Any] = tango_options(

@@ -120,50 +120,6 @@ def _text_key(value: Any) -> str:
     return text
 
 
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
-
-
-def number_spelled(key: str) -> str | None:
-    """The number a canonical key spells, written plainly (``17``, ``17.5``, ``-3``), or ``None`` when the key is
-    not a number.
-
-    Canonical keys stay as they are (they make the external ids, which must not change under a payout in
-    progress); this form only finds two rows whose keys are one number spelled two ways: ``017``, ``+17``,
-    ``1.7e1`` and 17 in Arabic-Indic digits all spell ``17``, as ``17`` does. A spreadsheet that dropped leading
-    zeros in one export but not in another gives exactly that. A key written plainly is its own form, so a file of
-    plain numbers keeps nothing more in memory. A number too long to write plainly as a key keeps its exponent
-    (``1e999999999``): the form is read off the digits, never computed.
-    """
-    digits = "".join(_ascii_digit(character) for character in key)
-    if not _NUMBER.fullmatch(digits):
-        return None
-    sign, figures, exponent = Decimal(digits).as_tuple()
-    assert isinstance(exponent, int)  # a finite number: the pattern admits no NaN or Infinity
-    significant = "".join(map(str, figures)).lstrip("0")
-    trimmed = significant.rstrip("0")
-    if not trimmed:
-        return "0"
-    exponent += len(significant) - len(trimmed)
-    plain = _written_plainly(trimmed, exponent)
-    return ("-" if sign else "") + (plain or f"{trimmed}e{exponent}")
-
-
-def _written_plainly(figures: str, exponent: int) -> str | None:
-    """``figures`` times 10**``exponent`` without an exponent, or ``None`` when that is longer than a key may be."""
-    if max(exponent, -exponent) + len(figures) > MAX_KEY:
-        return None
-    if exponent >= 0:
-        return figures + "0" * exponent
-    whole, fraction = figures[:exponent], figures[exponent:].rjust(-exponent, "0")
-    return f"{whole or '0'}.{fraction}"
-
-
-def _ascii_digit(character: str) -> str:
-    """``character`` as an ASCII digit when it is a decimal digit of any script, else itself."""
-    value = unicodedata.decimal(character, None)
-    return character if value is None else str(value)
-
-
 def legacy_key(value: Any) -> str | None:
     """The key as derivation v1 wrote it (``str(value).strip()``), or ``None`` if v1 had none."""
     if value is None or isinstance(value, bool):

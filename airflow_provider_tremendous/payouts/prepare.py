@@ -20,7 +20,8 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from airflow_provider_tremendous.core.errors import InputError
-from airflow_provider_tremendous.payouts.keys import IdScheme, RowIds, number_spelled, row_ids, shard_of
+from airflow_provider_tremendous.payouts.keys import IdScheme, RowIds, row_ids, shard_of
+from airflow_provider_tremendous.payouts.number_keys import number_readings
 from airflow_provider_tremendous.payouts.outcomes import fee_class
 from airflow_provider_tremendous.payouts.rows import PayoutRow, RowSpec, row_errors
 from airflow_provider_tremendous.payouts.sources import RowProblem, iter_rows
@@ -53,6 +54,8 @@ class Prepared:
     invalid: int = 0
     in_shard: int = 0
     invalid_examples: list[InvalidRow] = field(default_factory=list)
+    #: Rows whose key may write a number another row's key writes: they stop the run whatever ``on_invalid`` says.
+    number_conflicts: int = 0
     amount_by_currency: dict[str, Decimal] = field(default_factory=dict)
     cost_total: Decimal = Decimal(0)
     top_recipient: tuple[str, Decimal] = ("", Decimal(0))
@@ -149,7 +152,8 @@ class _ValidationPass:
         self.result, self.rejects = result, rejects
         self.scheme = IdScheme(keep_case=spec.keep_case)
         self.keys: dict[str, tuple[int, str | None]] = {}  # canonical key → (first row, as written there)
-        self.numbers: dict[int, str] = {}  # hash of a number → the first key writing it not plainly
+        self.refused_keys: set[str] = set()  # the canonical keys of refused rows (a re-issue may name one)
+        self.numbers: dict[int, str] = {}  # hash of a reading → the first key writing it otherwise than plainly
         self.recipients: dict[str, RecipientTotal] = {}
 
     def reject(self, number: int, written: Any, problems: list[tuple[str, str]]) -> None:
@@ -159,6 +163,12 @@ class _ValidationPass:
             if len(self.result.invalid_examples) < KEEP_INVALID:
                 self.result.invalid_examples.append(problem)
             self.rejects.write(json.dumps(problem.__dict__) + "\n")
+
+    def refuse(self, number: int, written: Any, ids: RowIds | None, problems: list[tuple[str, str]]) -> None:
+        """:meth:`reject` a row, remembering its key when it has one."""
+        if ids is not None:
+            self.refused_keys.add(ids.key)
+        self.reject(number, written, problems)
 
     def validate(self, number: int, raw: dict[str, Any]) -> tuple[RowIds, PayoutRow] | None:
         """The row's ids and fields, or ``None`` once its problems are recorded."""
@@ -177,15 +187,15 @@ class _ValidationPass:
         except ValidationError as error:
             problems.extend(row_errors(error))
         if problems or ids is None:
-            self.reject(number, written, problems)
+            self.refuse(number, written, ids, problems)
             return None
-        problem = (
-            self.duplicate_key(ids.key, written)
-            or self.same_number(ids.key)
-            or self.shared_recipient(row.recipient_ids, ids.key)
-        )
+        problem = self.duplicate_key(ids.key, written)
+        if problem is None:
+            problem = self.same_number(ids.key)
+            self.result.number_conflicts += problem is not None
+        problem = problem or self.shared_recipient(row.recipient_ids, ids.key)
         if problem:
-            self.reject(number, written, [problem])
+            self.refuse(number, written, ids, [problem])
             return None
         self.keys[ids.key] = (number, _shown(written))
         return ids, row
@@ -203,30 +213,33 @@ class _ValidationPass:
         )
 
     def same_number(self, key: str) -> tuple[str, str] | None:
-        """``(field, reason)`` when this key spells the same number as another row's key (``017`` and ``17``):
-        keys that differ only in how a number is written are one person's, as ``17`` and ``17.0`` are.
+        """``(field, reason)`` when this key may write a number another row's key writes (``017`` and ``17``,
+        ``1,234`` and ``1234``): one person's id written two ways, which ``on_invalid="skip"`` cannot settle
+        (whichever came first would be paid), so :attr:`Prepared.number_conflicts` stops the run in every mode.
 
-        Only keys not written plainly are remembered here, by the hash of their number and as the key string
-        :attr:`keys` already holds (a file of 100,000 zero-padded ids adds about 4 MB); a plainly written number
-        is its own form, already in :attr:`keys`. Two numbers whose hashes meet by chance (about 1 in 10**9 at
-        100,000 rows) refuse a row that could have been paid: never a payment twice."""
-        plain = number_spelled(key)
-        if plain is None:
+        Only the readings a key does not write plainly are remembered, by hash, as the key string :attr:`keys`
+        already holds (a file of 100,000 zero-padded ids adds about 4 MB); a plainly written number is its own
+        reading, already in :attr:`keys`. Two numbers whose hashes meet by chance (about 1 in 10**9 at 100,000
+        rows) refuse a row that could have been paid: never a payment twice."""
+        if self.spec.distinct_number_spellings:
             return None
-        earlier: str | None
-        if key == plain:
-            earlier = self.numbers.get(hash(plain))
-        else:
-            earlier = plain if plain in self.keys else self.numbers.setdefault(hash(plain), key)
-        if earlier is None or earlier == key:
-            return None
+        readings = number_readings(key)
+        for reading in readings:
+            earlier = reading if reading != key and reading in self.keys else self.numbers.get(hash(reading))
+            if earlier is not None and earlier != key:
+                return self.number_conflict(key, earlier)
+        for reading in readings - {key}:
+            self.numbers.setdefault(hash(reading), key)
+        return None
+
+    def number_conflict(self, key: str, earlier: str) -> tuple[str, str]:
         first = f"row {self.keys[earlier][0]}'s key" if earlier in self.keys else "a refused earlier row's key"
         return (
             self.spec.key_field,
-            f"key {key!r} is the number that {first} {earlier!r} is, written otherwise (leading "
-            "zeros, a sign, an exponent or another script's digits): one person under two spellings "
-            "would be paid twice. Write each person's key one way; if these are different people, give them keys "
-            "that differ in more than how a number is written",
+            f"key {key!r} may be the number {first} {earlier!r} is, written otherwise (leading zeros, a sign, "
+            "separators, an exponent or another script's digits): one person under two spellings would be paid "
+            "twice. Write each person's key one way; if such keys are different people, pass "
+            "distinct_number_spellings=True",
         )
 
     def shared_recipient(self, identities: list[str], key: str) -> tuple[str, str] | None:
@@ -355,12 +368,13 @@ def _validate_all(
             if shard_of(ids.key, shard[1]) == shard[0]:
                 result.in_shard += 1
                 spool.write(json.dumps(record) + "\n")
-    _check_reissued(spec, checks.keys)
+    _check_reissued(spec, checks.keys, checks.refused_keys)
 
 
-def _check_reissued(spec: RowSpec, keys: dict[str, Any]) -> None:
-    """A re-issue naming a key no valid row has is a typo or a stale list: refuse before anything is sent."""
-    missing = sorted(key for key in spec.reissue if key not in keys)
+def _check_reissued(spec: RowSpec, keys: dict[str, Any], refused: set[str]) -> None:
+    """A re-issue naming a key no row has is a typo or a stale list: refuse before anything is sent. A key on a
+    refused row is left to the invalid rows' report, which says why the row was refused."""
+    missing = sorted(key for key in spec.reissue if key not in keys and key not in refused)
     if missing:
         raise InputError(
             f"reissue: {len(missing)} key(s) match no valid row ({', '.join(map(repr, missing[:10]))}); keys are "

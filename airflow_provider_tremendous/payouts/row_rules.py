@@ -12,6 +12,7 @@ def row_rules(
     default_phone_region: str | None = None,
     allow_international_email: bool = False,
     allow_shared_recipients: bool = False,
+    distinct_number_spellings: bool = False,
 ) -> dict[str, Any]:
     """The options that decide how keys, amounts and recipients are read (:class:`RowSpec`'s last fields), checked
     once for every operator that reads payout rows (bulk payout, reconciliation)."""
@@ -23,4 +24,5 @@ def row_rules(
         "default_phone_region": default_phone_region,
         "allow_international_email": allow_international_email,
         "allow_shared_recipients": allow_shared_recipients,
+        "distinct_number_spellings": distinct_number_spellings,
     }

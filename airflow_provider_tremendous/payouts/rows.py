@@ -57,6 +57,8 @@ class RowSpec:
     allow_international_email: bool = False
     default_phone_region: str | None = None
     allow_shared_recipients: bool = False
+    #: Keys that write one number differently (``7`` and ``007``) are different people (refused by default).
+    distinct_number_spellings: bool = False
     reissue: dict[str, int] = field(default_factory=dict)
 
     def context(self, vendor: str = "tremendous") -> dict[str, Any]:

@@ -227,7 +227,7 @@ class PayoutRun(RunGuards):
             raise InputError("rows: the input has no rows; nothing to pay")
         if options.max_rows is not None and prepared.rows_total > options.max_rows:
             raise InputError(f"{prepared.rows_total} rows exceed max_rows={options.max_rows}; nothing was sent")
-        if prepared.invalid and options.on_invalid == "fail":
+        if prepared.invalid and (options.on_invalid == "fail" or prepared.number_conflicts):
             where = rejects_path(self.result_path)
             writer = ResultFile(
                 where, self.identity.fields() | {"payout_since": "", "run": self.started.isoformat()}, True
@@ -237,9 +237,15 @@ class PayoutRun(RunGuards):
             finally:
                 writer.close(compact=False)
             problems = "\n".join(str(p) for p in prepared.invalid_examples[:25])
+            advice = "Fix them, or pass on_invalid='skip' to pay the valid rows."
+            if prepared.number_conflicts:  # skipping would pay whichever spelling came first, and the other next time
+                advice = (
+                    f"{prepared.number_conflicts} of them write a number another row's key writes, which skipping "
+                    "cannot settle: write each key one way (or pass distinct_number_spellings=True)."
+                )
             raise InputError(
-                f"{prepared.invalid} of {prepared.rows_total} rows are invalid; nothing was sent. Fix them, or pass "
-                f"on_invalid='skip' to pay the valid rows. All problems: {where}\n{problems}"
+                f"{prepared.invalid} of {prepared.rows_total} rows are invalid; nothing was sent. {advice} All "
+                f"problems: {where}\n{problems}"
             )
 
     def _journal(self) -> Journal:

@@ -43,13 +43,18 @@ class ApiRequest:
     method: str
     path: str
     params: tuple[tuple[str, str], ...] = ()
-    json_body: Any = None
+    #: Never in the repr: a body may carry a card number and its CVV, or a card token.
+    json_body: Any = field(default=None, repr=False)
     form_body: Mapping[str, str] | None = field(default=None, repr=False)
     retry_safe: bool = True
     authenticated: bool = True
     absolute: bool = False
     name: str = ""
     redact: tuple[str, ...] = field(default=(), repr=False)
+
+    def __repr__(self) -> str:
+        """Method, path as errors show it (redacted values replaced) and name: never the body or a credential."""
+        return f"ApiRequest({self.method} {self.shown_path}, name={self.name!r}, retry_safe={self.retry_safe})"
 
     def url(self, base_url: str) -> str:
         """The full URL of this request below ``base_url``."""

@@ -54,7 +54,8 @@ class Account(TangoModel):
 
 
 class CreditCard(TangoModel):
-    token: str
+    #: Never in the repr: whoever holds the token can deposit from the card.
+    token: str = Field(repr=False)
     label: str | None = None
     last_four_digits: str | None = None
     expiration_date: str | None = None
@@ -66,7 +67,7 @@ class CreditCard(TangoModel):
 
 
 class CreditCardUnregistration(TangoModel):
-    credit_card_token: str | None = None
+    credit_card_token: str | None = Field(default=None, repr=False)
     message: str | None = None
 
 

@@ -1,8 +1,9 @@
-"""Issue 14 review, round 2, B5 (in 0.1 and in the floor plan alike): keys fold ``17.0`` and 17 in full-width
-digits to ``17``, but ``017``, ``+17``, ``1.7e1`` and 17 in Arabic-Indic digits stayed keys of their own, so a file
-holding one of them beside ``17`` paid that person twice (the reviewer's run: two sandbox orders). Canonical keys,
-and so external ids, are unchanged (a payout in progress keeps its ids); a file that writes one number two ways is
-refused before the first order, naming both rows. Each test failed before the fix."""
+"""Issue 14 review, rounds 2 and 3 (the defect was in 0.1 too): keys fold ``17.0`` and 17 in full-width digits to
+``17``, but ``017``, ``+17``, ``1.7e1``, ``1,234``, ``17,0`` and 17 in Arabic-Indic digits stayed keys of their own,
+so a file holding one beside ``17`` paid that person twice (the reviewers' runs: two sandbox orders, on both vendors).
+Canonical keys, and so external ids, are unchanged (a payout in progress keeps its ids): a file that may write one
+number two ways is refused before the first order, naming both rows, in every ``on_invalid`` mode, unless
+``distinct_number_spellings=True``. Each test failed before its fix."""
 
 from __future__ import annotations
 
@@ -11,37 +12,61 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from airflow_provider_tremendous.core import errors as e
-from airflow_provider_tremendous.payouts.keys import canonical_key, number_spelled
-from tests.payouts.conftest import bulk
+from airflow_provider_tremendous.payouts.keys import canonical_key
+from tests.payouts.conftest import bulk, reconcile
 from tests.support.context import context
 from tests.vendors.tangocard.conftest import tango_bulk
 
-SPELLINGS = ["\u0661\u0667", "017", "+17", "1.7e1", "17.00e0", "17.", "\u0967\u096d"]  # Arabic-Indic, ..., Devanagari
+#: (one spelling, another of the same number): what spreadsheets, locales and exports produce.
+SAME_NUMBER = [
+    ("17", "\u0661\u0667"),  # Arabic-Indic digits
+    ("17", "017"),  # an export that kept leading zeros
+    ("17", "+17"),
+    ("17", "1.7e1"),  # scientific notation
+    ("17", "17.00e0"),
+    ("17", "17."),
+    ("17", "\u0967\u096d"),  # Devanagari digits
+    ("17", "17,0"),  # a decimal-comma export of a float column: pandas' 17.0 in Europe
+    ("1234", "1,234"),  # thousands separator
+    ("1234", "1.234"),  # German thousands separator
+    ("12345", "12\u00a0345"),  # French grouping with a no-break space
+    ("0.5", ".5"),
+    ("-17", "\u221217"),  # MINUS SIGN
+    ("17", "17\u066b0"),  # ARABIC DECIMAL SEPARATOR
+]
 
 
-def _rows(keys: list[str]) -> list[dict[str, Any]]:
+def _rows(keys: list[Any], **fields: Any) -> list[dict[str, Any]]:
     """One row per key, each with its own address (so the shared-recipient check cannot catch them)."""
     return [
-        {"respondent_id": key, "amount": "5", "name": "Jo", "email": f"p{n}@example.com"} for n, key in enumerate(keys)
+        {"respondent_id": key, "amount": "5", "name": "Jo", "email": f"p{n}@example.com", **fields}
+        for n, key in enumerate(keys)
     ]
 
 
-@pytest.mark.parametrize("other", SPELLINGS)
-def test_tremendous_refuses_one_number_written_two_ways(tremendous_sandbox: Any, tmp_path: Path, other: str) -> None:
-    with pytest.raises(e.InputError, match=r"row 2 .*respondent_id.*row 1's key '17'.*written otherwise"):
-        bulk(tmp_path, _rows(["17", other])).execute(context())
+def _tango_orders(sandbox: Any) -> list[dict[str, Any]]:
+    return list(sandbox.admin.tangocard_ledger()["orders"])
+
+
+@pytest.mark.parametrize(("first", "other"), SAME_NUMBER)
+def test_tremendous_refuses_one_number_written_two_ways(
+    tremendous_sandbox: Any, tmp_path: Path, first: str, other: str
+) -> None:
+    pattern = rf"row 2 .*respondent_id.*row 1's key '{re.escape(canonical_key(first))}'.*written otherwise"
+    with pytest.raises(e.InputError, match=pattern):
+        bulk(tmp_path, _rows([first, other])).execute(context())
     assert tremendous_sandbox.admin.ledger() == []
 
 
-@pytest.mark.parametrize("other", ["017", "\u0661\u0667"])
-def test_tango_card_refuses_one_number_written_two_ways(tremendous_sandbox: Any, tmp_path: Path, other: str) -> None:
-    with pytest.raises(e.InputError, match=r"row 2 .*row 1's key '17'.*written otherwise"):
-        tango_bulk(tmp_path, _rows(["17", other])).execute(context())
-    assert tremendous_sandbox.admin.tangocard_ledger()["orders"] == []
+@pytest.mark.parametrize(("first", "other"), [("17", "017"), ("17", "\u0661\u0667"), ("1234", "1,234")])
+def test_tango_card_refuses_one_number_written_two_ways(
+    tremendous_sandbox: Any, tmp_path: Path, first: str, other: str
+) -> None:
+    with pytest.raises(e.InputError, match=rf"row 2 .*row 1's key '{first}'.*written otherwise"):
+        tango_bulk(tmp_path, _rows([first, other])).execute(context())
+    assert _tango_orders(tremendous_sandbox) == []
 
 
 @pytest.mark.parametrize(
@@ -55,62 +80,75 @@ def test_either_order_and_two_spellings_neither_plain(
     assert tremendous_sandbox.admin.ledger() == []
 
 
+def test_a_decimal_comma_file_refuses_17_beside_17_comma_0(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    rows = _rows(["17", "17,0"], amount="5,00")
+    with pytest.raises(e.InputError, match="written otherwise"):
+        bulk(tmp_path, rows, decimal_separator=",").execute(context())
+    assert tremendous_sandbox.admin.ledger() == []
+
+
+@pytest.mark.parametrize("vendor", ["tremendous", "tangocard"])
+def test_skipping_invalid_rows_cannot_settle_two_spellings(
+    tremendous_sandbox: Any, tmp_path: Path, vendor: str
+) -> None:
+    """Round 3, F3: with on_invalid='skip' the first spelling was paid and the second skipped; the same file sorted
+    the other way (a re-run, a fresh worker) then paid the other spelling too. Now nothing is sent, in any order."""
+    pay = bulk if vendor == "tremendous" else tango_bulk
+    for run, keys in enumerate([["17", "017"], ["017", "17"]]):
+        with pytest.raises(e.InputError, match=r"1 of them write a number another row's key writes"):
+            pay(tmp_path / str(run), _rows(keys), on_invalid="skip").execute(context(run_id=f"run-{run}"))
+    orders = tremendous_sandbox.admin.ledger() if vendor == "tremendous" else _tango_orders(tremendous_sandbox)
+    assert orders == []
+
+
+def test_fixing_a_refused_row_does_not_pay_its_other_spelling(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Round 3, F3: run 1 skips row 1 (bad email) and pays 017; row 1 fixed, the file runs again: 17 is not paid."""
+    first = [{**_rows(["17"])[0], "email": "p0@@example"}, _rows(["x", "017"])[1]]
+    bulk(tmp_path / "a", first, on_invalid="skip").execute(context())
+    with pytest.raises(e.InputError, match="written otherwise"):
+        bulk(tmp_path / "b", _rows(["17", "017"]), on_invalid="skip").execute(context(run_id="run-2"))
+    assert [order["external_id"] for order in tremendous_sandbox.admin.ledger()] == ["survey-42:017"]
+
+
+@pytest.mark.parametrize("key", ["1e99999999999999999999", "6e5190420138123456789012", "0e-" + "1" * 25])
+def test_a_key_with_a_huge_exponent_is_an_ordinary_key(tremendous_sandbox: Any, tmp_path: Path, key: str) -> None:
+    """Round 3, F2: such a key (a 24-hex-digit id can be one) raised a bare decimal.InvalidOperation from the
+    first version of the check, naming no row; it is paid as before."""
+    summary = bulk(tmp_path, _rows(["R1", key])).execute(context())
+    assert summary["paid"] == 2
+
+
+@pytest.mark.parametrize(("first", "second"), [("12.1", "12.10"), ("3.2", "3.20"), ("007", "7"), ("1e10", "10e9")])
+def test_different_people_whose_keys_write_one_number_can_be_paid(
+    tremendous_sandbox: Any, tmp_path: Path, first: str, second: str
+) -> None:
+    """Round 3, F4: refused by default (the message names the option); paid with distinct_number_spellings."""
+    with pytest.raises(e.InputError, match="distinct_number_spellings=True"):
+        bulk(tmp_path / "a", _rows([first, second])).execute(context())
+    summary = bulk(tmp_path / "b", _rows([first, second]), distinct_number_spellings=True).execute(context())
+    assert summary["paid"] == 2 and len(tremendous_sandbox.admin.ledger()) == 2
+
+
+def test_reconciliation_reads_keys_as_the_payout_does(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    bulk(tmp_path, _rows(["007", "7"]), distinct_number_spellings=True).execute(context())
+    assert reconcile(_rows(["007", "7"]), tmp_path)["invalid_rows"] == 1
+    assert reconcile(_rows(["007", "7"]), tmp_path, distinct_number_spellings=True)["matched"] == 2
+
+
+def test_a_re_issue_of_a_refused_row_names_the_real_problem(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """Round 3, F5: the error blamed the re-issue list ('match no valid row'), not the two spellings."""
+    with pytest.raises(e.InputError, match="written otherwise") as refused:
+        bulk(tmp_path, _rows(["017", "17"]), reissue={"17": 1}).execute(context())
+    assert "reissue" not in str(refused.value)
+    assert tremendous_sandbox.admin.ledger() == []
+
+
 def test_different_numbers_and_words_are_still_paid(tremendous_sandbox: Any, tmp_path: Path) -> None:
-    """Only one number written two ways is refused: 17, 170, 1.7, R17 and 017a are five people."""
-    summary = bulk(tmp_path, _rows(["17", "170", "1.7", "R17", "017a"])).execute(context())
-    assert summary["paid"] == 5
+    """Only one number written two ways is refused: 17, 170, 1.7, R17, 017a and 17-1 are six people."""
+    summary = bulk(tmp_path, _rows(["17", "170", "1.7", "R17", "017a", "17-1"])).execute(context())
+    assert summary["paid"] == 6
 
 
 def test_canonical_keys_and_so_external_ids_are_unchanged() -> None:
     """Refusing is the fix, not folding: ``017`` keeps the key (and the external id) it always had."""
-    assert [canonical_key(key) for key in ["017", "+17", "1.7e1"]] == ["017", "+17", "1.7e1"]
-
-
-_DIGIT_SCRIPTS = [0x30, 0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0xFF10]  # ASCII, Arabic-Indic, Persian, Devanagari, ...
-
-
-def _spell(number: int, script: int, zeros: int, plus: bool, exponent: int) -> str:
-    """``number`` written with ``zeros`` leading zeros, an optional sign, in a script's digits, or ``d e k``."""
-    text = str(number)
-    if exponent and number % 10**exponent == 0 and number:
-        text = f"{number // 10**exponent}e{exponent}"
-    text = "0" * zeros + text
-    text = "".join(chr(script + int(c)) if c.isdigit() else c for c in text)
-    return ("+" if plus else "") + text
-
-
-@given(
-    st.integers(min_value=0, max_value=10**30),
-    st.sampled_from(_DIGIT_SCRIPTS),
-    st.integers(min_value=0, max_value=4),
-    st.booleans(),
-    st.integers(min_value=0, max_value=5),
-)
-def test_every_spelling_of_a_number_is_that_number(
-    number: int, script: int, zeros: int, plus: bool, exponent: int
-) -> None:
-    written = canonical_key(_spell(number, script, zeros, plus, exponent))
-    assert number_spelled(written) == number_spelled(str(number))
-
-
-@given(st.integers(min_value=-(10**30), max_value=10**30), st.integers(min_value=-(10**30), max_value=10**30))
-def test_different_numbers_never_meet(first: int, second: int) -> None:
-    if first != second:
-        assert number_spelled(str(first)) != number_spelled(str(second))
-
-
-@pytest.mark.parametrize(
-    ("spellings", "plain"), [([".5", "0.50", "5e-1"], "0.5"), (["-0", "00"], "0"), (["1e3", "1000.0"], "1000")]
-)
-def test_fractions_signs_and_exponents_meet_their_plain_spelling(spellings: list[str], plain: str) -> None:
-    assert {number_spelled(key) for key in spellings} == {plain}
-
-
-def test_a_plainly_written_number_is_its_own_form() -> None:
-    """So a file of plain numeric keys keeps nothing beyond its keys in memory."""
-    assert [number_spelled(key) for key in ["17", "170", "17.5", "-3", "0"]] == ["17", "170", "17.5", "-3", "0"]
-
-
-def test_a_huge_exponent_costs_nothing() -> None:
-    """The form is read off the digits, not computed: a key like ``1e999999999`` must not build a huge integer."""
-    assert number_spelled("1e999999999") == "1e999999999" == number_spelled("10e999999998")
+    assert [canonical_key(key) for key in ["017", "+17", "1.7e1", "1,234"]] == ["017", "+17", "1.7e1", "1,234"]
