@@ -9,7 +9,9 @@ apostrophes and underscores to one grouping mark, it is::
     [+-] mantissa [e [+-] digits]
 
 where the mantissa is digits with at most one decimal separator (``.`` or ``,``) and thousands grouped by another
-mark (a first group of 1-3 digits not led by 0, then groups of 3). A mantissa a spreadsheet may have written either
+mark (a first group of 1-3 digits not led by 0, then groups of 3; or the Indian ``12,34,567``), and the exponent is
+signed or follows a decimal mantissa (``1E+16``, ``1.7e1``: a bare ``0e1234`` is a hex id). A leading apostrophe or
+Excel's ``="..."``, which keep a number as text, are read through. A mantissa a spreadsheet may have written either
 way (``1,234``: one thousand two hundred thirty-four, or one point two three four) has both readings; two keys meet
 when any of their readings is the same number. Each reading is written plainly (``1234``, ``1.234``, ``-17``,
 ``0.5``), so a plainly written key is one of its own readings, and a file of plain whole numbers costs nothing more
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 #: The longest key (as :data:`.keys.MAX_KEY`): a reading longer than that keeps its exponent.
 _LONGEST_PLAIN = 200
@@ -42,8 +45,8 @@ def number_readings(key: str) -> frozenset[str]:
     """
     if not _HAS_DIGIT.search(key):
         return frozenset()
-    match = _NUMBER.fullmatch(_ascii(key))
-    if match is None:
+    match = _NUMBER.fullmatch(_ascii(_unwrapped(key)))
+    if match is None or not _plausible_exponent(match):
         return frozenset()
     exponent = int(match["exponent"] or 0)  # at most 200 digits: a key is no longer
     negative = match["sign"] == "-"
@@ -51,6 +54,21 @@ def number_readings(key: str) -> frozenset[str]:
         _plain(negative, whole + fraction, exponent - len(fraction))
         for whole, fraction in _mantissas(match["mantissa"])
     )
+
+
+def _unwrapped(key: str) -> str:
+    """``key`` without the marks a spreadsheet adds to keep a number as text: a leading apostrophe (``'017``) or
+    Excel's formula ``="017"``."""
+    if key.startswith('="') and key.endswith('"') and len(key) > 3:
+        return key[2:-1]
+    return key[1:] if key.startswith(("'", "\u2019")) else key
+
+
+def _plausible_exponent(match: re.Match[str]) -> bool:
+    """Scientific notation as spreadsheets and pandas write it: a signed exponent (``1E+16``) or a decimal
+    mantissa (``1.7e1``). A bare ``0e1234`` is far likelier a short hex id than a number."""
+    exponent = match["exponent"]
+    return exponent is None or exponent[0] in "+-" or "." in match["mantissa"] or "," in match["mantissa"]
 
 
 def _ascii(key: str) -> str:
@@ -92,16 +110,20 @@ def _mantissas(mantissa: str) -> list[tuple[str, str]]:
 
 
 def _grouped(whole: str, separator: str) -> str | None:
-    """The digits of ``whole`` when its marks (not ``separator``) group thousands with one mark, else ``None``."""
+    """The digits of ``whole`` when its marks (not ``separator``) group thousands with one mark (``1,234,567``, or
+    the Indian ``12,34,567``), else ``None``."""
     if _DIGITS.fullmatch(whole) or not whole:
         return whole
     marks = {character for character in whole if not character.isdigit()}
     if len(marks) != 1 or separator in marks:
         return None
-    first, *groups = whole.split(marks.pop())
-    if not 1 <= len(first) <= 3 or not first.isdigit() or first[0] == "0" or any(len(g) != 3 for g in groups):
+    groups = whole.split(marks.pop())
+    first, middle, last = groups[0], groups[1:-1], groups[-1]
+    if not first.isdigit() or first[0] == "0" or len(last) != 3 or not last.isdigit():
         return None
-    return first + "".join(groups)
+    thousands = len(first) <= 3 and all(len(g) == 3 for g in middle)
+    lakhs = len(first) <= 2 and bool(middle) and all(len(g) == 2 for g in middle)
+    return "".join(groups) if (thousands or lakhs) and all(g.isdigit() for g in middle) else None
 
 
 def _plain(negative: bool, digits: str, exponent: int) -> str:
@@ -118,3 +140,31 @@ def _plain(negative: bool, digits: str, exponent: int) -> str:
         return sign + trimmed + "0" * exponent
     whole, fraction = trimmed[:exponent], trimmed[exponent:].rjust(-exponent, "0")
     return f"{sign}{whole or '0'}.{fraction}"
+
+
+class SpellingCheck:
+    """Finds the rows of one input whose keys may write a number an earlier row's key writes.
+
+    It remembers only the readings a key does not write plainly, by hash, as the key string the caller already
+    holds: a file of plain whole numbers adds nothing, 100,000 zero-padded ids about 4 MB. A plainly written
+    reading is looked up among the keys the caller has seen. Two numbers whose hashes meet by chance (about 1 in
+    10**9 at 100,000 rows) refuse a row that could have been paid: never a payment twice.
+    """
+
+    def __init__(self) -> None:
+        self._readings: dict[int, str] = {}
+
+    def earlier_spelling(self, key: str, written: object, seen: Callable[[str], bool]) -> str | None:
+        """The earlier key that may write a number ``key`` (canonical) or ``written`` (as the row wrote it: the
+        canonical form folds ``1.000`` to ``1``) writes, or ``None``; ``seen`` says whether a key is an earlier
+        row's."""
+        readings = number_readings(key)
+        if isinstance(written, str):
+            readings |= number_readings(unicodedata.normalize("NFKC", written).strip())
+        for reading in readings:
+            earlier = reading if reading != key and seen(reading) else self._readings.get(hash(reading))
+            if earlier is not None and earlier != key:
+                return earlier
+        for reading in readings - {key}:
+            self._readings.setdefault(hash(reading), key)
+        return None

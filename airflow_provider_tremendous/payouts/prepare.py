@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from airflow_provider_tremendous.core.errors import InputError
 from airflow_provider_tremendous.payouts.keys import IdScheme, RowIds, row_ids, shard_of
-from airflow_provider_tremendous.payouts.number_keys import number_readings
+from airflow_provider_tremendous.payouts.number_keys import SpellingCheck
 from airflow_provider_tremendous.payouts.outcomes import fee_class
 from airflow_provider_tremendous.payouts.rows import PayoutRow, RowSpec, row_errors
 from airflow_provider_tremendous.payouts.sources import RowProblem, iter_rows
@@ -152,8 +152,8 @@ class _ValidationPass:
         self.result, self.rejects = result, rejects
         self.scheme = IdScheme(keep_case=spec.keep_case)
         self.keys: dict[str, tuple[int, str | None]] = {}  # canonical key → (first row, as written there)
-        self.refused_keys: set[str] = set()  # the canonical keys of refused rows (a re-issue may name one)
-        self.numbers: dict[int, str] = {}  # hash of a reading → the first key writing it otherwise than plainly
+        self.refused_keys: dict[str, int] = {}  # canonical key of a refused row → its row
+        self.spellings = SpellingCheck()
         self.recipients: dict[str, RecipientTotal] = {}
 
     def reject(self, number: int, written: Any, problems: list[tuple[str, str]]) -> None:
@@ -167,7 +167,7 @@ class _ValidationPass:
     def refuse(self, number: int, written: Any, ids: RowIds | None, problems: list[tuple[str, str]]) -> None:
         """:meth:`reject` a row, remembering its key when it has one."""
         if ids is not None:
-            self.refused_keys.add(ids.key)
+            self.refused_keys.setdefault(ids.key, number)
         self.reject(number, written, problems)
 
     def validate(self, number: int, raw: dict[str, Any]) -> tuple[RowIds, PayoutRow] | None:
@@ -186,14 +186,12 @@ class _ValidationPass:
             row = PayoutRow.model_validate(values, context=self.spec.context(self.vendor))
         except ValidationError as error:
             problems.extend(row_errors(error))
-        if problems or ids is None:
-            self.refuse(number, written, ids, problems)
+        if problems or ids is None:  # a refused row's key still meets its other spellings: it may be fixed later
+            conflict = self.same_number(ids.key, written) if ids is not None else None
+            self.refuse(number, written, ids, problems + ([conflict] if conflict else []))
             return None
         problem = self.duplicate_key(ids.key, written)
-        if problem is None:
-            problem = self.same_number(ids.key)
-            self.result.number_conflicts += problem is not None
-        problem = problem or self.shared_recipient(row.recipient_ids, ids.key)
+        problem = problem or self.same_number(ids.key, written) or self.shared_recipient(row.recipient_ids, ids.key)
         if problem:
             self.refuse(number, written, ids, [problem])
             return None
@@ -212,35 +210,32 @@ class _ValidationPass:
             "keep_case=True if case distinguishes people)",
         )
 
-    def same_number(self, key: str) -> tuple[str, str] | None:
+    def same_number(self, key: str, written: Any) -> tuple[str, str] | None:
         """``(field, reason)`` when this key may write a number another row's key writes (``017`` and ``17``,
         ``1,234`` and ``1234``): one person's id written two ways, which ``on_invalid="skip"`` cannot settle
-        (whichever came first would be paid), so :attr:`Prepared.number_conflicts` stops the run in every mode.
-
-        Only the readings a key does not write plainly are remembered, by hash, as the key string :attr:`keys`
-        already holds (a file of 100,000 zero-padded ids adds about 4 MB); a plainly written number is its own
-        reading, already in :attr:`keys`. Two numbers whose hashes meet by chance (about 1 in 10**9 at 100,000
-        rows) refuse a row that could have been paid: never a payment twice."""
+        (whichever came first would be paid), so :attr:`Prepared.number_conflicts` stops the run in every mode."""
         if self.spec.distinct_number_spellings:
             return None
-        readings = number_readings(key)
-        for reading in readings:
-            earlier = reading if reading != key and reading in self.keys else self.numbers.get(hash(reading))
-            if earlier is not None and earlier != key:
-                return self.number_conflict(key, earlier)
-        for reading in readings - {key}:
-            self.numbers.setdefault(hash(reading), key)
-        return None
-
-    def number_conflict(self, key: str, earlier: str) -> tuple[str, str]:
-        first = f"row {self.keys[earlier][0]}'s key" if earlier in self.keys else "a refused earlier row's key"
+        earlier = self.spellings.earlier_spelling(key, written, self.seen)
+        if earlier is None:
+            return None
+        self.result.number_conflicts += 1
+        if earlier in self.keys:
+            row, earlier_written = self.keys[earlier]
+            first = f"row {row}'s key {earlier_written or earlier!r}"
+        else:
+            first = f"row {self.refused_keys.get(earlier, '?')}'s key {earlier!r} (refused)"
         return (
             self.spec.key_field,
-            f"key {key!r} may be the number {first} {earlier!r} is, written otherwise (leading zeros, a sign, "
-            "separators, an exponent or another script's digits): one person under two spellings would be paid "
-            "twice. Write each person's key one way; if such keys are different people, pass "
+            f"key {_shown(written) or key!r} may be the number {first} is, written otherwise (leading zeros, a "
+            "sign, separators, an exponent or another script's digits): one person under two spellings would be "
+            "paid twice. Write each person's key one way; if such keys are different people, pass "
             "distinct_number_spellings=True",
         )
+
+    def seen(self, key: str) -> bool:
+        """Whether an earlier row, valid or refused, has this canonical key."""
+        return key in self.keys or key in self.refused_keys
 
     def shared_recipient(self, identities: list[str], key: str) -> tuple[str, str] | None:
         """``(field, reason)`` when an email or phone of this row already belongs to a row with another key."""
@@ -368,13 +363,14 @@ def _validate_all(
             if shard_of(ids.key, shard[1]) == shard[0]:
                 result.in_shard += 1
                 spool.write(json.dumps(record) + "\n")
-    _check_reissued(spec, checks.keys, checks.refused_keys)
+    if not result.number_conflicts:  # else the run stops on them, and their report says why each row was refused
+        _check_reissued(spec, checks.keys)
 
 
-def _check_reissued(spec: RowSpec, keys: dict[str, Any], refused: set[str]) -> None:
-    """A re-issue naming a key no row has is a typo or a stale list: refuse before anything is sent. A key on a
-    refused row is left to the invalid rows' report, which says why the row was refused."""
-    missing = sorted(key for key in spec.reissue if key not in keys and key not in refused)
+def _check_reissued(spec: RowSpec, keys: dict[str, Any]) -> None:
+    """A re-issue naming a key no valid row has is a typo, a stale list or a refused row: refuse before anything
+    is sent."""
+    missing = sorted(key for key in spec.reissue if key not in keys)
     if missing:
         raise InputError(
             f"reissue: {len(missing)} key(s) match no valid row ({', '.join(map(repr, missing[:10]))}); keys are "

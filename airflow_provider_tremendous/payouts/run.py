@@ -227,7 +227,7 @@ class PayoutRun(RunGuards):
             raise InputError("rows: the input has no rows; nothing to pay")
         if options.max_rows is not None and prepared.rows_total > options.max_rows:
             raise InputError(f"{prepared.rows_total} rows exceed max_rows={options.max_rows}; nothing was sent")
-        if prepared.invalid and (options.on_invalid == "fail" or prepared.number_conflicts):
+        if prepared.invalid and (options.on_invalid == "fail" or prepared.number_conflicts or not prepared.valid):
             where = rejects_path(self.result_path)
             writer = ResultFile(
                 where, self.identity.fields() | {"payout_since": "", "run": self.started.isoformat()}, True
@@ -238,6 +238,8 @@ class PayoutRun(RunGuards):
                 writer.close(compact=False)
             problems = "\n".join(str(p) for p in prepared.invalid_examples[:25])
             advice = "Fix them, or pass on_invalid='skip' to pay the valid rows."
+            if not prepared.valid:  # on_invalid='skip' with nothing left to pay: a run that pays nobody must fail
+                advice = "No row is valid, so there is nothing to pay: fix them."
             if prepared.number_conflicts:  # skipping would pay whichever spelling came first, and the other next time
                 advice = (
                     f"{prepared.number_conflicts} of them write a number another row's key writes, which skipping "

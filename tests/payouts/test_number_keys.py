@@ -31,7 +31,7 @@ def _spellings(draw: st.DrawFn) -> tuple[Decimal, str]:
     whole_text = "0" * draw(st.integers(0, 3)) + str(whole) if not group else _grouped(str(whole), group)
     text = whole_text + (point + fraction + "0" * draw(st.integers(0, 2)) if fraction else "")
     if draw(st.booleans()) and not fraction and not group and whole and whole % 1000 == 0:
-        text = f"{whole // 1000}e3"
+        text = f"{whole // 1000}e+3"
     script = draw(st.sampled_from(_DIGIT_SCRIPTS))
     text = "".join(chr(script + int(c)) if c.isdigit() else c for c in text)
     return number, draw(st.sampled_from(["", "+"])) + text
@@ -75,7 +75,11 @@ def test_any_text_is_read_without_error(text: str) -> None:
         ("17,0", {"17"}),
         ("12 345", {"12345"}),
         ("-0", {"0"}),
-        ("1e99999999999999999999", {"1e99999999999999999999"}),
+        ("1e+99999999999999999999", {"1e99999999999999999999"}),
+        ("1.7E+1", {"17"}),
+        ("0e1234", set()),  # a short hex id, not scientific notation
+        ("1,23,456", {"123456"}),
+        ('="017"', {"17"}),
         ("+1 555 123 4567", set()),
         ("2024-01-05", set()),
         ("R17", set()),

@@ -85,7 +85,11 @@ class _ClientCore:
 
     def _new_attempt(self, request: ApiRequest) -> Attempt:
         """One attempt of ``request`` with this client's credentials, limiter and error factory (see
-        :mod:`.attempt`); the client performs its effects."""
+        :mod:`.attempt`); the client performs its effects. A value the request must never show (a card token in
+        its path) is handed to Airflow's secrets masker first, so that no log line shows it either (urllib3 and
+        httpx log request lines at DEBUG)."""
+        for value in request.redact:
+            mask_secret(value)
         return Attempt(attempt_steps(request, self.credentials, self.limiter, self.errors))
 
     def __repr__(self) -> str:
