@@ -16,6 +16,7 @@ import pytest
 from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.payouts.keys import canonical_key
 from tests.payouts.conftest import bulk, reconcile
+from tests.reviews.issue14b.rows import rows_of, tango_orders
 from tests.support.context import context
 from tests.vendors.tangocard.conftest import tango_bulk
 
@@ -38,25 +39,13 @@ SAME_NUMBER = [
 ]
 
 
-def _rows(keys: list[Any], **fields: Any) -> list[dict[str, Any]]:
-    """One row per key, each with its own address (so the shared-recipient check cannot catch them)."""
-    return [
-        {"respondent_id": key, "amount": "5", "name": "Jo", "email": f"p{n}@example.com", **fields}
-        for n, key in enumerate(keys)
-    ]
-
-
-def _tango_orders(sandbox: Any) -> list[dict[str, Any]]:
-    return list(sandbox.admin.tangocard_ledger()["orders"])
-
-
 @pytest.mark.parametrize(("first", "other"), SAME_NUMBER)
 def test_tremendous_refuses_one_number_written_two_ways(
     tremendous_sandbox: Any, tmp_path: Path, first: str, other: str
 ) -> None:
     pattern = rf"row 2 .*respondent_id.*row 1's key '{re.escape(canonical_key(first))}'.*written otherwise"
     with pytest.raises(e.InputError, match=pattern):
-        bulk(tmp_path, _rows([first, other])).execute(context())
+        bulk(tmp_path, rows_of([first, other])).execute(context())
     assert tremendous_sandbox.admin.ledger() == []
 
 
@@ -65,8 +54,8 @@ def test_tango_card_refuses_one_number_written_two_ways(
     tremendous_sandbox: Any, tmp_path: Path, first: str, other: str
 ) -> None:
     with pytest.raises(e.InputError, match=rf"row 2 .*row 1's key '{first}'.*written otherwise"):
-        tango_bulk(tmp_path, _rows([first, other])).execute(context())
-    assert _tango_orders(tremendous_sandbox) == []
+        tango_bulk(tmp_path, rows_of([first, other])).execute(context())
+    assert tango_orders(tremendous_sandbox) == []
 
 
 @pytest.mark.parametrize(
@@ -76,12 +65,12 @@ def test_either_order_and_two_spellings_neither_plain(
     tremendous_sandbox: Any, tmp_path: Path, keys: list[str], first: str
 ) -> None:
     with pytest.raises(e.InputError, match=rf"row 2 .*row 1's key '{re.escape(first)}'.*written otherwise"):
-        bulk(tmp_path, _rows(keys)).execute(context())
+        bulk(tmp_path, rows_of(keys)).execute(context())
     assert tremendous_sandbox.admin.ledger() == []
 
 
 def test_a_decimal_comma_file_refuses_17_beside_17_comma_0(tremendous_sandbox: Any, tmp_path: Path) -> None:
-    rows = _rows(["17", "17,0"], amount="5,00")
+    rows = rows_of(["17", "17,0"], amount="5,00")
     with pytest.raises(e.InputError, match="written otherwise"):
         bulk(tmp_path, rows, decimal_separator=",").execute(context())
     assert tremendous_sandbox.admin.ledger() == []
@@ -96,19 +85,19 @@ def test_skipping_invalid_rows_cannot_settle_two_spellings(
     pay = bulk if vendor == "tremendous" else tango_bulk
     for run, keys in enumerate([["17", "017"], ["017", "17"]]):
         with pytest.raises(e.InputError, match=r"1 of them write a number another row's key writes"):
-            pay(tmp_path / str(run), _rows(keys), on_invalid="skip").execute(context(run_id=f"run-{run}"))
-    orders = tremendous_sandbox.admin.ledger() if vendor == "tremendous" else _tango_orders(tremendous_sandbox)
+            pay(tmp_path / str(run), rows_of(keys), on_invalid="skip").execute(context(run_id=f"run-{run}"))
+    orders = tremendous_sandbox.admin.ledger() if vendor == "tremendous" else tango_orders(tremendous_sandbox)
     assert orders == []
 
 
 def test_fixing_a_refused_row_does_not_pay_its_other_spelling(tremendous_sandbox: Any, tmp_path: Path) -> None:
     """Round 3, F3: run 1 skipped row 1 (bad email) and paid 017; row 1 fixed, the file ran again and 17 was paid
     too. Now run 1 stops already: a refused row's key still meets its other spellings (round 4)."""
-    first = [{**_rows(["17"])[0], "email": "p0@@example"}, _rows(["x", "017"])[1]]
+    first = [{**rows_of(["17"])[0], "email": "p0@@example"}, rows_of(["x", "017"])[1]]
     with pytest.raises(e.InputError, match="written otherwise"):
         bulk(tmp_path / "a", first, on_invalid="skip").execute(context())
     with pytest.raises(e.InputError, match="written otherwise"):
-        bulk(tmp_path / "b", _rows(["17", "017"]), on_invalid="skip").execute(context(run_id="run-2"))
+        bulk(tmp_path / "b", rows_of(["17", "017"]), on_invalid="skip").execute(context(run_id="run-2"))
     assert tremendous_sandbox.admin.ledger() == []
 
 
@@ -116,7 +105,7 @@ def test_fixing_a_refused_row_does_not_pay_its_other_spelling(tremendous_sandbox
 def test_a_key_with_a_huge_exponent_is_an_ordinary_key(tremendous_sandbox: Any, tmp_path: Path, key: str) -> None:
     """Round 3, F2: such a key (a 24-hex-digit id can be one) raised a bare decimal.InvalidOperation from the
     first version of the check, naming no row; it is paid as before."""
-    summary = bulk(tmp_path, _rows(["R1", key])).execute(context())
+    summary = bulk(tmp_path, rows_of(["R1", key])).execute(context())
     assert summary["paid"] == 2
 
 
@@ -126,28 +115,28 @@ def test_different_people_whose_keys_write_one_number_can_be_paid(
 ) -> None:
     """Round 3, F4: refused by default (the message names the option); paid with distinct_number_spellings."""
     with pytest.raises(e.InputError, match="distinct_number_spellings=True"):
-        bulk(tmp_path / "a", _rows([first, second])).execute(context())
-    summary = bulk(tmp_path / "b", _rows([first, second]), distinct_number_spellings=True).execute(context())
+        bulk(tmp_path / "a", rows_of([first, second])).execute(context())
+    summary = bulk(tmp_path / "b", rows_of([first, second]), distinct_number_spellings=True).execute(context())
     assert summary["paid"] == 2 and len(tremendous_sandbox.admin.ledger()) == 2
 
 
 def test_reconciliation_reads_keys_as_the_payout_does(tremendous_sandbox: Any, tmp_path: Path) -> None:
-    bulk(tmp_path, _rows(["007", "7"]), distinct_number_spellings=True).execute(context())
-    assert reconcile(_rows(["007", "7"]), tmp_path)["invalid_rows"] == 1
-    assert reconcile(_rows(["007", "7"]), tmp_path, distinct_number_spellings=True)["matched"] == 2
+    bulk(tmp_path, rows_of(["007", "7"]), distinct_number_spellings=True).execute(context())
+    assert reconcile(rows_of(["007", "7"]), tmp_path)["invalid_rows"] == 1
+    assert reconcile(rows_of(["007", "7"]), tmp_path, distinct_number_spellings=True)["matched"] == 2
 
 
 def test_a_re_issue_of_a_refused_row_names_the_real_problem(tremendous_sandbox: Any, tmp_path: Path) -> None:
     """Round 3, F5: the error blamed the re-issue list ('match no valid row'), not the two spellings."""
     with pytest.raises(e.InputError, match="written otherwise") as refused:
-        bulk(tmp_path, _rows(["017", "17"]), reissue={"17": 1}).execute(context())
+        bulk(tmp_path, rows_of(["017", "17"]), reissue={"17": 1}).execute(context())
     assert "reissue" not in str(refused.value)
     assert tremendous_sandbox.admin.ledger() == []
 
 
 def test_different_numbers_and_words_are_still_paid(tremendous_sandbox: Any, tmp_path: Path) -> None:
     """Only one number written two ways is refused: 17, 170, 1.7, R17, 017a and 17-1 are six people."""
-    summary = bulk(tmp_path, _rows(["17", "170", "1.7", "R17", "017a", "17-1"])).execute(context())
+    summary = bulk(tmp_path, rows_of(["17", "170", "1.7", "R17", "017a", "17-1"])).execute(context())
     assert summary["paid"] == 6
 
 

@@ -11,19 +11,9 @@ import pytest
 from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 from tests.payouts.conftest import bulk
+from tests.reviews.issue14b.rows import rows_of, tango_orders
 from tests.support.context import context
 from tests.vendors.tangocard.conftest import ACCOUNT, CUSTOMER, tango_bulk
-
-
-def _rows(keys: list[Any], **fields: Any) -> list[dict[str, Any]]:
-    return [
-        {"respondent_id": key, "amount": "5", "name": "Jo", "email": f"p{n}@example.com", **fields}
-        for n, key in enumerate(keys)
-    ]
-
-
-def _tango_orders(sandbox: Any) -> list[dict[str, Any]]:
-    return list(sandbox.admin.tangocard_ledger()["orders"])
 
 
 @pytest.mark.parametrize(
@@ -45,8 +35,8 @@ def test_more_spellings_of_one_number_are_refused(
 ) -> None:
     pay = bulk if vendor == "tremendous" else tango_bulk
     with pytest.raises(e.InputError, match="written otherwise"):
-        pay(tmp_path, _rows(keys)).execute(context())
-    orders = tremendous_sandbox.admin.ledger() if vendor == "tremendous" else _tango_orders(tremendous_sandbox)
+        pay(tmp_path, rows_of(keys)).execute(context())
+    orders = tremendous_sandbox.admin.ledger() if vendor == "tremendous" else tango_orders(tremendous_sandbox)
     assert orders == []
 
 
@@ -56,7 +46,7 @@ def test_a_refused_rows_key_still_meets_its_other_spelling(
 ) -> None:
     """F3: row 2 (17) is refused for its email (bad, or another row's); row 3 (017) was then paid with skip, and
     17 fixed and resubmitted was paid too. Now the file stops: 017 meets the refused 17."""
-    rows = _rows(["R1", "17", "017"])
+    rows = rows_of(["R1", "17", "017"])
     rows[1].update(problem)
     with pytest.raises(e.InputError, match=r"row 3 .*row 2's key '17' \(refused\).*written otherwise"):
         bulk(tmp_path, rows, on_invalid="skip").execute(context())
@@ -67,7 +57,7 @@ def test_a_refused_rows_key_still_meets_its_other_spelling(
 def test_short_hex_ids_are_not_numbers(tremendous_sandbox: Any, tmp_path: Path, keys: list[str]) -> None:
     """F5: hex ids of digits and one 'e' read as numbers (all zero), and random 8-digit hex ids stopped a third of
     5,000-row files. Scientific notation needs a signed exponent or a decimal mantissa (1E+16, 1.7e1)."""
-    assert bulk(tmp_path, _rows(keys)).execute(context())["paid"] == 2
+    assert bulk(tmp_path, rows_of(keys)).execute(context())["paid"] == 2
 
 
 @pytest.mark.parametrize("vendor", ["tremendous", "tangocard"])
@@ -75,12 +65,12 @@ def test_skipping_every_row_fails_loudly(tremendous_sandbox: Any, tmp_path: Path
     """F6 (before this issue): on_invalid='skip' with every row invalid succeeded, having paid nobody."""
     pay = bulk if vendor == "tremendous" else tango_bulk
     with pytest.raises(e.InputError, match=r"2 of 2 rows are invalid; nothing was sent\. No row is valid"):
-        pay(tmp_path, _rows(["a", "b"], email="not-an-email"), on_invalid="skip").execute(context())
+        pay(tmp_path, rows_of(["a", "b"], email="not-an-email"), on_invalid="skip").execute(context())
 
 
 def test_a_re_issue_of_a_row_refused_for_its_email_is_not_dropped(tremendous_sandbox: Any, tmp_path: Path) -> None:
     """F7 (a regression of round 3): the re-issue of a row refused for its email was dropped silently with skip."""
-    rows = _rows(["17", "18"])
+    rows = rows_of(["17", "18"])
     rows[0]["email"] = "p0@@example.com"
     with pytest.raises(e.InputError, match=r"reissue: 1 key\(s\) match no valid row \('17'\)"):
         bulk(tmp_path, rows, on_invalid="skip", reissue={"17": 1}).execute(context())
