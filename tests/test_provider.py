@@ -94,7 +94,7 @@ def test_public_classes_import_lazily_from_the_package_root() -> None:
         "import sys, airflow_provider_tremendous as p; "
         "loaded = [m for m in sys.modules if m.startswith('airflow_provider_tremendous.')]; "
         "assert set(loaded) <= {'airflow_provider_tremendous._moved', 'airflow_provider_tremendous.core', "
-        "'airflow_provider_tremendous.core.version'}, loaded; "
+        "'airflow_provider_tremendous.core.lazy', 'airflow_provider_tremendous.core.version'}, loaded; "
         "from airflow_provider_tremendous import TremendousCreateOrderOperator; "
         "assert 'airflow_provider_tremendous.operators.orders' in sys.modules; "
         "assert 'airflow_provider_tremendous.sensors.orders' not in sys.modules; "

@@ -28,7 +28,9 @@ from collections.abc import Callable
 #: The longest key (as :data:`.keys.MAX_KEY`): a reading longer than that keeps its exponent.
 _LONGEST_PLAIN = 200
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
-_GROUP_MARKS = "'_\u2019\u02bc"
+#: Apostrophes and primes that group thousands (Swiss ``1'000``) or, leading, keep a number as text (``'017``).
+_APOSTROPHES = "'\u2018\u2019\u02b9\u02bc\u2032"
+_GROUP_MARKS = "_" + _APOSTROPHES
 _ASCII_MARKS = str.maketrans({"'": " ", "_": " ", "\t": " "})
 _HAS_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?P<sign>[+-]?)(?P<mantissa>[0-9][0-9., ]*|[.,][0-9][0-9., ]*)(?:e(?P<exponent>[+-]?[0-9]+))?")
@@ -61,7 +63,7 @@ def _unwrapped(key: str) -> str:
     Excel's formula ``="017"``."""
     if key.startswith('="') and key.endswith('"') and len(key) > 3:
         return key[2:-1]
-    return key[1:] if key.startswith(("'", "\u2019")) else key
+    return key[1:] if key[:1] and key[0] in _APOSTROPHES else key
 
 
 def _plausible_exponent(match: re.Match[str]) -> bool:
@@ -87,7 +89,7 @@ def _ascii_character(character: str) -> str:
         return "-"
     if character == "\u066b":  # ARABIC DECIMAL SEPARATOR
         return "."
-    if character == "\u066c":  # ARABIC THOUSANDS SEPARATOR
+    if character in "\u066c\u060c":  # ARABIC THOUSANDS SEPARATOR, ARABIC COMMA (typed for either separator)
         return ","
     if character in _GROUP_MARKS or character.isspace():
         return " "

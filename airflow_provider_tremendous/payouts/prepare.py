@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
@@ -56,6 +57,9 @@ class Prepared:
     invalid_examples: list[InvalidRow] = field(default_factory=list)
     #: Rows whose key may write a number another row's key writes: they stop the run whatever ``on_invalid`` says.
     number_conflicts: int = 0
+    #: Rows that could not be read at all (a CSV line with too many cells): whose they are is unknown, so they too
+    #: stop the run whatever ``on_invalid`` says (the person may be another row's under another spelling).
+    unreadable: int = 0
     amount_by_currency: dict[str, Decimal] = field(default_factory=dict)
     cost_total: Decimal = Decimal(0)
     top_recipient: tuple[str, Decimal] = ("", Decimal(0))
@@ -153,6 +157,7 @@ class _ValidationPass:
         self.scheme = IdScheme(keep_case=spec.keep_case)
         self.keys: dict[str, tuple[int, str | None]] = {}  # canonical key → (first row, as written there)
         self.refused_keys: dict[str, int] = {}  # canonical key of a refused row → its row
+        self.vendor_refused: set[str] = set()  # keys of valid rows the vendor's catalog refuses
         self.spellings = SpellingCheck()
         self.recipients: dict[str, RecipientTotal] = {}
 
@@ -164,10 +169,10 @@ class _ValidationPass:
                 self.result.invalid_examples.append(problem)
             self.rejects.write(json.dumps(problem.__dict__) + "\n")
 
-    def refuse(self, number: int, written: Any, ids: RowIds | None, problems: list[tuple[str, str]]) -> None:
-        """:meth:`reject` a row, remembering its key when it has one."""
-        if ids is not None:
-            self.refused_keys.setdefault(ids.key, number)
+    def refuse(self, number: int, written: Any, key: str | None, problems: list[tuple[str, str]]) -> None:
+        """:meth:`reject` a row, remembering its key (canonical, or as it reads) when it has one."""
+        if key:
+            self.refused_keys.setdefault(key, number)
         self.reject(number, written, problems)
 
     def validate(self, number: int, raw: dict[str, Any]) -> tuple[RowIds, PayoutRow] | None:
@@ -187,13 +192,14 @@ class _ValidationPass:
         except ValidationError as error:
             problems.extend(row_errors(error))
         if problems or ids is None:  # a refused row's key still meets its other spellings: it may be fixed later
-            conflict = self.same_number(ids.key, written) if ids is not None else None
-            self.refuse(number, written, ids, problems + ([conflict] if conflict else []))
+            key = ids.key if ids is not None else _visible_text(written)
+            conflict = self.same_number(key, written) if key else None
+            self.refuse(number, written, key, problems + ([conflict] if conflict else []))
             return None
         problem = self.duplicate_key(ids.key, written)
         problem = problem or self.same_number(ids.key, written) or self.shared_recipient(row.recipient_ids, ids.key)
         if problem:
-            self.refuse(number, written, ids, [problem])
+            self.refuse(number, written, ids.key, [problem])
             return None
         self.keys[ids.key] = (number, _shown(written))
         return ids, row
@@ -341,7 +347,8 @@ def _validate_all(
         result.recipients = checks.recipients
         for item in iter_rows(rows):
             result.rows_total += 1
-            if isinstance(item, RowProblem):
+            if isinstance(item, RowProblem):  # whose row it is cannot be known: skipping it is not safe (run.py)
+                result.unreadable += 1
                 checks.reject(item.row, None, [("row", item.reason)])
                 continue
             number, raw = item
@@ -356,6 +363,7 @@ def _validate_all(
             record = checks.record(number, ids, row, cost)
             problems = vendor_check(record) if vendor_check else []
             if problems:
+                checks.vendor_refused.add(ids.key)
                 checks.reject(number, raw.get(spec.key_field), problems)
                 continue
             checks.count(number, ids, row, cost)
@@ -364,13 +372,21 @@ def _validate_all(
                 result.in_shard += 1
                 spool.write(json.dumps(record) + "\n")
     if not result.number_conflicts:  # else the run stops on them, and their report says why each row was refused
-        _check_reissued(spec, checks.keys)
+        _check_reissued(spec, checks.keys, checks.vendor_refused)
 
 
-def _check_reissued(spec: RowSpec, keys: dict[str, Any]) -> None:
-    """A re-issue naming a key no valid row has is a typo, a stale list or a refused row: refuse before anything
-    is sent."""
-    missing = sorted(key for key in spec.reissue if key not in keys)
+def _visible_text(written: Any) -> str | None:
+    """A key refused for itself (a zero-width or bidi character in it) as it reads without those characters, to
+    compare its number with other rows' keys; ``None`` for a key that is not text."""
+    if not isinstance(written, str):
+        return None
+    return "".join(c for c in unicodedata.normalize("NFKC", written) if unicodedata.category(c)[0] != "C").strip()
+
+
+def _check_reissued(spec: RowSpec, keys: dict[str, Any], vendor_refused: set[str]) -> None:
+    """A re-issue naming a key no valid row has is a typo, a stale list or a refused row (also one the vendor's
+    catalog refuses): refuse before anything is sent."""
+    missing = sorted(key for key in spec.reissue if key not in keys or key in vendor_refused)
     if missing:
         raise InputError(
             f"reissue: {len(missing)} key(s) match no valid row ({', '.join(map(repr, missing[:10]))}); keys are "

@@ -206,6 +206,11 @@ class PayoutRun(RunGuards):
             raise PayoutStopped(stop_message(reason, budget, options.payout_id, self.result_path, tally))
         if tally.unknown:  # uncertain money fails the task whatever fail_on_error says
             raise PayoutError(unknown_message(options.payout_id, tally, self.result_path))
+        if not options.dry_run and prepared.in_shard and not tally.paid and tally.outcomes[INVALID]:  # paid nobody
+            raise PayoutError(
+                f"no row of payout {options.payout_id} was paid: {tally.outcomes[INVALID]} rows were refused "
+                f"(see {self.result_path}). First errors: {tally.errors[:3]}"
+            )
         if tally.failed and options.fail_on_error and not options.dry_run:
             raise PayoutError(
                 f"{tally.failed} of {prepared.in_shard} rows were not paid (others paid once each); "
@@ -227,7 +232,8 @@ class PayoutRun(RunGuards):
             raise InputError("rows: the input has no rows; nothing to pay")
         if options.max_rows is not None and prepared.rows_total > options.max_rows:
             raise InputError(f"{prepared.rows_total} rows exceed max_rows={options.max_rows}; nothing was sent")
-        if prepared.invalid and (options.on_invalid == "fail" or prepared.number_conflicts or not prepared.valid):
+        stops = prepared.number_conflicts or prepared.unreadable or not prepared.valid  # whatever on_invalid says
+        if prepared.invalid and (options.on_invalid == "fail" or stops):
             where = rejects_path(self.result_path)
             writer = ResultFile(
                 where, self.identity.fields() | {"payout_since": "", "run": self.started.isoformat()}, True
@@ -240,6 +246,11 @@ class PayoutRun(RunGuards):
             advice = "Fix them, or pass on_invalid='skip' to pay the valid rows."
             if not prepared.valid:  # on_invalid='skip' with nothing left to pay: a run that pays nobody must fail
                 advice = "No row is valid, so there is nothing to pay: fix them."
+            if prepared.unreadable:  # whose row it is cannot be known, so skipping it could pay its person twice
+                advice = (
+                    f"{prepared.unreadable} of them cannot be read at all (whose they are is unknown, so they cannot "
+                    "be skipped): fix the file."
+                )
             if prepared.number_conflicts:  # skipping would pay whichever spelling came first, and the other next time
                 advice = (
                     f"{prepared.number_conflicts} of them write a number another row's key writes, which skipping "
