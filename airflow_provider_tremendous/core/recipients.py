@@ -22,13 +22,28 @@ from dataclasses import dataclass
 INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
 
 
-def invisible_characters(text: str) -> str | None:
-    """A reason naming the invisible or control characters of ``text`` (``U+200B, U+202E``), or ``None``."""
-    found = [ch for ch in text if unicodedata.category(ch) in INVISIBLE_CATEGORIES]
+#: Characters that show nothing yet are letters or marks (so not in :data:`INVISIBLE_CATEGORIES`): Unicode's
+#: default-ignorable ones (combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian and other
+#: variation selectors) and the blank braille pattern. A key holding one looks like another key; a name may hold a
+#: variation selector (an emoji's), so only keys refuse them.
+KEY_INVISIBLE = frozenset(
+    (0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0, *range(0x180B, 0x1810), *range(0xFE00, 0xFE10))
+) | frozenset(range(0xE0100, 0xE01F0))
+
+
+def invisible_characters(text: str, key: bool = False) -> str | None:
+    """A reason naming the invisible or control characters of ``text`` (``U+200B, U+202E``), or ``None``; a ``key``
+    refuses :data:`KEY_INVISIBLE` too."""
+    found = [ch for ch in text if is_invisible(ch, key)]
     if not found:
         return None
     names = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(found))
     return f"contains invisible or control characters ({names}): remove them; values that look alike must be alike"
+
+
+def is_invisible(character: str, key: bool = False) -> bool:
+    """Whether ``character`` shows nothing (or controls how text shows); for a ``key``, also :data:`KEY_INVISIBLE`."""
+    return unicodedata.category(character) in INVISIBLE_CATEGORIES or (key and ord(character) in KEY_INVISIBLE)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """What counts as the same payment: canonical row keys, and the versioned derivation of external ids from them.
 
 **Canonical keys.** Keys are compared, de-duplicated and turned into ids in one form (:func:`canonical_key`):
-Unicode NFKC, case-folded (unless ``keep_case``), trimmed; control, zero-width and bidi characters refused;
+Unicode NFKC, case-folded (unless ``keep_case``), trimmed; control, zero-width, bidi and blank characters refused;
 numbers as pandas produces them (``17``, ``17.0``, ``Decimal("17")``, and the text ``"17.0"``) written as the
 integer ``17``. So ``17``/``17.0``, ``R17``/``r17`` and ``José`` in NFC/NFD are each one key.
 
@@ -111,7 +111,7 @@ def _text_key(value: Any) -> str:
         raise ValueError("is empty: every row needs a unique key (the key_field column)")
     if not isinstance(value, str):
         raise ValueError(f"{type(value).__name__} is not a key: give text or a whole number")
-    hidden = invisible_characters(value)
+    hidden = invisible_characters(value, key=True)
     if hidden:
         raise ValueError(hidden)
     text = unicodedata.normalize("NFKC", value).strip()

@@ -28,9 +28,10 @@ from collections.abc import Callable
 #: The longest key (as :data:`.keys.MAX_KEY`): a reading longer than that keeps its exponent.
 _LONGEST_PLAIN = 200
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
-#: Apostrophes and primes that group thousands (Swiss ``1'000``) or, leading, keep a number as text (``'017``).
+#: Apostrophes and primes that group thousands (Swiss ``1'000``) or, around a number, keep it text (``'017``).
 _APOSTROPHES = "'\u2018\u2019\u02b9\u02bc\u2032"
 _GROUP_MARKS = "_" + _APOSTROPHES
+_QUOTES = _APOSTROPHES + '"\u201c\u201d\u00b4`'
 _ASCII_MARKS = str.maketrans({"'": " ", "_": " ", "\t": " "})
 _HAS_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?P<sign>[+-]?)(?P<mantissa>[0-9][0-9., ]*|[.,][0-9][0-9., ]*)(?:e(?P<exponent>[+-]?[0-9]+))?")
@@ -59,11 +60,11 @@ def number_readings(key: str) -> frozenset[str]:
 
 
 def _unwrapped(key: str) -> str:
-    """``key`` without the marks a spreadsheet adds to keep a number as text: a leading apostrophe (``'017``) or
-    Excel's formula ``="017"``."""
+    """``key`` without the marks a spreadsheet or a hand adds to keep a number as text or to quote it: Excel's
+    formula ``="017"``, and apostrophes, primes or quotation marks around it (``'017``, ``'017'``, ``"17"``)."""
     if key.startswith('="') and key.endswith('"') and len(key) > 3:
         return key[2:-1]
-    return key[1:] if key[:1] and key[0] in _APOSTROPHES else key
+    return key.strip(_QUOTES)
 
 
 def _plausible_exponent(match: re.Match[str]) -> bool:

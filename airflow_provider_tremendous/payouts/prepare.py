@@ -21,6 +21,7 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from airflow_provider_tremendous.core.errors import InputError
+from airflow_provider_tremendous.core.recipients import is_invisible
 from airflow_provider_tremendous.payouts.keys import IdScheme, RowIds, row_ids, shard_of
 from airflow_provider_tremendous.payouts.number_keys import SpellingCheck
 from airflow_provider_tremendous.payouts.outcomes import fee_class
@@ -133,8 +134,11 @@ def recipient_hash(identities: list[str]) -> str:
 
 
 def _shown(value: Any) -> str | None:
-    """A key value as the row wrote it, for messages."""
-    return None if value in (None, "") else str(value)
+    """A key value as the row wrote it, for messages and the result file (a lone surrogate, half an emoji cut by
+    an export, shown escaped: it cannot be written as UTF-8)."""
+    if value in (None, ""):
+        return None
+    return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @dataclass
@@ -380,7 +384,7 @@ def _visible_text(written: Any) -> str | None:
     compare its number with other rows' keys; ``None`` for a key that is not text."""
     if not isinstance(written, str):
         return None
-    return "".join(c for c in unicodedata.normalize("NFKC", written) if unicodedata.category(c)[0] != "C").strip()
+    return "".join(c for c in unicodedata.normalize("NFKC", written) if not is_invisible(c, key=True)).strip()
 
 
 def _check_reissued(spec: RowSpec, keys: dict[str, Any], vendor_refused: set[str]) -> None:

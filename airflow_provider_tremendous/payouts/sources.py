@@ -52,17 +52,36 @@ def _csv_rows(handle: IO[bytes], location: str) -> Iterator[RawRow | RowProblem]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise InputError(f"{location}: the header repeats column(s) {duplicates}")
+        line = reader.line_num  # the physical line a record starts after (a quoted cell may span lines)
         for number, cells in enumerate(reader, start=1):
+            start, line = line + 1, reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue  # blank line
             if len(cells) != len(names):
-                yield RowProblem(number, f"has {len(cells)} values for {len(names)} columns (line {number + 1})")
+                yield RowProblem(number, f"has {len(cells)} values for {len(names)} columns (line {start})")
+                continue
+            swallowed = _swallowed_line(names, cells)
+            if swallowed:
+                yield RowProblem(
+                    number,
+                    f"column {swallowed!r} spans lines {start}-{line} and holds what reads as another row: a quote "
+                    "left open joins the next line(s) to this row; close the quote",
+                )
                 continue
             yield number, dict(zip(names, cells, strict=True))
     except UnicodeDecodeError as error:
         raise InputError(
             f"{location}: not UTF-8 text near line {reader.line_num + 1} ({error.reason}); re-export as UTF-8"
         ) from None
+
+
+def _swallowed_line(names: list[str], cells: list[str]) -> str | None:
+    """The column whose cell holds a line break followed by a line with a delimiter for every other column (so it
+    reads as a whole row: ``"great survey`` left open swallows the next row), or ``None``."""
+    for name, cell in zip(names, cells, strict=True):
+        if any(part.count(",") >= len(names) - 1 for part in cell.splitlines()[1:]):
+            return name
+    return None
 
 
 def _jsonl_rows(handle: IO[bytes], location: str) -> Iterator[RawRow | RowProblem]:
