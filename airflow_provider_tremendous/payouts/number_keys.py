@@ -31,7 +31,8 @@ _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
 #: Apostrophes and primes that group thousands (Swiss ``1'000``) or, around a number, keep it text (``'017``).
 _APOSTROPHES = "'\u2018\u2019\u02b9\u02bc\u2032"
 _GROUP_MARKS = "_" + _APOSTROPHES
-_QUOTES = _APOSTROPHES + '"\u201c\u201d\u00b4`'
+#: Quotation marks of every common style (English, French, German, Japanese...): a quoted number is that number.
+_QUOTES = _APOSTROPHES + '"`\u00b4\u00ab\u00bb\u201a\u201b\u201c\u201d\u201e\u201f\u2039\u203a\u300c\u300d\u300e\u300f'
 _ASCII_MARKS = str.maketrans({"'": " ", "_": " ", "\t": " "})
 _HAS_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?P<sign>[+-]?)(?P<mantissa>[0-9][0-9., ]*|[.,][0-9][0-9., ]*)(?:e(?P<exponent>[+-]?[0-9]+))?")
@@ -62,8 +63,8 @@ def number_readings(key: str) -> frozenset[str]:
 def _unwrapped(key: str) -> str:
     """``key`` without the marks a spreadsheet or a hand adds to keep a number as text or to quote it: Excel's
     formula ``="017"``, and apostrophes, primes or quotation marks around it (``'017``, ``'017'``, ``"17"``)."""
-    if key.startswith('="') and key.endswith('"') and len(key) > 3:
-        return key[2:-1]
+    if key.startswith("=") and key[1:2] and key[1] in _QUOTES:  # Excel's ="017", whatever its quotes
+        key = key[1:]
     return key.strip(_QUOTES)
 
 

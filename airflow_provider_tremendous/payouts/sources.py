@@ -43,7 +43,7 @@ def _text(handle: IO[bytes], location: str) -> io.TextIOWrapper:
 
 
 def _csv_rows(handle: IO[bytes], location: str) -> Iterator[RawRow | RowProblem]:
-    reader = csv.reader(_text(handle, location))
+    reader = csv.reader(_text(handle, location), strict=True)  # a quote left open is an error, not a long cell
     try:
         header = next(reader, None)
         if header is None or not any(cell.strip() for cell in header):
@@ -72,6 +72,11 @@ def _csv_rows(handle: IO[bytes], location: str) -> Iterator[RawRow | RowProblem]
     except UnicodeDecodeError as error:
         raise InputError(
             f"{location}: not UTF-8 text near line {reader.line_num + 1} ({error.reason}); re-export as UTF-8"
+        ) from None
+    except csv.Error as error:  # read on, a quote left open would join the next rows to a cell and shift columns
+        raise InputError(
+            f"{location}: line {reader.line_num}: {error}: a quote opens a cell that does not end where the quote "
+            "closes (a quote left open joins the next rows to this one); fix the quoting; nothing was sent"
         ) from None
 
 

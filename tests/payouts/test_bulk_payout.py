@@ -258,10 +258,12 @@ def test_on_kill_stops_sending_and_records_the_rest(tremendous_sandbox: Any, tmp
     assert paid == {row["external_id"].split(":")[1] for row in tremendous_sandbox.admin.ledger()}
 
 
-def test_all_rows_invalid_in_skip_mode_pays_nothing_cleanly(tremendous_sandbox: Any, tmp_path: Path) -> None:
+def test_all_rows_invalid_in_skip_mode_pays_nothing_and_fails(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """A run that pays nobody must not succeed: with every row invalid, skipping leaves nothing to pay (it
+    succeeded with paid=0 before issue 14's review)."""
     rows = [{"respondent_id": "R1", "amount": "oops", "email": "a@example.com"}]
-    summary = bulk(tmp_path, rows, on_invalid="skip").execute(context())
-    assert (summary["paid"], summary["invalid"], summary["cost_to_pay"]) == (0, 1, "0.00")
+    with pytest.raises(e.InputError, match=r"1 of 1 rows are invalid; nothing was sent\. No row is valid"):
+        bulk(tmp_path, rows, on_invalid="skip").execute(context())
     assert tremendous_sandbox.admin.ledger() == []
 
 

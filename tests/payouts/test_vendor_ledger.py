@@ -262,13 +262,15 @@ def test_a_recipient_the_payout_already_paid_under_another_key_is_a_duplicate(
 ) -> None:
     """The vendor's records count as rows of the payout: one person under two keys is refused across runs too."""
     from airflow_provider_tremendous.core.errors import TremendousInputError
+    from airflow_provider_tremendous.payouts.run import PayoutError
 
     first, second = respondents(2)
     bulk(tmp_path, [first]).execute(context())
     second["email"] = first["email"].upper()  # the same person, another key, a later batch
     with pytest.raises(TremendousInputError, match=r"row 1 \(key r00001\): email: this recipient was already paid"):
         bulk(tmp_path, [second]).execute(context())
-    skipped = bulk(tmp_path, [second], on_invalid="skip").execute(context())
-    assert (skipped["invalid"], skipped["created"]) == (1, 0) and len(tremendous_sandbox.admin.ledger()) == 1
+    with pytest.raises(PayoutError, match=r"no row of payout survey-42 was paid: 1 rows were refused"):
+        bulk(tmp_path, [second], on_invalid="skip").execute(context())  # skipped, so nobody paid: not a success
+    assert len(tremendous_sandbox.admin.ledger()) == 1
     shared = bulk(tmp_path, [second], allow_shared_recipients=True).execute(context())
     assert shared["created"] == 1

@@ -58,16 +58,17 @@ def test_a_quoted_key_is_read_for_its_number(tremendous_sandbox: Any, tmp_path: 
 
 
 def test_a_quote_left_open_does_not_swallow_a_row_silently(tremendous_sandbox: Any, tmp_path: Path) -> None:
-    """F3: R2 became part of R1's comment; the run succeeded and R2 was never paid."""
+    """F3: R2 became part of R1's comment; the run succeeded and R2 was never paid. (Here the quote closes at the
+    end of R2's line, which CSV's strict reading accepts: the cell holds what reads as a whole row.)"""
     path = tmp_path / "rows.csv"
     path.write_text(
         "respondent_id,amount,name,email,comment\n"
         'R1,5,Jo,p0@example.com,"great survey\n'
-        'R2,5,Al,p1@example.com,"ok"\n'
+        'R2,5,Al,p1@example.com,ok"\n'
         "R3,5,Bo,p2@example.com,fine\n"
     )
     with pytest.raises(e.InputError, match=r"(?s)row 1: row: column 'comment' spans lines 2-3 .*close the quote"):
-        bulk(tmp_path, str(path)).execute(context())
+        bulk(tmp_path, str(path), on_invalid="skip").execute(context())
     assert tremendous_sandbox.admin.ledger() == []
 
 
