@@ -64,6 +64,9 @@ class BulkPayoutOperator(TremendousBaseOperator):
     :param distinct_number_spellings: let two keys that write one number differently be two people (``7`` and
         ``007``, ``1234`` and ``1,234``, ``12.1`` and ``12.10``). Refused by default, in every ``on_invalid`` mode:
         one person's id written two ways (an export that dropped leading zeros) would be paid twice.
+    :param allow_multiline_cells: read CSV rows whose quoted cells hold line breaks (refused by default, in every
+        ``on_invalid`` mode: a quote left open joins the next rows to one cell and can put another row's values,
+        and so another person, in this row's columns).
     :param custom_field_columns: custom field id → column name.
     :param funding_source_id: what pays (``balance`` by default).
     :param on_invalid: ``"fail"`` (default: nothing is sent if any row is invalid) or ``"skip"``.
@@ -149,6 +152,7 @@ class BulkPayoutOperator(TremendousBaseOperator):
         allow_international_email: bool = False,
         allow_shared_recipients: bool = False,
         distinct_number_spellings: bool = False,
+        allow_multiline_cells: bool = False,
         dry_run: bool = False,
         preflight_funding: bool = True,
         max_concurrency: int = 8,
@@ -195,6 +199,7 @@ class BulkPayoutOperator(TremendousBaseOperator):
             allow_international_email,
             allow_shared_recipients,
             distinct_number_spellings,
+            allow_multiline_cells,
         )
         self.rows = rows
         self.payout_id = payout_id

@@ -46,9 +46,9 @@ class ReconcileOperator(TremendousBaseOperator):
         templated. For Tango Card, ``customer_identifier``/``account_identifier`` name the account (default: the
         connection's extras), ``utid`` the item rows default to, and ``not_executed`` means "not COMPLETE".
     :param keep_case, decimal_separator, default_phone_region, allow_international_email, allow_shared_recipients,
-        distinct_number_spellings: as on the bulk payout (keys and amounts are read the same way). A row is
-        matched by its external id under any derivation (see docs/bulk_payouts.md), so a payout begun before
-        canonical keys reconciles too.
+        distinct_number_spellings, allow_multiline_cells: as on the bulk payout (keys and amounts are read the
+        same way). A row is matched by its external id under any derivation (see docs/bulk_payouts.md), so a payout
+        begun before canonical keys reconciles too.
     :param reissue: the bulk payout's ``reissue`` (key → generation): re-issued rows are expected under their
         generation's id, and their earlier orders (ended unpaid) are not discrepancies; templated.
     :return: counts per kind, ``matched``, ``report_path`` and a few examples.
@@ -88,6 +88,7 @@ class ReconcileOperator(TremendousBaseOperator):
         allow_international_email: bool = False,
         allow_shared_recipients: bool = False,
         distinct_number_spellings: bool = False,
+        allow_multiline_cells: bool = False,
         reissue: dict[str, int] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -102,6 +103,7 @@ class ReconcileOperator(TremendousBaseOperator):
             allow_international_email,
             allow_shared_recipients,
             distinct_number_spellings,
+            allow_multiline_cells,
         )
         self.conn_id = conn_id
         self.tango_options: dict[str, Any] = tango_options(

@@ -349,7 +349,7 @@ def _validate_all(
     with spool, rejects:
         checks = _ValidationPass(spec, payout_id, vendor, result, rejects)
         result.recipients = checks.recipients
-        for item in iter_rows(rows):
+        for item in iter_rows(rows, spec.allow_multiline_cells):
             result.rows_total += 1
             if isinstance(item, RowProblem):  # whose row it is cannot be known: skipping it is not safe (run.py)
                 result.unreadable += 1

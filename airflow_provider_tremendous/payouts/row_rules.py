@@ -13,6 +13,7 @@ def row_rules(
     allow_international_email: bool = False,
     allow_shared_recipients: bool = False,
     distinct_number_spellings: bool = False,
+    allow_multiline_cells: bool = False,
 ) -> dict[str, Any]:
     """The options that decide how keys, amounts and recipients are read (:class:`RowSpec`'s last fields), checked
     once for every operator that reads payout rows (bulk payout, reconciliation)."""
@@ -25,4 +26,5 @@ def row_rules(
         "allow_international_email": allow_international_email,
         "allow_shared_recipients": allow_shared_recipients,
         "distinct_number_spellings": distinct_number_spellings,
+        "allow_multiline_cells": allow_multiline_cells,
     }

@@ -59,6 +59,8 @@ class RowSpec:
     allow_shared_recipients: bool = False
     #: Keys that write one number differently (``7`` and ``007``) are different people (refused by default).
     distinct_number_spellings: bool = False
+    #: A CSV row on several lines is read (refused by default: a quote left open shifts the next rows' values).
+    allow_multiline_cells: bool = False
     reissue: dict[str, int] = field(default_factory=dict)
 
     def context(self, vendor: str = "tremendous") -> dict[str, Any]:

@@ -206,16 +206,17 @@ class PayoutRun(RunGuards):
             raise PayoutStopped(stop_message(reason, budget, options.payout_id, self.result_path, tally))
         if tally.unknown:  # uncertain money fails the task whatever fail_on_error says
             raise PayoutError(unknown_message(options.payout_id, tally, self.result_path))
+        refused, failed = tally.outcomes[INVALID], tally.failed
+        if not options.dry_run and prepared.in_shard and not tally.paid and (refused or failed):  # paid nobody
+            raise PayoutError(
+                f"no row of payout {options.payout_id} was paid: {failed} of {prepared.in_shard} rows were not paid "
+                f"and {refused} were refused (see {self.result_path}). First errors: {tally.errors[:3]}. A retry "
+                "pays only the missing keys."
+            )
         if tally.failed and options.fail_on_error and not options.dry_run:
             raise PayoutError(
                 f"{tally.failed} of {prepared.in_shard} rows were not paid (others paid once each); "
                 f"see {self.result_path}. First errors: {tally.errors[:3]}. A retry pays only the missing keys."
-            )
-        refused, failed = tally.outcomes[INVALID], tally.failed
-        if not options.dry_run and prepared.in_shard and not tally.paid and (refused or failed):  # paid nobody
-            raise PayoutError(
-                f"no row of payout {options.payout_id} was paid: {refused} rows were refused, {failed} not paid "
-                f"(see {self.result_path}). First errors: {tally.errors[:3]}. A retry pays only the missing keys."
             )
         if not options.dry_run and tally.paid and tally.paid == summary["already_paid"] == prepared.in_shard:
             self.log.warning(

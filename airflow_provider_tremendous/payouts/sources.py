@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit, urlunsplit
 
 from airflow_provider_tremendous.core.errors import InputError
 
@@ -34,59 +35,73 @@ def _open(location: str) -> IO[bytes]:
         return ObjectStoragePath(location).open("rb")  # type: ignore[no-any-return,no-untyped-call]
     path = Path(location)
     if not path.is_file():
-        raise InputError(f"rows: no such file {location!r} (give a list of dicts, a .csv or .jsonl path)")
+        raise InputError(f"rows: no such file {shown(location)!r} (give a list of dicts, a .csv or .jsonl path)")
     return path.open("rb")
+
+
+def shown(location: str) -> str:
+    """``location`` as messages show it: a URL without its query (a presigned URL's signature), fragment or
+    user and password."""
+    parts = urlsplit(location)
+    if not parts.scheme or "://" not in location:
+        return location
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 def _text(handle: IO[bytes], location: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(handle, encoding="utf-8-sig", errors="strict", newline="")
 
 
-def _csv_rows(handle: IO[bytes], location: str) -> Iterator[RawRow | RowProblem]:
-    reader = csv.reader(_text(handle, location), strict=True)  # a quote left open is an error, not a long cell
+def _csv_rows(handle: IO[bytes], location: str, multiline: bool = False) -> Iterator[RawRow | RowProblem]:
+    """CSV rows, read strictly (a quote must close its cell). A row on several lines is unreadable unless
+    ``multiline``: a quote left open joins the next rows to one cell, and a quote that closes it by chance (an inch
+    mark, ``27"``) can leave the row with the right number of cells, but the next row's values in its columns."""
+    reader = csv.reader(_text(handle, location), strict=True)
+    where = shown(location)
+    line = 0  # the physical line the last record ended on
     try:
         header = next(reader, None)
         if header is None or not any(cell.strip() for cell in header):
-            raise InputError(f"{location}: the file is empty (expected a header line and rows)")
+            raise InputError(f"{where}: the file is empty (expected a header line and rows)")
         names = [cell.strip() for cell in header]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
-            raise InputError(f"{location}: the header repeats column(s) {duplicates}")
-        line = reader.line_num  # the physical line a record starts after (a quoted cell may span lines)
+            raise InputError(f"{where}: the header repeats column(s) {duplicates}")
+        line = reader.line_num
         for number, cells in enumerate(reader, start=1):
             start, line = line + 1, reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue  # blank line
             if len(cells) != len(names):
                 yield RowProblem(number, f"has {len(cells)} values for {len(names)} columns (line {start})")
-                continue
-            swallowed = _swallowed_line(names, cells)
-            if swallowed:
+            elif line > start and not multiline:
                 yield RowProblem(
                     number,
-                    f"column {swallowed!r} spans lines {start}-{line} and holds what reads as another row: a quote "
-                    "left open joins the next line(s) to this row; close the quote",
+                    f"spans lines {start}-{line}: a quote left open joins the next rows to one cell and can shift "
+                    "their values into this row's columns; fix the quoting, or pass allow_multiline_cells=True if "
+                    "the file really holds text on several lines",
                 )
-                continue
-            yield number, dict(zip(names, cells, strict=True))
+            else:
+                yield number, dict(zip(names, cells, strict=True))
     except UnicodeDecodeError as error:
         raise InputError(
-            f"{location}: not UTF-8 text near line {reader.line_num + 1} ({error.reason}); re-export as UTF-8"
+            f"{where}: not UTF-8 text near line {reader.line_num + 1} ({error.reason}); re-export as UTF-8"
         ) from None
-    except csv.Error as error:  # read on, a quote left open would join the next rows to a cell and shift columns
+    except csv.Error as error:  # read on, the values would land in the wrong columns
         raise InputError(
-            f"{location}: line {reader.line_num}: {error}: a quote opens a cell that does not end where the quote "
-            "closes (a quote left open joins the next rows to this one); fix the quoting; nothing was sent"
+            f"{where}: the row starting on line {line + 1} is not valid CSV ({error}): a quoted cell must end with "
+            "its quote (a quote left open, or a space after a closing quote); fix the file; nothing was sent"
         ) from None
 
 
-def _swallowed_line(names: list[str], cells: list[str]) -> str | None:
-    """The column whose cell holds a line break followed by a line with a delimiter for every other column (so it
-    reads as a whole row: ``"great survey`` left open swallows the next row), or ``None``."""
-    for name, cell in zip(names, cells, strict=True):
-        if any(part.count(",") >= len(names) - 1 for part in cell.splitlines()[1:]):
-            return name
-    return None
+def _unique_names(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's fields, refusing a repeated name (the last one would silently win)."""
+    names = [name for name, _ in pairs]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(f"repeats the field(s) {repeated}")
+    return dict(pairs)
 
 
 def _jsonl_rows(handle: IO[bytes], location: str) -> Iterator[RawRow | RowProblem]:
@@ -95,7 +110,7 @@ def _jsonl_rows(handle: IO[bytes], location: str) -> Iterator[RawRow | RowProble
             if not line.strip():
                 continue
             try:
-                value = json.loads(line)
+                value = json.loads(line, object_pairs_hook=_unique_names)
             except ValueError as error:
                 yield RowProblem(number, f"is not valid JSON ({error})")
                 continue
@@ -104,11 +119,12 @@ def _jsonl_rows(handle: IO[bytes], location: str) -> Iterator[RawRow | RowProble
                 continue
             yield number, value
     except UnicodeDecodeError as error:
-        raise InputError(f"{location}: not UTF-8 text ({error.reason}); re-export as UTF-8") from None
+        raise InputError(f"{shown(location)}: not UTF-8 text ({error.reason}); re-export as UTF-8") from None
 
 
-def iter_rows(rows: Any) -> Iterator[RawRow | RowProblem]:
-    """Yield ``(row number, row dict)`` (or a :class:`RowProblem`) from any supported input."""
+def iter_rows(rows: Any, allow_multiline_cells: bool = False) -> Iterator[RawRow | RowProblem]:
+    """Yield ``(row number, row dict)`` (or a :class:`RowProblem`) from any supported input; a CSV row on several
+    lines is a problem unless ``allow_multiline_cells``."""
     if isinstance(rows, (list, tuple)):
         for number, row in enumerate(rows, start=1):
             yield (number, dict(row)) if isinstance(row, Mapping) else RowProblem(number, "is not a dict")
@@ -116,8 +132,12 @@ def iter_rows(rows: Any) -> Iterator[RawRow | RowProblem]:
     if not isinstance(rows, (str, Path)) or not str(rows).strip():
         raise InputError(f"rows must be a list of dicts or a file path/URI, got {type(rows).__name__}")
     location = str(rows).strip()
-    suffix = location.lower().rsplit(".", 1)[-1]
+    suffix = urlsplit(location).path.lower().rsplit(".", 1)[-1] if "://" in location else location.lower()
+    suffix = suffix.rsplit(".", 1)[-1]
     if suffix not in ("csv", "jsonl", "ndjson"):
-        raise InputError(f"rows: {location!r} must end in .csv, .jsonl or .ndjson")
+        raise InputError(f"rows: {shown(location)!r} must end in .csv, .jsonl or .ndjson")
     with _open(location) as handle:
-        yield from (_csv_rows if suffix == "csv" else _jsonl_rows)(handle, location)
+        if suffix == "csv":
+            yield from _csv_rows(handle, location, allow_multiline_cells)
+        else:
+            yield from _jsonl_rows(handle, location)

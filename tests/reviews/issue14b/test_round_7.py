@@ -28,7 +28,7 @@ def test_a_quote_left_open_in_a_middle_column_pays_nobody(
         'respondent_id,amount,comment,name,email\nR1,50,"great survey,Jo,p0@example.com\nR2,5,"ok",Al,p1@example.com\n'
     )
     pay = bulk if vendor == "tremendous" else tango_bulk
-    with pytest.raises(e.InputError, match=r"line 3: ',' expected after '\"': a quote opens a cell"):
+    with pytest.raises(e.InputError, match=r"the row starting on line 2 is not valid CSV \(',' expected after '\"'\)"):
         pay(tmp_path, str(path), on_invalid=on_invalid).execute(context())
     orders = tremendous_sandbox.admin.ledger() if vendor == "tremendous" else tango_orders(tremendous_sandbox)
     assert orders == []
