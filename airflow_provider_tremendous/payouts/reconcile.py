@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from airflow_provider_tremendous.core.errors import InputError
 from airflow_provider_tremendous.payouts.keys import prefixes
 
 if TYPE_CHECKING:
@@ -49,6 +50,12 @@ def reconcile(
 
     prepared = prepare(rows, spec, payout_id, lambda currency: Decimal(1), vendor=adapter.vendor)
     try:
+        if prepared.unreadable:  # a row read nowhere cannot be reported missing: the check would pass without it
+            problems = "\n".join(str(p) for p in prepared.invalid_examples if p.field == "row")
+            raise InputError(
+                f"{prepared.unreadable} rows cannot be read, so whether they were paid cannot be checked; fix the "
+                f"file (or pass allow_multiline_cells=True if it holds text on several lines):\n{problems}"
+            )
         intended = {row["external_id"]: row for row in prepared.spooled()}
     finally:
         prepared.cleanup()

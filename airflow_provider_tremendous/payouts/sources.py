@@ -32,7 +32,10 @@ def _open(location: str) -> IO[bytes]:
     if "://" in location:
         from airflow.providers.common.compat.sdk import ObjectStoragePath
 
-        return ObjectStoragePath(location).open("rb")  # type: ignore[no-any-return,no-untyped-call]
+        try:
+            return ObjectStoragePath(location).open("rb")  # type: ignore[no-any-return,no-untyped-call]
+        except Exception as error:  # its text may repeat the URL, signature included
+            raise InputError(f"rows: cannot open {shown(location)!r} ({type(error).__name__})") from None
     path = Path(location)
     if not path.is_file():
         raise InputError(f"rows: no such file {shown(location)!r} (give a list of dicts, a .csv or .jsonl path)")
@@ -64,6 +67,11 @@ def _csv_rows(handle: IO[bytes], location: str, multiline: bool = False) -> Iter
         header = next(reader, None)
         if header is None or not any(cell.strip() for cell in header):
             raise InputError(f"{where}: the file is empty (expected a header line and rows)")
+        if reader.line_num > 1 and not multiline:  # a quote left open in the header swallowed a row
+            raise InputError(
+                f"{where}: the header spans lines 1-{reader.line_num}: a quote left open joins the next rows to a "
+                "column name; fix the quoting (or pass allow_multiline_cells=True)"
+            )
         names = [cell.strip() for cell in header]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:

@@ -269,7 +269,7 @@ def test_a_recipient_the_payout_already_paid_under_another_key_is_a_duplicate(
     second["email"] = first["email"].upper()  # the same person, another key, a later batch
     with pytest.raises(TremendousInputError, match=r"row 1 \(key r00001\): email: this recipient was already paid"):
         bulk(tmp_path, [second]).execute(context())
-    with pytest.raises(PayoutError, match=r"was paid: 0 of 1 rows were not paid and 1 were refused"):
+    with pytest.raises(PayoutError, match=r"paid no row of payout survey-42: 0 of 1 rows were not paid and 1 were"):
         bulk(tmp_path, [second], on_invalid="skip").execute(context())  # skipped, so nobody paid: not a success
     assert len(tremendous_sandbox.admin.ledger()) == 1
     shared = bulk(tmp_path, [second], allow_shared_recipients=True).execute(context())

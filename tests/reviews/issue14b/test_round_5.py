@@ -76,7 +76,7 @@ def test_a_skipping_run_whose_every_row_is_refused_at_sending_fails(tremendous_s
     """F4 (before this issue): B pays p0@, whom A's order already paid, so B is refused when the payout's orders
     are read; the run succeeded with paid=0."""
     bulk(tmp_path / "1", rows_of(["A"])).execute(context())
-    with pytest.raises(PayoutError, match=r"was paid: 0 of 1 rows were not paid and 1 were refused"):
+    with pytest.raises(PayoutError, match=r"paid no row of payout survey-42: 0 of 1 rows were not paid and 1 were"):
         bulk(tmp_path / "2", rows_of(["B"]), on_invalid="skip").execute(context(run_id="run-2"))
     assert len(tremendous_sandbox.admin.ledger()) == 1
 

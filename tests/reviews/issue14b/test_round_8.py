@@ -53,7 +53,7 @@ def test_a_run_that_paid_nobody_says_so(tremendous_sandbox: Any, tmp_path: Path)
     """F5: one row failed at sending and one was refused: the message said 'others paid once each'."""
     bulk(tmp_path / "1", rows_of(["A"])).execute(context())
     rows = [*rows_of(["A"], amount="6"), {**rows_of(["x", "B"])[1], "email": "bad@"}]
-    with pytest.raises(PayoutError, match=r"no row of payout survey-42 was paid: 1 of 1 rows were not paid and 1"):
+    with pytest.raises(PayoutError, match=r"paid no row of payout survey-42: 1 of 1 rows were not paid and 1 were"):
         bulk(tmp_path / "2", rows, on_invalid="skip").execute(context(run_id="run-2"))
 
 
