@@ -41,7 +41,7 @@ class ReconcileOperator(TremendousBaseOperator):
     :param created_after: only orders created from then on are scanned (e.g. the bulk summary's ``created_after``);
         templated. Without it, every order of the account is scanned (500 per request).
     :param report_path: the discrepancy report (CSV); templated; default: a file in the temp directory.
-    :param fail_on_discrepancy: fail the task when anything differs.
+    :param fail_on_discrepancy: fail the task when anything differs, or a row is invalid (a bulk payout never pays it).
     :param conn_id: the connection that paid, ``tremendous`` or ``tangocard`` (default ``tremendous_conn_id``);
         templated. For Tango Card, ``customer_identifier``/``account_identifier`` name the account (default: the
         connection's extras), ``utid`` the item rows default to, and ``not_executed`` means "not COMPLETE".
@@ -145,10 +145,12 @@ class ReconcileOperator(TremendousBaseOperator):
             keep_case=self.keep_case,
         )
         summary, counts, examples = outcome.summary, outcome.counts, outcome.examples
-        self.log.info("Reconciliation of %s: %s", payout_id, {k: summary[k] for k in ("intended", "matched", *KINDS)})
-        if self.fail_on_discrepancy and counts.total():
+        shown = ("intended", "matched", "invalid_rows", *KINDS)
+        self.log.info("Reconciliation of %s: %s", payout_id, {k: summary[k] for k in shown})
+        if self.fail_on_discrepancy and (counts.total() or summary["invalid_rows"]):  # an invalid row was not paid
             raise ReconciliationError(
-                f"payout {payout_id}: {dict(counts)} (see {summary['report_path']}); examples: {examples[:5]}"
+                f"payout {payout_id}: {dict(counts)}, {summary['invalid_rows']} invalid rows (never paid by a bulk "
+                f"payout: see {summary['report_path']}); examples: {examples[:5]}"
             )
         return summary
 

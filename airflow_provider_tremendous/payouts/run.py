@@ -216,6 +216,7 @@ class PayoutRun(RunGuards):
             if options.fail_on_error:
                 raise PayoutError(f"{headline} A retry pays only the missing keys.")
             self.log.warning("%s The task succeeds: fail_on_error=False.", headline)  # loud, as asked: not quiet
+            summary["paid_nobody"] = True
         if tally.failed and options.fail_on_error and not options.dry_run:
             raise PayoutError(
                 f"{tally.failed} of {prepared.in_shard} rows were not paid (others paid once each); "

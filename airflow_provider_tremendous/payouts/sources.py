@@ -44,12 +44,12 @@ def _open(location: str) -> IO[bytes]:
 
 def shown(location: str) -> str:
     """``location`` as messages show it: a URL without its query (a presigned URL's signature), fragment or
-    user and password."""
-    parts = urlsplit(location)
-    if not parts.scheme or "://" not in location:
+    user and password (cut at the last ``@``: a password may hold ``/``, ``?`` or ``#`` unencoded)."""
+    scheme, separator, rest = location.partition("://")
+    if not separator:
         return location
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+    parts = urlsplit(f"{scheme}://{rest.rpartition('@')[2]}")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
 def _text(handle: IO[bytes], location: str) -> io.TextIOWrapper:
@@ -67,10 +67,10 @@ def _csv_rows(handle: IO[bytes], location: str, multiline: bool = False) -> Iter
         header = next(reader, None)
         if header is None or not any(cell.strip() for cell in header):
             raise InputError(f"{where}: the file is empty (expected a header line and rows)")
-        if reader.line_num > 1 and not multiline:  # a quote left open in the header swallowed a row
+        if reader.line_num > 1:  # a quote left open in the header swallowed a row: no column name spans lines
             raise InputError(
                 f"{where}: the header spans lines 1-{reader.line_num}: a quote left open joins the next rows to a "
-                "column name; fix the quoting (or pass allow_multiline_cells=True)"
+                "column name; fix the quoting"
             )
         names = [cell.strip() for cell in header]
         duplicates = sorted({n for n in names if names.count(n) > 1})
@@ -144,8 +144,15 @@ def iter_rows(rows: Any, allow_multiline_cells: bool = False) -> Iterator[RawRow
     suffix = suffix.rsplit(".", 1)[-1]
     if suffix not in ("csv", "jsonl", "ndjson"):
         raise InputError(f"rows: {shown(location)!r} must end in .csv, .jsonl or .ndjson")
-    with _open(location) as handle:
-        if suffix == "csv":
-            yield from _csv_rows(handle, location, allow_multiline_cells)
-        else:
-            yield from _jsonl_rows(handle, location)
+    try:
+        with _open(location) as handle:
+            if suffix == "csv":
+                yield from _csv_rows(handle, location, allow_multiline_cells)
+            else:
+                yield from _jsonl_rows(handle, location)
+    except InputError:
+        raise
+    except Exception as error:  # a remote read failing midway: its text may repeat the URL, signature included
+        raise InputError(
+            f"rows: reading {shown(location)!r} failed ({type(error).__name__}); nothing was sent"
+        ) from None
