@@ -149,8 +149,9 @@ class ReconcileOperator(TremendousBaseOperator):
         self.log.info("Reconciliation of %s: %s", payout_id, {k: summary[k] for k in shown})
         if self.fail_on_discrepancy and (counts.total() or summary["invalid_rows"]):  # an invalid row was not paid
             raise ReconciliationError(
-                f"payout {payout_id}: {dict(counts)}, {summary['invalid_rows']} invalid rows (never paid by a bulk "
-                f"payout: see {summary['report_path']}); examples: {examples[:5]}"
+                f"payout {payout_id}: {dict(counts)} (see {summary['report_path']}); examples: {examples[:5]}; "
+                f"{summary['invalid_rows']} invalid rows (a bulk payout refuses them, or pays a duplicate's key once "
+                f"through its first row): {summary['invalid_examples']}"
             )
         return summary
 

@@ -91,6 +91,7 @@ def reconcile(
         "payout_id": payout_id,
         "intended": len(intended),
         "invalid_rows": prepared.invalid,
+        "invalid_examples": [str(problem) for problem in prepared.invalid_examples[:5]],
         "orders_found": len(actual),
         "matched": matched,
         **{kind: counts[kind] for kind in KINDS},

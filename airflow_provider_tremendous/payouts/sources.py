@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -43,13 +44,23 @@ def _open(location: str) -> IO[bytes]:
 
 
 def shown(location: str) -> str:
-    """``location`` as messages show it: a URL without its query (a presigned URL's signature), fragment or
-    user and password (cut at the last ``@``: a password may hold ``/``, ``?`` or ``#`` unencoded)."""
+    """``location`` as messages show it: a URL without its query (a presigned URL's signature) or fragment, and
+    never its user or password. With an ``@`` anywhere (a password may hold ``/ ? #`` unencoded, a query an
+    address), where the user part ends cannot be known: only the scheme and the file name are shown."""
     scheme, separator, rest = location.partition("://")
     if not separator:
         return location
-    parts = urlsplit(f"{scheme}://{rest.rpartition('@')[2]}")
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    if "@" in rest:
+        name = _FILE_NAME.search(rest)
+        return f"{scheme}://.../{name.group(0) if name else '...'}"
+    try:
+        parts = urlsplit(location)
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    except ValueError:  # never raise while building an error message
+        return f"{scheme}://..."
+
+
+_FILE_NAME = re.compile(r"[^/?#@:]+\.(?:csv|jsonl|ndjson)(?=$|[?#])", re.IGNORECASE)
 
 
 def _text(handle: IO[bytes], location: str) -> io.TextIOWrapper:
@@ -119,8 +130,8 @@ def _jsonl_rows(handle: IO[bytes], location: str) -> Iterator[RawRow | RowProble
                 continue
             try:
                 value = json.loads(line, object_pairs_hook=_unique_names)
-            except ValueError as error:
-                yield RowProblem(number, f"is not valid JSON ({error})")
+            except (ValueError, RecursionError) as error:  # RecursionError: nested deeper than Python reads
+                yield RowProblem(number, f"is not valid JSON ({type(error).__name__}: {error})"[:300])
                 continue
             if not isinstance(value, dict):
                 yield RowProblem(number, f"must be a JSON object, got {type(value).__name__}")

