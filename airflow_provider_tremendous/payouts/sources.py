@@ -48,11 +48,10 @@ def shown(location: str) -> str:
     never its user or password. With an ``@`` anywhere (a password may hold ``/ ? #`` unencoded, a query an
     address), where the user part ends cannot be known: only the scheme and the file name are shown."""
     scheme, separator, rest = location.partition("://")
+    if "@" in (rest or location):  # also a URL typed without its // ("https:user:password@host/rows.csv")
+        return f"{scheme}://.../{_file_name(rest)}" if separator else f".../{_file_name(location)}"
     if not separator:
         return location
-    if "@" in rest:
-        name = _FILE_NAME.search(rest)
-        return f"{scheme}://.../{name.group(0) if name else '...'}"
     try:
         parts = urlsplit(location)
         return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
@@ -60,7 +59,10 @@ def shown(location: str) -> str:
         return f"{scheme}://..."
 
 
-_FILE_NAME = re.compile(r"[^/?#@:]+\.(?:csv|jsonl|ndjson)(?=$|[?#])", re.IGNORECASE)
+def _file_name(text: str) -> str:
+    """The last part of ``text`` between ``/ ? # @ :`` that names a rows file (``rows.csv``), or ``...``."""
+    names = [part for part in re.split(r"[/?#@:]", text) if part.lower().endswith((".csv", ".jsonl", ".ndjson"))]
+    return names[-1] if names else "..."
 
 
 def _text(handle: IO[bytes], location: str) -> io.TextIOWrapper:
@@ -108,6 +110,11 @@ def _csv_rows(handle: IO[bytes], location: str, multiline: bool = False) -> Iter
             f"{where}: not UTF-8 text near line {reader.line_num + 1} ({error.reason}); re-export as UTF-8"
         ) from None
     except csv.Error as error:  # read on, the values would land in the wrong columns
+        if "field limit" in str(error):
+            raise InputError(
+                f"{where}: the row starting on line {line + 1} holds a cell longer than {csv.field_size_limit():,} "
+                "characters: a rows file holds ids, amounts and addresses; remove the long column; nothing was sent"
+            ) from None
         raise InputError(
             f"{where}: the row starting on line {line + 1} is not valid CSV ({error}): a quoted cell must end with "
             "its quote (a quote left open, or a space after a closing quote); fix the file; nothing was sent"
@@ -151,8 +158,7 @@ def iter_rows(rows: Any, allow_multiline_cells: bool = False) -> Iterator[RawRow
     if not isinstance(rows, (str, Path)) or not str(rows).strip():
         raise InputError(f"rows must be a list of dicts or a file path/URI, got {type(rows).__name__}")
     location = str(rows).strip()
-    suffix = urlsplit(location).path.lower().rsplit(".", 1)[-1] if "://" in location else location.lower()
-    suffix = suffix.rsplit(".", 1)[-1]
+    suffix = shown(location).lower().rsplit(".", 1)[-1]  # shown() never raises, and has no query
     if suffix not in ("csv", "jsonl", "ndjson"):
         raise InputError(f"rows: {shown(location)!r} must end in .csv, .jsonl or .ndjson")
     try:
