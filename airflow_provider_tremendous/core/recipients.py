@@ -41,6 +41,12 @@ def invisible_characters(text: str, key: bool = False) -> str | None:
     return f"contains invisible or control characters ({names}): remove them; values that look alike must be alike"
 
 
+def visible_key(text: str) -> str:
+    """``text`` without the characters a key refuses (:func:`is_invisible`): how a refused key reads, to match it
+    with its other spellings."""
+    return "".join(character for character in text if not is_invisible(character, key=True))
+
+
 def is_invisible(character: str, key: bool = False) -> bool:
     """Whether ``character`` shows nothing (or controls how text shows); for a ``key``, also :data:`KEY_INVISIBLE`."""
     return unicodedata.category(character) in INVISIBLE_CATEGORIES or (key and ord(character) in KEY_INVISIBLE)

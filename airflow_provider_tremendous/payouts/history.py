@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from airflow_provider_tremendous.core.errors import InputError
-from airflow_provider_tremendous.core.recipients import email_identity, invisible_characters, is_invisible
+from airflow_provider_tremendous.core.recipients import email_identity, visible_key
 from airflow_provider_tremendous.payouts.adapter import PayoutAdapter, VendorOrder
 from airflow_provider_tremendous.payouts.keys import canonical_key, mode_conflict, prefixes
 
@@ -78,9 +78,8 @@ def folded_key(text: str) -> str | None:
     """The case-folded canonical key of a readable id's key part, or ``None`` when it has none. Characters v2
     refuses (zero-width, control) are dropped for this matching only: v1 accepted them, and a user who removed
     them as told must still find the order."""
-    visible = "".join(ch for ch in text if not is_invisible(ch, key=True)) if invisible_characters(text, True) else text
     try:
-        return canonical_key(visible)
+        return canonical_key(visible_key(text))
     except ValueError:
         return None
 

@@ -21,7 +21,7 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from airflow_provider_tremendous.core.errors import InputError
-from airflow_provider_tremendous.core.recipients import is_invisible
+from airflow_provider_tremendous.core.recipients import visible_key
 from airflow_provider_tremendous.payouts.keys import IdScheme, RowIds, row_ids, shard_of
 from airflow_provider_tremendous.payouts.number_keys import SpellingCheck
 from airflow_provider_tremendous.payouts.outcomes import fee_class
@@ -384,7 +384,7 @@ def _visible_text(written: Any) -> str | None:
     compare its number with other rows' keys; ``None`` for a key that is not text."""
     if not isinstance(written, str):
         return None
-    return "".join(c for c in unicodedata.normalize("NFKC", written) if not is_invisible(c, key=True)).strip()
+    return visible_key(unicodedata.normalize("NFKC", written)).strip()
 
 
 def _check_reissued(spec: RowSpec, keys: dict[str, Any], vendor_refused: set[str]) -> None:
