@@ -5,7 +5,6 @@ quadratic file-name search, and a cell over the CSV field limit blamed on quotin
 
 from __future__ import annotations
 
-import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -73,11 +72,13 @@ def test_any_url_reads_or_refuses_without_showing_a_secret(
     assert SECRET not in "".join(traceback.format_exception(refused.value))
 
 
-def test_the_file_name_is_found_in_linear_time() -> None:
-    """F5: the file-name pattern backtracked: 11.6 s for a 40 KB URL."""
-    started = time.perf_counter()
-    assert sources.shown("https://h/rows.xlsx?t=" + "a" * 40_000 + "&e=ops@example.com") == "https://.../..."
-    assert time.perf_counter() - started < 0.5
+def test_the_file_name_is_found_without_a_backtracking_pattern() -> None:
+    """F5: the file-name pattern backtracked (11.6 s for a 40 KB URL). The name is now found by splitting the text
+    once; timing is not asserted here (no test depends on timing), the shapes that made it slow are."""
+    assert not hasattr(sources, "_FILE_NAME")
+    long_query = "https://h/rows.xlsx?t=" + "a" * 40_000 + "&e=ops@example.com"
+    assert sources.shown(long_query) == "https://.../..."
+    assert sources.shown("https://u:p@h/d/rows.csv?t=" + "a" * 40_000) == "https://.../rows.csv"
 
 
 def test_a_cell_over_the_field_limit_is_named_as_such(tmp_path: Path) -> None:
