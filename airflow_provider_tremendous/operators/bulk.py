@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from airflow_provider_tremendous.operators.base import TremendousBaseOperator
+from airflow_provider_tremendous.operators.payout_rows import PayoutRowsOperator
 from airflow_provider_tremendous.payouts.run import (
     DEFAULT_LOOKBACK_DAYS,
     PayoutError,
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 
-class BulkPayoutOperator(TremendousBaseOperator):
+class BulkPayoutOperator(PayoutRowsOperator):
     """Pay one reward per row: validated first, idempotent per key, concurrent, resumable, observable.
 
     Every row is read and validated before the first order; by default one invalid row stops the run with a report
@@ -129,30 +129,18 @@ class BulkPayoutOperator(TremendousBaseOperator):
     def __init__(
         self,
         *,
-        rows: Any,
-        payout_id: str,
-        key_field: str,
-        columns: dict[str, str] | None = None,
         amount: str | int | Decimal | None = None,
         currency: str | None = "USD",
         products: list[str] | None = None,
         campaign_id: str | None = None,
         delivery_method: str = "EMAIL",
         language: str | None = None,
-        custom_field_columns: dict[str, str] | None = None,
         funding_source_id: str = "balance",
         on_invalid: str = "fail",
         max_rows: int | None = None,
         max_total_amount: str | int | Decimal | None = None,
         max_amount_per_recipient: str | int | Decimal | None = None,
         max_fee_percent: str | int | Decimal | None = None,
-        keep_case: bool = False,
-        decimal_separator: str = ".",
-        default_phone_region: str | None = None,
-        allow_international_email: bool = False,
-        allow_shared_recipients: bool = False,
-        distinct_number_spellings: bool = False,
-        allow_multiline_cells: bool = False,
         dry_run: bool = False,
         preflight_funding: bool = True,
         max_concurrency: int = 8,
@@ -161,50 +149,21 @@ class BulkPayoutOperator(TremendousBaseOperator):
         shard_index: int = 0,
         shard_count: int = 1,
         progress_interval: float = 5.0,
-        conn_id: str | None = None,
-        utid: str | None = None,
-        customer_identifier: str | None = None,
-        account_identifier: str | None = None,
         etid: str | None = None,
         sender: dict[str, str] | None = None,
         message: str | None = None,
         email_subject: str | None = None,
-        created_after: str | None = None,
         lookback_days: float = DEFAULT_LOOKBACK_DAYS,
         allow_other_accounts: bool = False,
         payout_registry: bool = True,
-        reissue: dict[str, int] | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
-        self.conn_id = conn_id
-        self.tango_options: dict[str, Any] = tango_options(
-            utid=utid,
-            customer_identifier=customer_identifier,
-            account_identifier=account_identifier,
-            etid=etid,
-            sender=sender,
-            message=message,
-            email_subject=email_subject,
-        )
         if on_invalid not in ("fail", "skip"):
             raise ValueError("on_invalid must be 'fail' or 'skip'")
-        from airflow_provider_tremendous.payouts.row_rules import row_rules
-
-        self.keep_case = keep_case
-        self.row_rules = row_rules(
-            keep_case,
-            decimal_separator,
-            default_phone_region,
-            allow_international_email,
-            allow_shared_recipients,
-            distinct_number_spellings,
-            allow_multiline_cells,
+        super().__init__(**kwargs)
+        self.tango_options = tango_options(
+            **self.tango_options, etid=etid, sender=sender, message=message, email_subject=email_subject
         )
-        self.rows = rows
-        self.payout_id = payout_id
-        self.key_field = key_field
-        self.columns = columns or {}
         self.defaults = {
             "amount": amount,
             "currency": currency,
@@ -213,7 +172,6 @@ class BulkPayoutOperator(TremendousBaseOperator):
             "delivery_method": delivery_method,
             "language": language,
         }
-        self.custom_field_columns = custom_field_columns or {}
         self.funding_source_id = funding_source_id
         self.on_invalid = on_invalid
         self.max_rows = max_rows
@@ -228,11 +186,9 @@ class BulkPayoutOperator(TremendousBaseOperator):
         self.shard_index = shard_index
         self.shard_count = shard_count
         self.progress_interval = progress_interval
-        self.created_after = created_after
         self.lookback_days = lookback_days
         self.allow_other_accounts = allow_other_accounts
         self.payout_registry = payout_registry
-        self.reissue = reissue
 
     @classmethod
     def sharded(cls, shard_count: int, **kwargs: Any) -> Any:
@@ -295,11 +251,6 @@ class BulkPayoutOperator(TremendousBaseOperator):
 
     def _keep_adapter(self, adapter: Any) -> None:
         self._adapter = adapter
-
-    @property
-    def paying_conn_id(self) -> str:
-        """The connection that pays: ``conn_id`` when given, else ``tremendous_conn_id``."""
-        return str(self.conn_id or self.tremendous_conn_id)
 
     def on_kill(self) -> None:
         """Stop sending when Airflow kills the task: orders in flight finish, the rest are recorded ``not_sent``

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from airflow_provider_tremendous.core.errors import ProviderError
-from airflow_provider_tremendous.operators.base import TremendousBaseOperator
+from airflow_provider_tremendous.operators.payout_rows import PayoutRowsOperator
 from airflow_provider_tremendous.payouts.keys import check_payout_id
 from airflow_provider_tremendous.payouts.reconcile import (
     KINDS,
@@ -17,14 +17,13 @@ from airflow_provider_tremendous.payouts.reconcile import (
     reconcile,
     without_superseded,
 )
-from airflow_provider_tremendous.vendors.tangocard.options import tango_options
 
 
 class ReconciliationError(ProviderError):
     """The vendor does not hold exactly what the rows say should have been paid."""
 
 
-class ReconcileOperator(TremendousBaseOperator):
+class ReconcileOperator(PayoutRowsOperator):
     """Compare intended rows with the orders the vendor holds for a payout (matched by external_id), on a
     ``tremendous`` or a ``tangocard`` connection.
 
@@ -69,56 +68,15 @@ class ReconcileOperator(TremendousBaseOperator):
     def __init__(
         self,
         *,
-        rows: Any,
-        payout_id: str,
-        key_field: str,
-        columns: dict[str, str] | None = None,
         defaults: dict[str, Any] | None = None,
-        custom_field_columns: dict[str, str] | None = None,
-        created_after: str | None = None,
         report_path: str | None = None,
         fail_on_discrepancy: bool = False,
-        conn_id: str | None = None,
-        customer_identifier: str | None = None,
-        account_identifier: str | None = None,
-        utid: str | None = None,
-        keep_case: bool = False,
-        decimal_separator: str = ".",
-        default_phone_region: str | None = None,
-        allow_international_email: bool = False,
-        allow_shared_recipients: bool = False,
-        distinct_number_spellings: bool = False,
-        allow_multiline_cells: bool = False,
-        reissue: dict[str, int] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        from airflow_provider_tremendous.payouts.row_rules import row_rules
-
-        self.keep_case = keep_case
-        self.row_rules = row_rules(
-            keep_case,
-            decimal_separator,
-            default_phone_region,
-            allow_international_email,
-            allow_shared_recipients,
-            distinct_number_spellings,
-            allow_multiline_cells,
-        )
-        self.conn_id = conn_id
-        self.tango_options: dict[str, Any] = tango_options(
-            utid=utid, customer_identifier=customer_identifier, account_identifier=account_identifier
-        )
-        self.rows = rows
-        self.payout_id = payout_id
-        self.key_field = key_field
-        self.columns = columns or {}
         self.defaults = {"currency": "USD", **(defaults or {})}
-        self.custom_field_columns = custom_field_columns or {}
-        self.created_after = created_after
         self.report_path = report_path
         self.fail_on_discrepancy = fail_on_discrepancy
-        self.reissue = reissue
 
     def execute(self, context: Any) -> dict[str, Any]:
         from airflow_provider_tremendous.payouts.reissue import parse_reissue
@@ -126,7 +84,7 @@ class ReconcileOperator(TremendousBaseOperator):
         from airflow_provider_tremendous.vendors import payout_adapter
 
         payout_id = check_payout_id(self.payout_id)
-        adapter = payout_adapter(str(self.conn_id or self.tremendous_conn_id), self.hook_params, **self.tango_options)
+        adapter = payout_adapter(self.paying_conn_id, self.hook_params, **self.tango_options)
         spec = RowSpec(
             self.key_field,
             self.columns,
