@@ -158,9 +158,9 @@ class BulkPayoutOperator(PayoutRowsOperator):
         payout_registry: bool = True,
         **kwargs: Any,
     ) -> None:
+        super().__init__(**kwargs)  # first: Airflow names a misspelled argument before any value is checked
         if on_invalid not in ("fail", "skip"):
             raise ValueError("on_invalid must be 'fail' or 'skip'")
-        super().__init__(**kwargs)
         self.tango_options = tango_options(
             **self.tango_options, etid=etid, sender=sender, message=message, email_subject=email_subject
         )

@@ -1,0 +1,41 @@
+"""Issue 14 review, round 14: a Tremendous PHONE payout read with ``default_phone_region``, ``keep_case`` and a
+decimal comma, then reconciled with the same reading options (``fail_on_discrepancy``): the two operators read the
+file alike (:class:`PayoutRowsOperator`), and a second run pays nobody. (Held at de079d3 and before: a guard.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from airflow_provider_tremendous.operators.reconcile import ReconcileOperator
+from tests.payouts.conftest import bulk
+from tests.support.context import context
+
+ROWS = [
+    {"respondent_id": "Ab1", "amount": "3,75", "name": "Ann Example", "phone": "030 1234567"},
+    {"respondent_id": "ab1", "amount": "4,00", "name": "Ben Example", "phone": "0151 23456789"},
+]
+READ = {"keep_case": True, "decimal_separator": ",", "default_phone_region": "DE"}
+
+
+def test_sms_payout_and_reconcile_read_alike(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    summary = bulk(tmp_path, ROWS, delivery_method="PHONE", **READ).execute(context())
+    assert summary["created"] == 2, summary
+    ledger = tremendous_sandbox.admin.ledger()
+    assert sorted((r["external_id"], str(r["amount"])) for r in ledger) == [
+        ("survey-42~Ab1", "3.75"),
+        ("survey-42~ab1", "4.0"),
+    ], ledger
+    out = ReconcileOperator(
+        task_id="check",
+        rows=ROWS,
+        payout_id="survey-42",
+        key_field="respondent_id",
+        fail_on_discrepancy=True,
+        defaults={"campaign_id": "CAMPAIGN00001", "delivery_method": "PHONE"},
+        report_path=str(tmp_path / "rec.csv"),
+        **READ,
+    ).execute(context())
+    assert out["matched"] == 2, out
+    again = bulk(tmp_path, ROWS, delivery_method="PHONE", **READ).execute(context())
+    assert again["created"] == 0 and len(tremendous_sandbox.admin.ledger()) == 2
