@@ -111,37 +111,36 @@ with DAG(
         return summary
 
     eligible = select_eligible("{{ var.value.get('survey_export', '" + str(SURVEY_EXPORT) + "') }}")
+    # The payout and its reconciliation take the rows, how they are read and who pays from one set of arguments, so
+    # the reconciliation reads every row exactly as the payout did.
+    payout_rows: dict[str, Any] = {
+        "rows": eligible,
+        "payout_id": PAYOUT_ID,
+        "key_field": "respondent_id",
+        "columns": {"amount": "reward_amount"},
+        "campaign_id": "{{ var.value.get('tremendous_campaign_id', 'CAMPAIGN00001') }}",
+        "custom_field_columns": {"survey_id": "survey_id"},
+        "conn_id": PAYOUT_CONN,
+        "utid": UTID,
+    }
     pay = TremendousBulkPayoutOperator(
         task_id="pay_respondents",
-        rows=eligible,
-        payout_id=PAYOUT_ID,
-        key_field="respondent_id",
-        columns={"amount": "reward_amount"},
-        campaign_id="{{ var.value.get('tremendous_campaign_id', 'CAMPAIGN00001') }}",
-        custom_field_columns={"survey_id": "survey_id"},
+        **payout_rows,
         # The caps compare what is charged (face + fees). Declare your fee schedule's highest rate with
         # max_fee_percent to price every row up front; without it the first order is charged before the rest.
         max_amount_per_recipient=50,
         max_total_amount=10_000,
         result_path=OUTPUT_DIR + f"/payout_{PAYOUT_ID}.csv",
-        conn_id=PAYOUT_CONN,
-        utid=UTID,
         sender={"firstName": "Brand", "lastName": "Tracker", "email": "research@example.com"},
         message="Thank you for completing the brand tracker survey!",
     )
     wait = TremendousOrderSensor(task_id="wait_until_executed", payout=pay.output, poke_interval=10, timeout=6 * 3600)
     reconcile = TremendousReconcileOperator(
         task_id="reconcile",
-        rows=eligible,
-        payout_id=PAYOUT_ID,
-        key_field="respondent_id",
-        columns={"amount": "reward_amount"},
-        defaults={"campaign_id": "{{ var.value.get('tremendous_campaign_id', 'CAMPAIGN00001') }}"},
+        **payout_rows,
         created_after="{{ ti.xcom_pull(task_ids='pay_respondents')['created_after'] }}",
         report_path=OUTPUT_DIR + f"/reconciliation_{PAYOUT_ID}.csv",
         fail_on_discrepancy=True,
-        conn_id=PAYOUT_CONN,
-        utid=UTID,
     )
     report = TremendousCreateReportOperator(
         task_id="rewards_report",

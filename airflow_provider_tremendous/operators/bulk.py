@@ -129,12 +129,6 @@ class BulkPayoutOperator(PayoutRowsOperator):
     def __init__(
         self,
         *,
-        amount: str | int | Decimal | None = None,
-        currency: str | None = "USD",
-        products: list[str] | None = None,
-        campaign_id: str | None = None,
-        delivery_method: str = "EMAIL",
-        language: str | None = None,
         funding_source_id: str = "balance",
         on_invalid: str = "fail",
         max_rows: int | None = None,
@@ -164,14 +158,6 @@ class BulkPayoutOperator(PayoutRowsOperator):
         self.tango_options = tango_options(
             **self.tango_options, etid=etid, sender=sender, message=message, email_subject=email_subject
         )
-        self.defaults = {
-            "amount": amount,
-            "currency": currency,
-            "products": products,
-            "campaign_id": campaign_id,
-            "delivery_method": delivery_method,
-            "language": language,
-        }
         self.funding_source_id = funding_source_id
         self.on_invalid = on_invalid
         self.max_rows = max_rows

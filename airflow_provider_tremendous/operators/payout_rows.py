@@ -5,6 +5,7 @@ report a paid person missing, or pass over a wrong payment.)"""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from airflow_provider_tremendous.operators.base import TremendousBaseOperator
@@ -20,6 +21,8 @@ class PayoutRowsOperator(TremendousBaseOperator):
     :param payout_id: the payout, e.g. ``survey-42-2026-11``; templated.
     :param key_field: the column holding each row's unique key (e.g. ``respondent_id``).
     :param columns: reward field → column name for differently named columns.
+    :param amount, currency, products, campaign_id, delivery_method, language: defaults for rows leaving them empty
+        (``defaults``).
     :param custom_field_columns: custom field id → column name.
     :param created_after: where the vendor scan starts (ISO-8601); templated.
     :param reissue: key → re-issue generation (see docs/bulk_payouts.md); templated.
@@ -39,6 +42,12 @@ class PayoutRowsOperator(TremendousBaseOperator):
         payout_id: str,
         key_field: str,
         columns: dict[str, str] | None = None,
+        amount: str | int | Decimal | None = None,
+        currency: str | None = "USD",
+        products: list[str] | None = None,
+        campaign_id: str | None = None,
+        delivery_method: str = "EMAIL",
+        language: str | None = None,
         custom_field_columns: dict[str, str] | None = None,
         created_after: str | None = None,
         reissue: dict[str, int] | None = None,
@@ -62,6 +71,14 @@ class PayoutRowsOperator(TremendousBaseOperator):
         self.payout_id = payout_id
         self.key_field = key_field
         self.columns = columns or {}
+        self.defaults: dict[str, Any] = {
+            "amount": amount,
+            "currency": currency,
+            "products": products,
+            "campaign_id": campaign_id,
+            "delivery_method": delivery_method,
+            "language": language,
+        }
         self.custom_field_columns = custom_field_columns or {}
         self.created_after = created_after
         self.reissue = reissue

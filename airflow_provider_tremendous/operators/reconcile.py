@@ -32,8 +32,9 @@ class ReconcileOperator(PayoutRowsOperator):
     ``not_executed`` (status other than ``EXECUTED``) and ``delivery_failed`` (executed, but the reward's delivery
     failed: the person did not get it; resend or cancel it. For Tango Card: a COMPLETE order whose line item
     ``deliveryStatus`` is FAILED, found with one listing of the failed line items; resend it to a corrected
-    ``newEmail``). Rows take the same ``key_field``, ``columns`` and
-    ``defaults`` as :class:`TremendousBulkPayoutOperator`; invalid rows are not expected to be paid.
+    ``newEmail``). Rows are read exactly as :class:`BulkPayoutOperator` reads them, from the same arguments
+    (:class:`~airflow_provider_tremendous.operators.payout_rows.PayoutRowsOperator`): give both operators the same
+    ``key_field``, ``columns``, row defaults and reading options; invalid rows are not expected to be paid.
 
     :param rows: the intended rows (list, ``.csv``/``.jsonl`` path or object-storage URI); templated.
     :param payout_id: the payout to reconcile; templated.
@@ -44,6 +45,10 @@ class ReconcileOperator(PayoutRowsOperator):
     :param conn_id: the connection that paid, ``tremendous`` or ``tangocard`` (default ``tremendous_conn_id``);
         templated. For Tango Card, ``customer_identifier``/``account_identifier`` name the account (default: the
         connection's extras), ``utid`` the item rows default to, and ``not_executed`` means "not COMPLETE".
+    :param amount, currency, products, campaign_id, delivery_method, language: defaults for rows leaving them empty,
+        as on the bulk payout (e.g. ``delivery_method="PHONE"`` for a payout sent by text message).
+    :param defaults: the same defaults as a dict (release 0.1's way, e.g. ``{"delivery_method": "PHONE"}``); a field
+        given here wins over its argument.
     :param keep_case, decimal_separator, default_phone_region, allow_international_email, allow_shared_recipients,
         distinct_number_spellings, allow_multiline_cells: as on the bulk payout (keys and amounts are read the
         same way). A row is matched by its external id under any derivation (see docs/bulk_payouts.md), so a payout
@@ -74,7 +79,7 @@ class ReconcileOperator(PayoutRowsOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.defaults = {"currency": "USD", **(defaults or {})}
+        self.defaults = {**self.defaults, **(defaults or {})}
         self.report_path = report_path
         self.fail_on_discrepancy = fail_on_discrepancy
 
@@ -108,8 +113,9 @@ class ReconcileOperator(PayoutRowsOperator):
         if self.fail_on_discrepancy and (counts.total() or summary["invalid_rows"]):  # an invalid row was not paid
             raise ReconciliationError(
                 f"payout {payout_id}: {dict(counts)} (see {summary['report_path']}); examples: {examples[:5]}; "
-                f"{summary['invalid_rows']} invalid rows (a bulk payout refuses them, or pays a duplicate's key once "
-                f"through its first row): {summary['invalid_examples']}"
+                f"{summary['invalid_rows']} invalid rows (a bulk payout given the same arguments refuses them, or pays "
+                f"a duplicate's key once through its first row; if the payout was given other row defaults or reading "
+                f"options, give this operator the same): {summary['invalid_examples']}"
             )
         return summary
 

@@ -92,3 +92,31 @@ def test_connection_falls_back_to_tremendous_conn_id() -> None:
     pay = BulkPayoutOperator(task_id="pay", rows=[], payout_id="p", key_field="k", tremendous_conn_id="mine")
     check = ReconcileOperator(task_id="check", rows=[], payout_id="p", key_field="k", tremendous_conn_id="mine")
     assert pay.paying_conn_id == check.paying_conn_id == "mine"
+
+
+def test_row_defaults_are_shared_and_one_set_of_arguments_serves_both_operators() -> None:
+    common = {**SHARED, **READING, "amount": "5", "currency": "EUR", "delivery_method": "PHONE", "language": "de"}
+    pay, check = _both(**{k: v for k, v in common.items() if k not in SHARED})
+    assert pay.defaults == check.defaults
+    assert check.defaults["delivery_method"] == "PHONE" and check.defaults["currency"] == "EUR"
+
+
+def test_reconcile_without_defaults_reads_rows_as_release_0_1_did() -> None:
+    """The shared defaults hold only ``currency`` (USD) and ``delivery_method`` (EMAIL, which a row without one reads
+    as anyway): a reconciliation given none extracts every row exactly as 0.1's ``{"currency": "USD"}`` did."""
+    from airflow_provider_tremendous.payouts.rows import RowSpec
+
+    check = ReconcileOperator(task_id="check", rows=[], payout_id="p", key_field="k")
+    row = {"k": "1", "amount": "5", "email": "a@example.com", "delivery_method": "", "currency": " "}
+    assert RowSpec("k", defaults=check.defaults).extract(row) | {"delivery_method": None} == RowSpec(
+        "k", defaults={"currency": "USD"}
+    ).extract(row)
+
+
+def test_reconcile_defaults_dict_wins_over_the_arguments() -> None:
+    check = ReconcileOperator(
+        task_id="check", rows=[], payout_id="p", key_field="k", currency="EUR", defaults={"delivery_method": "PHONE"}
+    )
+    assert (check.defaults["currency"], check.defaults["delivery_method"]) == ("EUR", "PHONE")
+    old_style = ReconcileOperator(task_id="c2", rows=[], payout_id="p", key_field="k", defaults={"currency": "GBP"})
+    assert old_style.defaults["currency"] == "GBP"

@@ -85,7 +85,7 @@ def test_reconciliation_counts_an_invalid_row_as_a_discrepancy(tremendous_sandbo
     """F4: R1 (amount 5,00) was refused and never paid; reconciliation with fail_on_discrepancy=True passed."""
     rows = [{**rows_of(["R1"])[0], "amount": "5,00"}, rows_of(["x", "R2"])[1]]
     bulk(tmp_path / "a", rows, on_invalid="skip").execute(context())
-    with pytest.raises(ReconciliationError, match=r"1 invalid rows \(a bulk payout refuses them"):
+    with pytest.raises(ReconciliationError, match=r"1 invalid rows \(a bulk payout given the same arguments refuses"):
         reconcile(rows, tmp_path / "r", fail_on_discrepancy=True)
 
 

@@ -39,3 +39,21 @@ def test_sms_payout_and_reconcile_read_alike(tremendous_sandbox: Any, tmp_path: 
     assert out["matched"] == 2, out
     again = bulk(tmp_path, ROWS, delivery_method="PHONE", **READ).execute(context())
     assert again["created"] == 0 and len(tremendous_sandbox.admin.ledger()) == 2
+
+
+def test_the_same_arguments_serve_the_payout_and_its_reconciliation(tremendous_sandbox: Any, tmp_path: Path) -> None:
+    """The reviewer found reconciliation took row defaults only as a ``defaults`` dict, so a PHONE payout reconciled
+    with the payout's own arguments read its rows as EMAIL rows: every paid row "invalid", with the claim that a bulk
+    payout refuses them. The row defaults are now shared arguments: one set of arguments serves both."""
+    arguments = {"delivery_method": "PHONE", "campaign_id": "CAMPAIGN00001", **READ}
+    assert bulk(tmp_path, ROWS, **arguments).execute(context())["created"] == 2
+    out = ReconcileOperator(
+        task_id="check",
+        rows=ROWS,
+        payout_id="survey-42",
+        key_field="respondent_id",
+        fail_on_discrepancy=True,
+        report_path=str(tmp_path / "rec.csv"),
+        **arguments,
+    ).execute(context())
+    assert (out["matched"], out["invalid_rows"]) == (2, 0), out
