@@ -43,6 +43,16 @@ def differences(row: dict[str, Any], order: VendorOrder) -> list[str]:
         found.append("another email")
     if recipient.get("phone") and order.phone and _digits(order.phone) != _digits(recipient["phone"]):
         found.append("another phone")
+    return found + reward_differences(row, order)
+
+
+def reward_differences(row: dict[str, Any], order: VendorOrder) -> list[str]:
+    """How ``order`` pays another reward than ``row`` asks for, beyond amount, currency, email and phone: the
+    recipient's name, the delivery method, the product (Tango Card's utid) or the campaign, each where the vendor
+    echoes it back. Reconciliation reports these as ``reward_mismatch``; the bulk payout refuses such an order as
+    this row's payment (:func:`differences`)."""
+    found: list[str] = []
+    recipient = row.get("recipient") or {}
     if recipient.get("name") and order.name and _name(order.name) != _name(recipient["name"]):
         found.append("another name")
     reward = row.get("reward") or {}

@@ -22,7 +22,17 @@ if TYPE_CHECKING:
     from airflow_provider_tremendous.payouts.protocol import PayoutAdapter, VendorOrder
     from airflow_provider_tremendous.payouts.rows import RowSpec
 
-KINDS = ("missing", "unexpected", "amount_mismatch", "recipient_mismatch", "not_executed", "delivery_failed")
+KINDS = (
+    "missing",
+    "unexpected",
+    "amount_mismatch",
+    "recipient_mismatch",
+    "reward_mismatch",
+    "not_executed",
+    "delivery_failed",
+)
+#: The kinds by which an order under a row's id is not the payment the row asks for (the row is then not matched).
+MISMATCHES = frozenset({"amount_mismatch", "recipient_mismatch", "reward_mismatch"})
 REPORT_COLUMNS = ["kind", "key", "external_id", "order_id", "status", "expected", "actual"]
 
 
@@ -77,16 +87,19 @@ def reconcile(
     report_path = report_path or str(Path(tempfile.gettempdir()) / f"tremendous-reconcile-{payout_id}.csv")
     counts: Counter[str] = Counter()
     examples: list[str] = []
+    mismatched: set[str] = set()
     Path(report_path).parent.mkdir(parents=True, exist_ok=True)
     with Path(report_path).open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=REPORT_COLUMNS)
         writer.writeheader()
         for line in discrepancies(intended, actual, adapter.done_status):
             counts[line["kind"]] += 1
+            if line["kind"] in MISMATCHES:
+                mismatched.add(line["external_id"])
             writer.writerow(line)
             if len(examples) < 10:
                 examples.append(f"{line['kind']}: {line['key'] or line['external_id']} ({line['actual']})")
-    matched = sum(1 for ext in intended if ext in actual) - counts["amount_mismatch"] - counts["recipient_mismatch"]
+    matched = sum(1 for ext in intended if ext in actual and ext not in mismatched)  # a row, however many kinds
     summary = {
         "payout_id": payout_id,
         "intended": len(intended),
@@ -137,8 +150,22 @@ def without_superseded(scanned: dict[str, VendorOrder], superseded: dict[str, st
     return kept
 
 
+def _reward_of(row: dict[str, Any]) -> str:
+    """What the row asks for, beyond amount and recipient, as the report's ``expected`` column shows it."""
+    reward = row.get("reward") or {}
+    parts = {
+        "name": (row.get("recipient") or {}).get("name"),
+        "delivery": (reward.get("delivery") or {}).get("method"),
+        "product": ", ".join(reward.get("products") or []),
+        "campaign": reward.get("campaign_id"),
+    }
+    return "; ".join(f"{label} {value}" for label, value in parts.items() if value)
+
+
 def discrepancies(intended: dict[str, dict[str, Any]], actual: dict[str, VendorOrder], done: str) -> Any:
     """One report line per difference between the intended rows and the vendor's orders (see :data:`KINDS`)."""
+    from airflow_provider_tremendous.payouts.history import reward_differences
+
     for ext, row in intended.items():
         order = actual.get(ext)
         base = {"key": row["key"], "external_id": ext}
@@ -158,6 +185,10 @@ def discrepancies(intended: dict[str, dict[str, Any]], actual: dict[str, VendorO
         if (wanted.get("email") or None) != order.email or (wanted.get("phone") or None) != order.phone:
             expected = wanted.get("email") or wanted.get("phone")
             yield {**base, "kind": "recipient_mismatch", "expected": expected, "actual": order.email or order.phone}
+        other_reward = reward_differences(row, order)  # delivery, product, campaign or name: another payment
+        if other_reward:
+            expected = _reward_of(row)
+            yield {**base, "kind": "reward_mismatch", "expected": expected, "actual": "; ".join(other_reward)}
         if not order.executed:
             yield {**base, "kind": "not_executed", "expected": done, "actual": order.status}
         elif (order.delivery_status or "").upper() == "FAILED":  # paid, but the person did not get it

@@ -153,8 +153,18 @@ class TangoCardPayoutAdapter(VendorAdapter):
         return _charge(order)
 
     def row_defaults(self, defaults: dict[str, Any]) -> dict[str, Any]:
-        """Rows without their own ``products`` pay the adapter's ``utid``."""
-        return {**defaults, "products": [str(self.utid)]} if self.utid else defaults
+        """Rows without their own ``products`` pay the adapter's ``utid``; a ``products`` default naming another
+        item is refused before anything is sent (which of the two was meant cannot be guessed)."""
+        if not self.utid:
+            return defaults
+        given = defaults.get("products")
+        items = [given] if isinstance(given, str) else list(given or [])
+        if items and [str(item) for item in items] != [str(self.utid)]:
+            raise e.InputError(
+                f"products {items!r} and utid {self.utid!r} both name the item of rows that leave it empty: "
+                "give one of them (utid, for Tango Card); nothing was sent"
+            )
+        return {**defaults, "products": [str(self.utid)]}
 
     def summary_fields(self) -> dict[str, Any]:
         return {"account_identifier": self.account}
