@@ -36,15 +36,16 @@ def reconcile(rows: Any, tmp_path: Path, **kwargs: Any) -> dict[str, Any]:
     from airflow_provider_tremendous.operators.reconcile import TremendousReconcileOperator
     from tests.support.context import context
 
-    return TremendousReconcileOperator(
-        task_id="reconcile",
-        rows=rows,
-        payout_id="survey-42",
-        key_field="respondent_id",
-        defaults={"campaign_id": "CAMPAIGN00001"},
-        report_path=str(tmp_path / "reconciliation.csv"),
+    settings: dict[str, Any] = {
+        "task_id": "reconcile",
+        "rows": rows,
+        "payout_id": "survey-42",
+        "key_field": "respondent_id",
+        "defaults": {"campaign_id": "CAMPAIGN00001"},
+        "report_path": str(tmp_path / "reconciliation.csv"),
         **kwargs,
-    ).execute(context())
+    }
+    return TremendousReconcileOperator(**settings).execute(context())
 
 
 def results(path: Path) -> list[dict[str, str]]:

@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from airflow_provider_tremendous.operators.reconcile import ReconcileOperator
-from tests.payouts.conftest import bulk
+from tests.payouts.conftest import bulk, reconcile
 from tests.support.context import context
 
 ROWS = [
@@ -26,16 +25,8 @@ def test_sms_payout_and_reconcile_read_alike(tremendous_sandbox: Any, tmp_path: 
         ("survey-42~Ab1", "3.75"),
         ("survey-42~ab1", "4.0"),
     ], ledger
-    out = ReconcileOperator(
-        task_id="check",
-        rows=ROWS,
-        payout_id="survey-42",
-        key_field="respondent_id",
-        fail_on_discrepancy=True,
-        defaults={"campaign_id": "CAMPAIGN00001", "delivery_method": "PHONE"},
-        report_path=str(tmp_path / "rec.csv"),
-        **READ,
-    ).execute(context())
+    defaults = {"campaign_id": "CAMPAIGN00001", "delivery_method": "PHONE"}
+    out = reconcile(ROWS, tmp_path, fail_on_discrepancy=True, defaults=defaults, **READ)
     assert out["matched"] == 2, out
     again = bulk(tmp_path, ROWS, delivery_method="PHONE", **READ).execute(context())
     assert again["created"] == 0 and len(tremendous_sandbox.admin.ledger()) == 2
@@ -47,13 +38,5 @@ def test_the_same_arguments_serve_the_payout_and_its_reconciliation(tremendous_s
     payout refuses them. The row defaults are now shared arguments: one set of arguments serves both."""
     arguments = {"delivery_method": "PHONE", "campaign_id": "CAMPAIGN00001", **READ}
     assert bulk(tmp_path, ROWS, **arguments).execute(context())["created"] == 2
-    out = ReconcileOperator(
-        task_id="check",
-        rows=ROWS,
-        payout_id="survey-42",
-        key_field="respondent_id",
-        fail_on_discrepancy=True,
-        report_path=str(tmp_path / "rec.csv"),
-        **arguments,
-    ).execute(context())
+    out = reconcile(ROWS, tmp_path, fail_on_discrepancy=True, defaults=None, **arguments)
     assert (out["matched"], out["invalid_rows"]) == (2, 0), out

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from airflow_provider_tremendous.core.errors import InputError
-from airflow_provider_tremendous.operators.reconcile import ReconcileOperator, ReconciliationError
+from airflow_provider_tremendous.operators.reconcile import ReconciliationError
 from tests.payouts.conftest import bulk, reconcile
 from tests.support.context import context
 
@@ -24,21 +24,13 @@ ROWS = [{"respondent_id": "R1", "amount": "5", "email": "r1@example.com", "name"
 
 
 def _reconcile(tmp_path: Path, fail: bool, **kwargs: Any) -> dict[str, Any]:
-    return ReconcileOperator(
-        task_id="check",
-        rows=ROWS,
-        payout_id="survey-42",
-        key_field="respondent_id",
-        report_path=str(tmp_path / "rec.csv"),
-        fail_on_discrepancy=fail,
-        **kwargs,
-    ).execute(context())
+    return reconcile(ROWS, tmp_path, fail_on_discrepancy=fail, defaults={}, **kwargs)
 
 
 def _reported_as_another_reward(tmp_path: Path, shown: str, **kwargs: Any) -> None:
     out = _reconcile(tmp_path, False, **kwargs)
     assert (out["matched"], out["reward_mismatch"]) == (0, 1), out
-    assert shown in (tmp_path / "rec.csv").read_text()
+    assert shown in (tmp_path / "reconciliation.csv").read_text()
     with pytest.raises(ReconciliationError, match="reward_mismatch"):
         _reconcile(tmp_path, True, **kwargs)
 
