@@ -29,8 +29,9 @@ class ReconcileOperator(PayoutRowsOperator):
 
     Reports, per key: ``missing`` (no order), ``unexpected`` (an order of this payout for no intended row),
     ``amount_mismatch`` (amount or currency differ), ``recipient_mismatch`` (email or phone differ),
-    ``reward_mismatch`` (another delivery method, product, campaign or recipient name), ``not_executed`` (status other than ``EXECUTED``) and ``delivery_failed`` (executed, but the reward's delivery
-    failed: the person did not get it; resend or cancel it. For Tango Card: a COMPLETE order whose line item
+    ``reward_mismatch`` (another delivery method, product, campaign or recipient name), ``not_executed`` (status
+    other than ``EXECUTED``) and ``delivery_failed`` (executed, but the reward's delivery failed: the person did not
+    get it; resend or cancel it. For Tango Card: a COMPLETE order whose line item
     ``deliveryStatus`` is FAILED, found with one listing of the failed line items; resend it to a corrected
     ``newEmail``). Rows are read exactly as :class:`BulkPayoutOperator` reads them, from the same arguments
     (:class:`~airflow_provider_tremendous.operators.payout_rows.PayoutRowsOperator`): give both operators the same

@@ -62,9 +62,9 @@ def reward_differences(row: dict[str, Any], order: VendorOrder) -> list[str]:
     products = reward.get("products") or []
     if order.product and products and order.product not in products:
         found.append(f"product {order.product}")
-    campaign = reward.get("campaign_id")
-    if order.campaign and campaign and order.campaign != campaign:
-        found.append(f"campaign {order.campaign}")
+    campaign = reward.get("campaign_id") or None
+    if order.campaign is not None and (order.campaign or None) != campaign:  # "": the vendor says it names none
+        found.append(f"campaign {order.campaign or 'none'}")
     return found
 
 

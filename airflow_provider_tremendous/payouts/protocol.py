@@ -42,7 +42,8 @@ class VendorOrder:
     #: What the vendor charged for it, when it says (processed orders only).
     charge: Charge | None = None
     #: The recipient's name, the delivery method (EMAIL, LINK, PHONE), the product (Tango Card's utid; Tremendous
-    #: orders carry no product list) and the campaign, as the vendor echoes them (``None``: not echoed).
+    #: orders carry no product list) and the campaign, as the vendor echoes them (``None``: not echoed; a campaign
+    #: ``""``: the vendor says the order names none).
     name: str | None = None
     delivery: str | None = None
     product: str | None = None

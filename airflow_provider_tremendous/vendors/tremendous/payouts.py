@@ -46,8 +46,18 @@ def _vendor_order(order: Order) -> VendorOrder:
         name=recipient.name if recipient else None,
         delivery=reward.delivery.method if reward and reward.delivery else None,
         delivery_status=reward.delivery.status if reward and reward.delivery else None,
-        campaign=order.campaign_id,
+        campaign=_echoed_campaign(order),
     )
+
+
+def _echoed_campaign(order: Order) -> str | None:
+    """The order's campaign as Tremendous echoes it: ``""`` when the order says it names none (``campaign_id:
+    null``: placed with ``products`` alone), ``None`` when the response leaves the field out (nothing to compare).
+    A campaign decides the products paid, and Tremendous never echoes the products, so a row asking for a
+    campaign and an order naming none (or the reverse) are two rewards."""
+    if "campaign_id" not in order.model_fields_set:
+        return None
+    return order.campaign_id or ""
 
 
 def _charge(order: Order) -> Charge | None:
