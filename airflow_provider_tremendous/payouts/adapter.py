@@ -262,7 +262,7 @@ class VendorAdapter:
         return None
 
     def _look_up_earlier(self, row: dict[str, Any]) -> tuple[VendorOrder | None, list[str]]:
-        from airflow_provider_tremendous.payouts.history import differences
+        from airflow_provider_tremendous.payouts.history import differences, other_payment
 
         if self.history is None:  # no listing was attempted: only the earlier ids
             ids = list(row.get("alternate_ids") or {})
@@ -276,7 +276,7 @@ class VendorAdapter:
             changed = differences(row, order)
             if not changed:
                 return order, []
-            problems.append(f"{ident} is for {', '.join(changed)}")
+            problems.append(other_payment(row, order))
         return None, problems
 
     def _other_setting(self, row: dict[str, Any]) -> Outcome | None:

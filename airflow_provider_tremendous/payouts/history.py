@@ -5,9 +5,10 @@ with the other ``keep_case`` setting, or under another spelling of its key that 
 (``R17`` paid, ``r17`` resumed). The payout's orders are listed once (every id prefix of the payout, under every
 derivation); a row is paid when one of them is *this* payment: its id is the row's id now or under an earlier
 derivation, or its readable key folds to the row's key — and its amount, currency and recipient are the row's.
-An order under the row's own ids that is for another amount or recipient is never taken as paid: the row fails
-and says so. When the vendor cannot list the whole payout (Tango Card lists at most 10,000 orders), each row's
-earlier ids are looked up one by one instead.
+An order under the row's own ids that is for another payment (amount, recipient, delivery method, product, or a
+campaign where the vendor echoes it) is never taken as paid: the row fails and says so (and, when that order ended
+unpaid, how to pay the row). When the vendor cannot list the whole payout (Tango Card lists at most 10,000
+orders), each row's earlier ids are looked up one by one instead.
 """
 
 from __future__ import annotations
@@ -66,6 +67,21 @@ def reward_differences(row: dict[str, Any], order: VendorOrder) -> list[str]:
     if order.campaign is not None and (order.campaign or None) != campaign:  # "": the vendor says it names none
         found.append(f"campaign {order.campaign or 'none'}")
     return found
+
+
+def other_payment(row: dict[str, Any], order: VendorOrder) -> str:
+    """How an order under one of the row's ids is another payment, for the row's error; an order that ended unpaid
+    (FAILED, CANCELED) paid nobody, so the error says how to pay the row."""
+    from airflow_provider_tremendous.payouts.outcomes import ENDED_UNPAID
+
+    text = f"{order.external_id} is for {', '.join(differences(row, order))}"
+    if (order.status or "").upper() in ENDED_UNPAID:
+        generation = int(row.get("generation") or 0) + 1
+        text += (
+            f", and ended {order.status}: it paid nobody; to pay this row, re-issue it "
+            f"(reissue={{{row['key']!r}: {generation}}})"
+        )
+    return text
 
 
 def _name(name: str) -> str:
@@ -141,16 +157,21 @@ class PayoutHistory:
     def earlier_payment(self, row: dict[str, Any]) -> tuple[VendorOrder | None, list[str]]:
         """``(order, [])`` when an order of the payout is this row's payment; ``(None, problems)`` when orders under
         the row's own ids are for another payment; ``(None, [])`` when nothing was paid for it."""
-        ids = [row["external_id"], *self.earlier_ids(row)]
-        exact = [self.by_id[ident] for ident in ids if ident in self.by_id]
-        reissued = bool(row.get("generation"))  # its earlier generations are checked by .reissue, not paid by it
-        folded = self.by_folded_key.get(canonical_key(row["key"]), []) if self.fold_matching and not reissued else []
-        candidates = list({order.external_id: order for order in [*exact, *folded]}.values())
+        candidates = self.candidates(row)
         for order in candidates:
             if not differences(row, order):
                 return order, []
         # every candidate is this key's (folded keys are one person under keep_case=False): another payment for it
-        return None, [f"{order.external_id} is for {', '.join(differences(row, order))}" for order in candidates]
+        return None, [other_payment(row, order) for order in candidates]
+
+    def candidates(self, row: dict[str, Any]) -> list[VendorOrder]:
+        """The orders that may be this row's: under its id now or an earlier derivation's, or (``keep_case=False``)
+        under a spelling that folds to its key — each this key's, whatever payment it is for."""
+        ids = [row["external_id"], *self.earlier_ids(row)]
+        exact = [self.by_id[ident] for ident in ids if ident in self.by_id]
+        reissued = bool(row.get("generation"))  # its earlier generations are checked by .reissue, not paid by it
+        folded = self.by_folded_key.get(canonical_key(row["key"]), []) if self.fold_matching and not reissued else []
+        return list({order.external_id: order for order in [*exact, *folded]}.values())
 
 
 def read_history(

@@ -127,7 +127,9 @@ def by_intended_id(
     claimed: set[str] = set()
     for ident, row in intended.items():
         order, _ = history.earlier_payment(row)
-        order = order or actual.get(ident)  # under its own id but for another payment: reported as a mismatch
+        if order is None:  # under its own id, or an earlier one's, but for another payment: reported as a mismatch
+            unclaimed = [o for o in history.candidates(row) if o.external_id not in claimed]
+            order = actual.get(ident) or next(iter(unclaimed), None)
         if order is not None and order.external_id not in claimed:
             keyed[ident] = order
             claimed.add(order.external_id)

@@ -52,7 +52,7 @@ def _vendor_order(order: Order) -> VendorOrder:
         else None,
         delivery=None if order.send_email is None else ("EMAIL" if order.send_email else "LINK"),
         product=order.utid,
-        campaign=order.campaign,
+        campaign=None,  # Tango Card's campaign is a free-text label (PATCH /lineItems changes it): not the reward
     )
 
 
