@@ -83,7 +83,7 @@ def reconcile(
                     if found is not None:
                         scanned[candidate] = found
     scanned = adapter.with_delivery_status(scanned, since)  # Tango Card: from its failed line items
-    actual = by_intended_id(scanned, intended, payout_id, keep_case)
+    actual, near = _matched(scanned, intended, payout_id, keep_case)
     report_path = report_path or str(Path(tempfile.gettempdir()) / f"tremendous-reconcile-{payout_id}.csv")
     counts: Counter[str] = Counter()
     examples: list[str] = []
@@ -92,7 +92,7 @@ def reconcile(
     with Path(report_path).open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=REPORT_COLUMNS)
         writer.writeheader()
-        for line in discrepancies(intended, actual, adapter.done_status):
+        for line in discrepancies(intended, actual, adapter.done_status, near):
             counts[line["kind"]] += 1
             if line["kind"] in MISMATCHES:
                 mismatched.add(line["external_id"])
@@ -120,6 +120,16 @@ def by_intended_id(
     """Orders keyed by the id their row has now, matched as the bulk payout matches them (:mod:`.history`): an order
     under the row's id, its v1 id or (``keep_case=False``) a spelling that folds to its key, for the row's amount
     and recipient, is the row's order. Orders no row claims keep their own id (reported as unexpected)."""
+    return _matched(actual, intended, payout_id, keep_case)[0]
+
+
+def _matched(
+    actual: dict[str, VendorOrder], intended: dict[str, dict[str, Any]], payout_id: str, keep_case: bool
+) -> tuple[dict[str, VendorOrder], dict[str, list[str]]]:
+    """:func:`by_intended_id`, and for each row no order is matched to, the ids of orders under its earlier ids or
+    spellings of its key that are for another payment. Those are only named on the row's ``missing`` line, never
+    keyed to it: such an id may be another row's (a v1 id is the key as written), and keying it here could report a
+    paid row missing and hide an unpaid one."""
     from airflow_provider_tremendous.payouts.history import PayoutHistory
 
     history = PayoutHistory.of(payout_id, actual.values(), claimed_ids=intended, fold_matching=not keep_case)
@@ -127,14 +137,17 @@ def by_intended_id(
     claimed: set[str] = set()
     for ident, row in intended.items():
         order, _ = history.earlier_payment(row)
-        if order is None:  # under its own id, or an earlier one's, but for another payment: reported as a mismatch
-            unclaimed = [o for o in history.candidates(row) if o.external_id not in claimed]
-            order = actual.get(ident) or next(iter(unclaimed), None)
+        order = order or actual.get(ident)  # under its own id but for another payment: reported as a mismatch
         if order is not None and order.external_id not in claimed:
             keyed[ident] = order
             claimed.add(order.external_id)
     keyed |= {ident: order for ident, order in actual.items() if ident not in claimed}
-    return keyed
+    near = {
+        ident: [order.external_id for order in history.candidates(row) if order.external_id != ident]
+        for ident, row in intended.items()
+        if ident not in keyed
+    }
+    return keyed, {ident: ids for ident, ids in near.items() if ids}
 
 
 def without_superseded(scanned: dict[str, VendorOrder], superseded: dict[str, str]) -> dict[str, VendorOrder]:
@@ -152,6 +165,16 @@ def without_superseded(scanned: dict[str, VendorOrder], superseded: dict[str, st
     return kept
 
 
+def _no_order(ident: str, near: list[str] | None) -> str:
+    """A missing row's ``actual``: no order under its id; orders under its earlier ids or spellings are named."""
+    if not near:
+        return "no order"
+    return (
+        f"no order under {ident}; the vendor holds {', '.join(near)} under an earlier id or spelling of this key, "
+        "not for this payment (this person paid other values, or another row's order): check before paying by hand"
+    )
+
+
 def _reward_of(row: dict[str, Any]) -> str:
     """What the row asks for, beyond amount and recipient, as the report's ``expected`` column shows it."""
     reward = row.get("reward") or {}
@@ -164,8 +187,15 @@ def _reward_of(row: dict[str, Any]) -> str:
     return "; ".join(f"{label} {value}" for label, value in parts.items() if value)
 
 
-def discrepancies(intended: dict[str, dict[str, Any]], actual: dict[str, VendorOrder], done: str) -> Any:
-    """One report line per difference between the intended rows and the vendor's orders (see :data:`KINDS`)."""
+def discrepancies(
+    intended: dict[str, dict[str, Any]],
+    actual: dict[str, VendorOrder],
+    done: str,
+    near: dict[str, list[str]] | None = None,
+) -> Any:
+    """One report line per difference between the intended rows and the vendor's orders (see :data:`KINDS`);
+    ``near``: for a missing row, the orders under its earlier ids or spellings that are for another payment (named
+    on its line: whoever reads "missing" must look at them before paying by hand)."""
     from airflow_provider_tremendous.payouts.history import reward_differences
 
     for ext, row in intended.items():
@@ -176,7 +206,7 @@ def discrepancies(intended: dict[str, dict[str, Any]], actual: dict[str, VendorO
                 **base,
                 "kind": "missing",
                 "expected": f"{row['amount']} {row['currency']}",
-                "actual": "no order",
+                "actual": _no_order(ext, (near or {}).get(ext)),
             }
             continue
         base |= {"order_id": order.order_id, "status": order.status}

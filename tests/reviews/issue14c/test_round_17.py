@@ -3,7 +3,9 @@ fix (at 0b2e732):
 
 - F1 (older class): reconciliation reported a row whose order under a v1 id or another spelling of its key pays
   another reward (another campaign, another amount) as "missing: no order" plus an "unexpected" order, inviting
-  someone to pay it again by hand; it is now the row's mismatch.
+  someone to pay it again by hand. Keying such an order to the row (the first fix) let a row claim another row's
+  order (round 18); the row stays ``missing`` and the order ``unexpected``, and the missing line now names the order
+  and says to check it before paying by hand.
 - F2: Tango Card's free-text ``campaign`` (a bookkeeping label, changed by PATCH /lineItems) made a correctly paid
   order "another payment" when the row named none; the label is no longer compared.
 - F3 (older class): an order under the row's id for another reward that ended CANCELED lost the re-issue hint (the
@@ -11,6 +13,7 @@ fix (at 0b2e732):
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +45,14 @@ def _v1_order(ident_key: str, amount: float = 5.0, campaign: str | None = None, 
 ROW = {"respondent_id": "r17", "amount": "5", "name": "x", "email": "p@example.com"}
 
 
+def _missing_names(out: dict[str, Any], tmp_path: Path, ident: str) -> None:
+    """The row is missing and the order unexpected (never keyed to the row), and the missing line names the order."""
+    assert (out["missing"], out["unexpected"], out["matched"]) == (1, 1, 0), out
+    with (tmp_path / "reconciliation.csv").open(newline="") as handle:
+        (line,) = [line for line in csv.DictReader(handle) if line["kind"] == "missing"]
+    assert ident in line["actual"] and "check before paying by hand" in line["actual"], line
+
+
 # --- F1: reconciliation of a v1 / folded-spelling order for another campaign: "missing ... no order" ----------------
 def test_v1_order_with_no_campaign_where_row_asks_one_bulk(tremendous_sandbox: Any, tmp_path: Path) -> None:
     _v1_order("R17", products=[DONATION])
@@ -51,25 +62,29 @@ def test_v1_order_with_no_campaign_where_row_asks_one_bulk(tremendous_sandbox: A
     assert len(tremendous_sandbox.admin.ledger()) == 1, "never paid again"
 
 
-def test_v1_order_with_no_campaign_where_row_asks_one_reconcile(tremendous_sandbox: Any, tmp_path: Path) -> None:
+def test_v1_order_with_no_campaign_where_row_asks_one_is_named_on_the_missing_line(
+    tremendous_sandbox: Any, tmp_path: Path
+) -> None:
     _v1_order("R17", products=[DONATION])
     out = reconcile([ROW], tmp_path)
-    # the row HAS an order (under its v1 id) that pays another reward: it must not be reported as having none
-    assert (out["missing"], out["unexpected"], out["reward_mismatch"], out["matched"]) == (0, 0, 1, 0), out
+    # the vendor holds an order under the row's v1 id for another reward: the missing line names it
+    _missing_names(out, tmp_path, "survey-42:R17")
 
 
-def test_folded_17_0_order_with_no_campaign_reconcile(tremendous_sandbox: Any, tmp_path: Path) -> None:
+def test_folded_17_0_order_with_no_campaign_is_named_on_the_missing_line(
+    tremendous_sandbox: Any, tmp_path: Path
+) -> None:
     _v1_order("17.0", products=[DONATION])
     row = {**ROW, "respondent_id": 17}
     out = reconcile([row], tmp_path)
-    assert (out["missing"], out["unexpected"], out["reward_mismatch"], out["matched"]) == (0, 0, 1, 0), out
+    _missing_names(out, tmp_path, "survey-42:17.0")
 
 
-def test_v1_order_for_another_amount_reconcile(tremendous_sandbox: Any, tmp_path: Path) -> None:
+def test_v1_order_for_another_amount_is_named_on_the_missing_line(tremendous_sandbox: Any, tmp_path: Path) -> None:
     """The same for another amount under the v1 id (older than this issue)."""
     _v1_order("R17", amount=7.0, campaign="CAMPAIGN00001")
     out = reconcile([ROW], tmp_path)
-    assert (out["missing"], out["unexpected"], out["amount_mismatch"], out["matched"]) == (0, 0, 1, 0), out
+    _missing_names(out, tmp_path, "survey-42:R17")
 
 
 # --- F2: Tango Card's campaign is a free-text label -------------------------------------------------------------
