@@ -56,7 +56,9 @@ class ReconcileOperator(PayoutRowsOperator):
         begun before canonical keys reconciles too.
     :param reissue: the bulk payout's ``reissue`` (key → generation): re-issued rows are expected under their
         generation's id, and their earlier orders (ended unpaid) are not discrepancies; templated.
-    :return: counts per kind, ``matched``, ``report_path`` and a few examples.
+    :return: counts per kind, ``matched`` (rows whose order is for exactly what the row asks: amount, recipient,
+        reward; whether it was executed and delivered is in ``not_executed`` and ``delivery_failed``),
+        ``report_path`` and a few examples.
     """
 
     template_fields: Sequence[str] = (

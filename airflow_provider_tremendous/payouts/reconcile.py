@@ -83,7 +83,7 @@ def reconcile(
                     if found is not None:
                         scanned[candidate] = found
     scanned = adapter.with_delivery_status(scanned, since)  # Tango Card: from its failed line items
-    actual, near = _matched(scanned, intended, payout_id, keep_case)
+    actual, near, extra = _matched(scanned, intended, payout_id, keep_case)
     report_path = report_path or str(Path(tempfile.gettempdir()) / f"tremendous-reconcile-{payout_id}.csv")
     counts: Counter[str] = Counter()
     examples: list[str] = []
@@ -92,7 +92,7 @@ def reconcile(
     with Path(report_path).open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=REPORT_COLUMNS)
         writer.writeheader()
-        for line in discrepancies(intended, actual, adapter.done_status, near):
+        for line in discrepancies(intended, actual, adapter.done_status, near, extra):
             counts[line["kind"]] += 1
             if line["kind"] in MISMATCHES:
                 mismatched.add(line["external_id"])
@@ -105,7 +105,7 @@ def reconcile(
         "intended": len(intended),
         "invalid_rows": prepared.invalid,
         "invalid_examples": [str(problem) for problem in prepared.invalid_examples[:5]],
-        "orders_found": len(actual),
+        "orders_found": len(actual) + len(extra),
         "matched": matched,
         **{kind: counts[kind] for kind in KINDS},
         "report_path": report_path,
@@ -123,9 +123,14 @@ def by_intended_id(
     return _matched(actual, intended, payout_id, keep_case)[0]
 
 
+#: What :func:`_matched` finds: orders by the id their row has now, the orders near a missing row (see there), and
+#: orders under a row's id that are not its payment while another order is (reported unexpected).
+_Matching = tuple[dict[str, "VendorOrder"], dict[str, list[str]], list["VendorOrder"]]
+
+
 def _matched(
     actual: dict[str, VendorOrder], intended: dict[str, dict[str, Any]], payout_id: str, keep_case: bool
-) -> tuple[dict[str, VendorOrder], dict[str, list[str]]]:
+) -> _Matching:
     """:func:`by_intended_id`, and for each row no order is matched to, the ids of orders under its earlier ids or
     spellings of its key that are for another payment. Those are only named on the row's ``missing`` line, never
     keyed to it: such an id may be another row's (a v1 id is the key as written), and keying it here could report a
@@ -141,13 +146,20 @@ def _matched(
         if order is not None and order.external_id not in claimed:
             keyed[ident] = order
             claimed.add(order.external_id)
-    keyed |= {ident: order for ident, order in actual.items() if ident not in claimed}
+    extra: list[VendorOrder] = []  # under a row's id while an earlier id's order is its payment: a second order
+    for ident, order in actual.items():
+        if order.external_id in claimed:
+            continue
+        if ident in keyed:
+            extra.append(order)
+        else:
+            keyed[ident] = order
     near = {
         ident: [order.external_id for order in history.candidates(row) if order.external_id != ident]
         for ident, row in intended.items()
         if ident not in keyed
     }
-    return keyed, {ident: ids for ident, ids in near.items() if ids}
+    return keyed, {ident: ids for ident, ids in near.items() if ids}, extra
 
 
 def without_superseded(scanned: dict[str, VendorOrder], superseded: dict[str, str]) -> dict[str, VendorOrder]:
@@ -161,7 +173,8 @@ def without_superseded(scanned: dict[str, VendorOrder], superseded: dict[str, st
         if now is None:
             kept.setdefault(ident, order)
         elif (order.status or "").upper() not in ENDED_UNPAID:
-            kept[ident if now in scanned else now] = order
+            target = ident if now in scanned else now
+            kept[ident if target in kept else target] = order  # a second live one keeps its id: reported unexpected
     return kept
 
 
@@ -192,10 +205,12 @@ def discrepancies(
     actual: dict[str, VendorOrder],
     done: str,
     near: dict[str, list[str]] | None = None,
+    extra: list[VendorOrder] | None = None,
 ) -> Any:
     """One report line per difference between the intended rows and the vendor's orders (see :data:`KINDS`);
     ``near``: for a missing row, the orders under its earlier ids or spellings that are for another payment (named
-    on its line: whoever reads "missing" must look at them before paying by hand)."""
+    on its line: whoever reads "missing" must look at them before paying by hand); ``extra``: orders under a row's
+    id that are not its payment while an order under an earlier id is (each an ``unexpected`` line)."""
     from airflow_provider_tremendous.payouts.history import reward_differences
 
     for ext, row in intended.items():
@@ -225,14 +240,14 @@ def discrepancies(
             yield {**base, "kind": "not_executed", "expected": done, "actual": order.status}
         elif (order.delivery_status or "").upper() == "FAILED":  # paid, but the person did not get it
             yield {**base, "kind": "delivery_failed", "expected": "delivered", "actual": "delivery FAILED"}
-    for ext, order in actual.items():
-        if ext not in intended:
-            yield {
-                "kind": "unexpected",
-                "key": None,
-                "external_id": ext,
-                "order_id": order.order_id,
-                "status": order.status,
-                "expected": "no order",
-                "actual": f"{order.amount} {order.currency}",
-            }
+    unexpected = [(ext, order) for ext, order in actual.items() if ext not in intended]
+    for ext, order in [*unexpected, *((order.external_id, order) for order in extra or [])]:
+        yield {
+            "kind": "unexpected",
+            "key": None,
+            "external_id": ext,
+            "order_id": order.order_id,
+            "status": order.status,
+            "expected": "no order",
+            "actual": f"{order.amount} {order.currency}",
+        }
