@@ -119,7 +119,9 @@ def by_intended_id(
 ) -> dict[str, VendorOrder]:
     """Orders keyed by the id their row has now, matched as the bulk payout matches them (:mod:`.history`): an order
     under the row's id, its v1 id or (``keep_case=False``) a spelling that folds to its key, for the row's amount
-    and recipient, is the row's order. Orders no row claims keep their own id (reported as unexpected)."""
+    and recipient, is the row's order. Orders no row claims keep their own id (reported as unexpected). Kept for
+    release 0.1's callers: an order under a row's id that is not its payment while another order is (``extra`` of
+    :func:`_matched`, which :func:`reconcile` reports) is not in what it returns."""
     return _matched(actual, intended, payout_id, keep_case)[0]
 
 
