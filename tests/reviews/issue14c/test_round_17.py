@@ -17,9 +17,9 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from airflow_provider_tremendous.hooks import TremendousHook
 from airflow_provider_tremendous.payouts.keys import LEGACY_V1, external_id
 from tests.payouts.conftest import bulk, reconcile, results
+from tests.reviews.issue14c.orders import place_order
 from tests.support.context import context
 from tests.vendors.tangocard.conftest import tango_bulk
 
@@ -28,17 +28,8 @@ VISA = "Q24BD9EZ332JT"
 
 
 def _v1_order(ident_key: str, amount: float = 5.0, campaign: str | None = None, products: list[str] | None = None):
-    reward: dict[str, Any] = {
-        "value": {"denomination": amount, "currency_code": "USD"},
-        "recipient": {"name": "x", "email": "p@example.com"},
-        "delivery": {"method": "EMAIL"},
-    }
-    if campaign:
-        reward["campaign_id"] = campaign
-    if products:
-        reward["products"] = products
     ident = external_id("survey-42", ident_key, scheme=LEGACY_V1)
-    TremendousHook().create_order({"external_id": ident, "payment": {"funding_source_id": "balance"}, "reward": reward})
+    place_order(ident, email="p@example.com", name="x", amount=amount, campaign=campaign, products=products)
     return ident
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.payouts.conftest import bulk, reconcile, respondents, results
+from tests.reviews.issue14c.orders import place_order
 from tests.support.context import context
 from tests.vendors.tangocard.conftest import tango_bulk
 
@@ -67,7 +68,6 @@ def test_lenient_replay_race_with_changed_campaign_is_not_paid(
     tremendous_sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The replay path (matching): an order placed under the row's id between the listing and the send."""
-    from airflow_provider_tremendous.hooks import TremendousHook
     from airflow_provider_tremendous.payouts.keys import row_ids
 
     tremendous_sandbox.admin.settings(lenient_changed_replay=True)
@@ -80,18 +80,7 @@ def test_lenient_replay_race_with_changed_campaign_is_not_paid(
 
     def racing(*args: Any, **kwargs: Any) -> Any:
         got = real(*args, **kwargs)
-        TremendousHook().create_order(
-            {
-                "external_id": ident,
-                "payment": {"funding_source_id": "balance"},
-                "reward": {
-                    "value": {"denomination": 5.0, "currency_code": "USD"},
-                    "products": [VISA],
-                    "recipient": {"name": "Respondent 0", "email": "r0@example.com"},
-                    "delivery": {"method": "EMAIL"},
-                },
-            }
-        )
+        place_order(ident, email="r0@example.com", name="Respondent 0", campaign=None, products=[VISA])
         return got
 
     import airflow_provider_tremendous.payouts.run as run_mod

@@ -20,26 +20,15 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.hooks import TremendousHook
 from airflow_provider_tremendous.payouts.keys import LEGACY_V1, external_id
 from tests.payouts.conftest import bulk, reconcile, results
+from tests.reviews.issue14c.orders import place_order
 from tests.support.context import context
 
 
 def _v1_order(written: str, email: str, amount: float = 5.0) -> str:
     ident = external_id("survey-42", written, scheme=LEGACY_V1)
-    TremendousHook().create_order(
-        {
-            "external_id": ident,
-            "payment": {"funding_source_id": "balance"},
-            "reward": {
-                "value": {"denomination": amount, "currency_code": "USD"},
-                "recipient": {"name": "Bee", "email": email},
-                "delivery": {"method": "EMAIL"},
-                "campaign_id": "CAMPAIGN00001",
-            },
-        }
-    )
+    place_order(ident, email=email, name="Bee", amount=amount)
     return ident
 
 

@@ -13,6 +13,7 @@ import pytest
 from airflow_provider_tremendous.core.errors import TremendousError
 from airflow_provider_tremendous.payouts.keys import reissue_id
 from tests.payouts.conftest import bulk, respondents
+from tests.reviews.issue14c.orders import place_order
 from tests.support.context import context
 
 
@@ -55,7 +56,6 @@ def test_hint_for_a_reissued_row_whose_reissue_failed_for_another_amount(
 def test_hint_when_a_live_order_is_also_a_candidate(tremendous_sandbox: Any, tmp_path: Path) -> None:
     """CANCELED/FAILED v2 order for 5 and an EXECUTED v1-spelling order (R00001) for 6: the hint must not lead to a
     second payment of this person."""
-    from airflow_provider_tremendous.hooks import TremendousHook
     from airflow_provider_tremendous.payouts.keys import LEGACY_V1, external_id
 
     tremendous_sandbox.admin.settings(order_processing_seconds=600)
@@ -63,18 +63,7 @@ def test_hint_when_a_live_order_is_also_a_candidate(tremendous_sandbox: Any, tmp
     assert pay(tmp_path, rows).execute(context())["created"] == 2
     tremendous_sandbox.admin.fail_order(_order(tremendous_sandbox, "survey-42:r00001")["id"])
     tremendous_sandbox.admin.settings(order_processing_seconds=0)
-    TremendousHook().create_order(
-        {
-            "external_id": external_id("survey-42", "R00001", scheme=LEGACY_V1),
-            "payment": {"funding_source_id": "balance"},
-            "reward": {
-                "value": {"denomination": 6.0, "currency_code": "USD"},
-                "recipient": {"name": "Respondent 1", "email": "r1@example.com"},
-                "delivery": {"method": "EMAIL"},
-                "campaign_id": "CAMPAIGN00001",
-            },
-        }
-    )
+    place_order(external_id("survey-42", "R00001", scheme=LEGACY_V1), amount=6.0)
     changed = [rows[0], {**rows[1], "amount": "7.00"}]
     with pytest.raises(TremendousError):
         pay(tmp_path, changed).execute(context())

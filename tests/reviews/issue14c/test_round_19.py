@@ -18,26 +18,14 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.hooks import TremendousHook
 from tests.payouts.conftest import reconcile
+from tests.reviews.issue14c.orders import place_order
 
 ROW = {"respondent_id": "R00001", "amount": "5.00", "name": "Respondent 1", "email": "r1@example.com"}
 
 
 def _order(ident: str, email: str, amount: float = 5.0) -> str:
-    order = TremendousHook().create_order(
-        {
-            "external_id": ident,
-            "payment": {"funding_source_id": "balance"},
-            "reward": {
-                "value": {"denomination": amount, "currency_code": "USD"},
-                "recipient": {"name": "Respondent 1", "email": email},
-                "delivery": {"method": "EMAIL"},
-                "campaign_id": "CAMPAIGN00001",
-            },
-        }
-    )
-    return str(order.id)
+    return place_order(ident, email=email, amount=amount)
 
 
 def _report(tmp_path: Path) -> list[dict[str, str]]:

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tremendous.hooks import TremendousHook
 from tests.payouts.conftest import bulk, reconcile
+from tests.reviews.issue14c.orders import place_order
 from tests.support.context import context
 
 ROW = {"respondent_id": "r00001", "amount": "5.00", "name": "Respondent 1", "email": "r1@example.com"}
@@ -21,19 +21,8 @@ ROW = {"respondent_id": "r00001", "amount": "5.00", "name": "Respondent 1", "ema
 
 def _failed_v1_order(tremendous_sandbox: Any) -> None:
     tremendous_sandbox.admin.settings(order_processing_seconds=600)  # still processing: the sandbox may fail it
-    order = TremendousHook().create_order(
-        {
-            "external_id": "survey-42:R00001",  # release 0.1's v1 id: the key as written
-            "payment": {"funding_source_id": "balance"},
-            "reward": {
-                "value": {"denomination": 5.0, "currency_code": "USD"},
-                "recipient": {"name": "Respondent 1", "email": "r1@example.com"},
-                "delivery": {"method": "EMAIL"},
-                "campaign_id": "CAMPAIGN00001",
-            },
-        }
-    )
-    tremendous_sandbox.admin.fail_order(order.id)
+    order_id = place_order("survey-42:R00001")  # release 0.1's v1 id: the key as written
+    tremendous_sandbox.admin.fail_order(order_id)
     tremendous_sandbox.admin.settings(order_processing_seconds=0)
 
 
