@@ -16,7 +16,7 @@ import pytest
 from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.payouts.keys import canonical_key
 from tests.payouts.conftest import bulk, reconcile
-from tests.reviews.issue14b.rows import rows_of, tango_orders
+from tests.reviews.issue14b.rows import bulk_for, orders_of, rows_of, tango_orders
 from tests.support.context import context
 from tests.vendors.tangocard.conftest import tango_bulk
 
@@ -82,11 +82,11 @@ def test_skipping_invalid_rows_cannot_settle_two_spellings(
 ) -> None:
     """Round 3, F3: with on_invalid='skip' the first spelling was paid and the second skipped; the same file sorted
     the other way (a re-run, a fresh worker) then paid the other spelling too. Now nothing is sent, in any order."""
-    pay = bulk if vendor == "tremendous" else tango_bulk
+    pay = bulk_for(vendor)
     for run, keys in enumerate([["17", "017"], ["017", "17"]]):
         with pytest.raises(e.InputError, match=r"1 of them write a number another row's key writes"):
             pay(tmp_path / str(run), rows_of(keys), on_invalid="skip").execute(context(run_id=f"run-{run}"))
-    orders = tremendous_sandbox.admin.ledger() if vendor == "tremendous" else tango_orders(tremendous_sandbox)
+    orders = orders_of(tremendous_sandbox, vendor)
     assert orders == []
 
 

@@ -11,9 +11,9 @@ import pytest
 from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.hooks.tangocard import TangoCardHook
 from tests.payouts.conftest import bulk
-from tests.reviews.issue14b.rows import refused_for_one_number, rows_of
+from tests.reviews.issue14b.rows import bulk_for, refused_for_one_number, rows_of
 from tests.support.context import context
-from tests.vendors.tangocard.conftest import ACCOUNT, CUSTOMER, tango_bulk
+from tests.vendors.tangocard.conftest import ACCOUNT, CUSTOMER
 
 
 @pytest.mark.parametrize(
@@ -59,7 +59,7 @@ def test_short_hex_ids_are_not_numbers(tremendous_sandbox: Any, tmp_path: Path, 
 @pytest.mark.parametrize("vendor", ["tremendous", "tangocard"])
 def test_skipping_every_row_fails_loudly(tremendous_sandbox: Any, tmp_path: Path, vendor: str) -> None:
     """F6 (before this issue): on_invalid='skip' with every row invalid succeeded, having paid nobody."""
-    pay = bulk if vendor == "tremendous" else tango_bulk
+    pay = bulk_for(vendor)
     with pytest.raises(e.InputError, match=r"2 of 2 rows are invalid; nothing was sent\. No row is valid"):
         pay(tmp_path, rows_of(["a", "b"], email="not-an-email"), on_invalid="skip").execute(context())
 

@@ -11,9 +11,8 @@ import pytest
 from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.payouts.run import PayoutError
 from tests.payouts.conftest import bulk
-from tests.reviews.issue14b.rows import refused_for_one_number, rows_of
+from tests.reviews.issue14b.rows import bulk_for, refused_for_one_number, rows_of
 from tests.support.context import context
-from tests.vendors.tangocard.conftest import tango_bulk
 
 
 def test_an_unreadable_row_stops_a_skipping_run(tremendous_sandbox: Any, tmp_path: Path) -> None:
@@ -67,7 +66,7 @@ def test_a_re_issue_of_a_row_the_catalog_refuses_is_refused(
     succeeded without it."""
     rows = rows_of(["T1", "T2"])
     rows[0]["amount"] = "99999"  # above both sandboxes' ranges
-    pay = bulk if vendor == "tremendous" else tango_bulk
+    pay = bulk_for(vendor)
     with pytest.raises(e.InputError, match=r"reissue: 1 key\(s\) match no valid row \('t1'\)"):
         pay(tmp_path, rows, on_invalid="skip", reissue={"t1": 1}).execute(context())
 

@@ -14,9 +14,8 @@ import pytest
 from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.payouts.run import PayoutError
 from tests.payouts.conftest import bulk
-from tests.reviews.issue14b.rows import rows_of, tango_orders
+from tests.reviews.issue14b.rows import bulk_for, orders_of, rows_of
 from tests.support.context import context
-from tests.vendors.tangocard.conftest import tango_bulk
 
 #: Letters or marks that show nothing (not control or format characters).
 BLANK_MARKS = ["\u034f", "\ufe0f", "\ufe00", "\u3164", "\uffa0", "\u115f", "\u2800", "\u17b4", "\u180b"]
@@ -28,10 +27,10 @@ def test_a_key_with_a_mark_that_shows_nothing_is_refused(
     tremendous_sandbox: Any, tmp_path: Path, mark: str, vendor: str
 ) -> None:
     """F1: 17 and 17 + such a mark were two keys, both paid, in the default mode."""
-    pay = bulk if vendor == "tremendous" else tango_bulk
+    pay = bulk_for(vendor)
     with pytest.raises(e.InputError, match=rf"row 2 .*U\+{ord(mark):04X}"):
         pay(tmp_path, rows_of(["17", "17" + mark])).execute(context())
-    orders = tremendous_sandbox.admin.ledger() if vendor == "tremendous" else tango_orders(tremendous_sandbox)
+    orders = orders_of(tremendous_sandbox, vendor)
     assert orders == []
 
 

@@ -11,9 +11,8 @@ import pytest
 
 from airflow_provider_tremendous.core import errors as e
 from tests.payouts.conftest import bulk
-from tests.reviews.issue14b.rows import rows_of, tango_orders
+from tests.reviews.issue14b.rows import file_refused, rows_of
 from tests.support.context import context
-from tests.vendors.tangocard.conftest import tango_bulk
 
 
 @pytest.mark.parametrize("on_invalid", ["fail", "skip"])
@@ -23,15 +22,11 @@ def test_a_quote_left_open_in_a_middle_column_pays_nobody(
 ) -> None:
     """F1: R1's comment opened a quote that R2's quoted comment closed; R1 still had five cells, so R1's 50 went to
     R2's person (Al, p1@) and R2 disappeared, in the default mode."""
-    path = tmp_path / "rows.csv"
-    path.write_text(
+    text = (
         'respondent_id,amount,comment,name,email\nR1,50,"great survey,Jo,p0@example.com\nR2,5,"ok",Al,p1@example.com\n'
     )
-    pay = bulk if vendor == "tremendous" else tango_bulk
-    with pytest.raises(e.InputError, match=r"the row starting on line 2 is not valid CSV \(',' expected after '\"'\)"):
-        pay(tmp_path, str(path), on_invalid=on_invalid).execute(context())
-    orders = tremendous_sandbox.admin.ledger() if vendor == "tremendous" else tango_orders(tremendous_sandbox)
-    assert orders == []
+    match = r"the row starting on line 2 is not valid CSV \(',' expected after '\"'\)"
+    file_refused(tremendous_sandbox, tmp_path, text, vendor, match, on_invalid=on_invalid)
 
 
 def test_quotes_inside_a_cell_are_still_text(tremendous_sandbox: Any, tmp_path: Path) -> None:

@@ -12,9 +12,8 @@ import pytest
 from airflow_provider_tremendous.core import errors as e
 from airflow_provider_tremendous.payouts.run import PayoutError
 from tests.payouts.conftest import bulk
-from tests.reviews.issue14b.rows import rows_of, tango_orders
+from tests.reviews.issue14b.rows import file_refused, rows_of
 from tests.support.context import context
-from tests.vendors.tangocard.conftest import tango_bulk
 
 HEADER = "respondent_id,amount,comment,name,email\n"
 
@@ -24,12 +23,9 @@ def test_a_quote_left_open_and_closed_by_an_inch_mark_pays_nobody(
     tremendous_sandbox: Any, tmp_path: Path, vendor: str
 ) -> None:
     """F1: R1's 50 went to Al (R2's person), R2 vanished, the run succeeded."""
-    path = tmp_path / "rows.csv"
-    path.write_text(HEADER + 'R1,50,"great survey,Jo,p0@example.com\nR2,5,screen 27",Al,p1@example.com\n')
-    pay = bulk if vendor == "tremendous" else tango_bulk
-    with pytest.raises(e.InputError, match=r"row 1: row: spans lines 2-3: a quote left open"):
-        pay(tmp_path, str(path), on_invalid="skip").execute(context())
-    assert (tremendous_sandbox.admin.ledger() if vendor == "tremendous" else tango_orders(tremendous_sandbox)) == []
+    text = HEADER + 'R1,50,"great survey,Jo,p0@example.com\nR2,5,screen 27",Al,p1@example.com\n'
+    match = r"row 1: row: spans lines 2-3: a quote left open"
+    file_refused(tremendous_sandbox, tmp_path, text, vendor, match, on_invalid="skip")
 
 
 def test_a_correct_comment_on_several_lines_names_the_option(tremendous_sandbox: Any, tmp_path: Path) -> None:

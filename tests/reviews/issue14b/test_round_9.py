@@ -10,9 +10,8 @@ import pytest
 
 from airflow_provider_tremendous.core import errors as e
 from tests.payouts.conftest import bulk, reconcile
-from tests.reviews.issue14b.rows import rows_of, tango_orders
+from tests.reviews.issue14b.rows import file_refused, rows_of
 from tests.support.context import context
-from tests.vendors.tangocard.conftest import tango_bulk
 
 
 @pytest.mark.parametrize("on_invalid", ["fail", "skip"])
@@ -21,14 +20,9 @@ def test_a_quote_left_open_in_the_header_pays_nobody(
     tremendous_sandbox: Any, tmp_path: Path, on_invalid: str, vendor: str
 ) -> None:
     """F1: R1 became part of a column name; the run paid R2 and succeeded."""
-    path = tmp_path / "rows.csv"
-    path.write_text(
-        'respondent_id,amount,name,email,"note\nR1,50,Jo,p0@example.com,screen 27"\nR2,5,Al,p1@example.com,ok\n'
-    )
-    pay = bulk if vendor == "tremendous" else tango_bulk
-    with pytest.raises(e.InputError, match=r"the header spans lines 1-2: a quote left open"):
-        pay(tmp_path, str(path), on_invalid=on_invalid).execute(context())
-    assert (tremendous_sandbox.admin.ledger() if vendor == "tremendous" else tango_orders(tremendous_sandbox)) == []
+    text = 'respondent_id,amount,name,email,"note\nR1,50,Jo,p0@example.com,screen 27"\nR2,5,Al,p1@example.com,ok\n'
+    match = r"the header spans lines 1-2: a quote left open"
+    file_refused(tremendous_sandbox, tmp_path, text, vendor, match, on_invalid=on_invalid)
 
 
 @pytest.mark.parametrize(
